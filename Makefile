@@ -1,0 +1,34 @@
+# dynamo_fdw — PGXS build.
+#
+# libcurl, json-c, OpenSSL and zlib (CRC32 of responses) come from the system through pkg-config; nothing
+# is vendored.  Set WERROR=1 (scripts/test.sh does) for -Werror.
+
+MODULE_big = dynamo_fdw
+EXTENSION  = dynamo_fdw
+DATA       = dynamo_fdw--1.0.sql
+PGFILEDESC = "dynamo_fdw - foreign data wrapper for Amazon DynamoDB"
+
+SRCS = dynamo_fdw.c $(sort $(wildcard src/*.c))
+OBJS = $(SRCS:.c=.o)
+
+# Each sql/NAME.sql is a pg_regress test of one room; the harness passes the
+# DynamoDB endpoint through the environment.
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+
+DEPS_PKGS = libcurl json-c openssl zlib
+PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags $(DEPS_PKGS))
+SHLIB_LINK  = $(shell pkg-config --libs $(DEPS_PKGS))
+
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+PG_CFLAGS += -Werror
+endif
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# C unit tests of the modules that need no backend (see test/unit/).
+.PHONY: unit
+unit:
+	$(MAKE) -C test/unit

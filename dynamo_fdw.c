@@ -1,0 +1,105 @@
+/*-------------------------------------------------------------------------
+ *
+ * dynamo_fdw.c
+ *		  Foreign data wrapper for Amazon DynamoDB: entry points.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  dynamo_fdw.c
+ *
+ * Module magic, _PG_init and the handler; the work lives in src/, one file
+ * per concern (see src/dynamo_fdw.h).
+ *
+ * Glossary used throughout the code:
+ *	item			one DynamoDB record; one row of a foreign table
+ *	attribute		a named value of an item; a column maps to one
+ *	key condition	the part of a Query that picks a partition (and a sort
+ *					key range): KeyConditionExpression
+ *	filter			a condition DynamoDB applies after reading items
+ *					(FilterExpression); pushed only when exact
+ *	page			one response of a paginated Query or Scan
+ *	action			one Put, Update, Delete or ConditionCheck of a
+ *					TransactWriteItems request
+ *	batch			the actions sent in one TransactWriteItems request
+ *					(at most 100)
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "foreign/fdwapi.h"
+#include "utils/guc.h"
+
+#include "dynamo_fdw.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+PG_FUNCTION_INFO_V1(dynamo_fdw_handler);
+
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("dynamo_fdw.signing_time",
+							   "Signs every AWS request and token of the session at this instant.",
+							   "Empty means the current time.  For reproducible signatures in tests.",
+							   &dynamo_signing_time,
+							   "",
+							   PGC_SUSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("dynamo_fdw.strict_atomicity",
+							 "Refuses to commit a transaction that needs more than one TransactWriteItems request.",
+							 "Off: a transaction of more than 100 actions is sent in consecutive batches of 100, each atomic.",
+							 &dynamo_strict_atomicity,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("dynamo_fdw.bulk_write",
+							 "Sends INSERTs with BatchWriteItem, outside the transaction buffer.",
+							 "For loads (COPY, INSERT ... SELECT): fast, but neither atomic nor checked for existing items.",
+							 &dynamo_bulk_write,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("dynamo_fdw");
+
+	dynamo_http_init();
+}
+
+/*
+ * The FDW handler: the callbacks PostgreSQL calls, grouped by phase.
+ */
+Datum
+dynamo_fdw_handler(PG_FUNCTION_ARGS)
+{
+	FdwRoutine *routine = makeNode(FdwRoutine);
+
+	/* Planning a scan (planner.c) */
+	routine->GetForeignRelSize = dynamoGetForeignRelSize;
+	routine->GetForeignPaths = dynamoGetForeignPaths;
+	routine->GetForeignPlan = dynamoGetForeignPlan;
+
+	/* Running a scan (scan.c) */
+	routine->BeginForeignScan = dynamoBeginForeignScan;
+	routine->IterateForeignScan = dynamoIterateForeignScan;
+	routine->ReScanForeignScan = dynamoReScanForeignScan;
+	routine->EndForeignScan = dynamoEndForeignScan;
+	routine->ExplainForeignScan = dynamoExplainForeignScan;
+
+	/* Writing (modify.c) */
+	dynamo_modify_routine(routine);
+
+	/* IMPORT FOREIGN SCHEMA (import.c) */
+	dynamo_import_routine(routine);
+
+	PG_RETURN_POINTER(routine);
+}

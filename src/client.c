@@ -1,0 +1,441 @@
+/*-------------------------------------------------------------------------
+ *
+ * client.c
+ *		  DynamoDB's JSON 1.0 protocol: sign, send, retry, map errors.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/client.c
+ *
+ * Every DynamoDB operation goes through dynamo_call().  It signs the request
+ * with SigV4 (credentials from credentials.c), sends it with http.c, checks
+ * the response's CRC32, retries what the AWS SDKs' standard retry mode
+ * retries (throttling, 5xx, transport errors) with capped exponential
+ * backoff and full jitter, and turns AWS errors into SQLSTATEs with
+ * DynamoDB's own message in the detail.  Secrets never reach a message.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "ddb_json.h"
+
+#include <zlib.h>
+
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/latch.h"
+#include "utils/memutils.h"
+#include "utils/wait_event.h"
+
+#include "dynamo_fdw.h"
+#include "dynamo_client.h"
+#include "http.h"
+#include "sigv4.h"
+
+#define DYNAMO_TARGET_PREFIX	"DynamoDB_20120810."
+#define RETRY_BASE_MS			100
+#define THROTTLE_RETRY_BASE_MS	500
+#define RETRY_MAX_DELAY_MS		20000
+
+/* HTTP requests this backend has sent to DynamoDB, retries included. */
+uint64		dynamo_requests_sent = 0;
+
+/*
+ * Describe where to send requests for a server and user mapping.  No network
+ * traffic.  palloc'd in the caller's context.
+ */
+DynamoConn *
+dynamo_connect(ForeignServer *server, UserMapping *user)
+{
+	DynamoConn *conn = palloc0(sizeof(DynamoConn));
+	DynamoServerOptions *opts = dynamo_get_server_options(server);
+	const char *rest;
+	const char *slash;
+
+	conn->opts = opts;
+	conn->user = user;
+	conn->server_name = pstrdup(server->servername);
+
+	if (opts->endpoint)
+		conn->url = pstrdup(opts->endpoint);
+	else
+	{
+		if (opts->region == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+					 errmsg("no AWS region for server \"%s\"", server->servername),
+					 errhint("Set the server option \"region\", or AWS_REGION in the database server's environment.")));
+		conn->url = psprintf("https://dynamodb%s.%s.amazonaws.com%s/",
+							 opts->use_fips ? "-fips" : "", opts->region,
+							 strncmp(opts->region, "cn-", 3) == 0 ? ".cn" : "");
+	}
+
+	/* DynamoDB Local accepts any region; pick the SDKs' usual one. */
+	conn->region = opts->region ? opts->region : "us-east-1";
+
+	/* Host header and path, exactly as they will be sent and signed. */
+	rest = strstr(conn->url, "://") + 3;
+	slash = strchr(rest, '/');
+	if (slash)
+	{
+		conn->host = pnstrdup(rest, slash - rest);
+		conn->path = pstrdup(slash);
+	}
+	else
+	{
+		conn->host = pstrdup(rest);
+		conn->path = "/";
+	}
+	return conn;
+}
+
+/* json-c trees are malloc'd: free one when its memory context goes away. */
+static void
+json_put_callback(void *arg)
+{
+	json_object_put((json_c_object *) arg);
+}
+
+void
+dynamo_json_own(json_c_object *obj)
+{
+	MemoryContextCallback *cb;
+
+	if (obj == NULL)
+		return;
+	cb = MemoryContextAlloc(CurrentMemoryContext, sizeof(MemoryContextCallback));
+	cb->func = json_put_callback;
+	cb->arg = obj;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
+}
+
+/* Parse BODY; NULL if it is not JSON. The tree belongs to the current context. */
+json_c_object *
+dynamo_json_parse(const char *body, int len)
+{
+	json_tokener *tok = json_tokener_new();
+	json_c_object *obj;
+
+	if (tok == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	obj = json_tokener_parse_ex(tok, body, len);
+	if (obj != NULL && json_tokener_get_error(tok) != json_tokener_success)
+	{
+		json_object_put(obj);
+		obj = NULL;
+	}
+	json_tokener_free(tok);
+	dynamo_json_own(obj);
+	return obj;
+}
+
+const char *
+dynamo_json_get_string(json_c_object *obj, const char *key)
+{
+	json_c_object *v;
+
+	if (obj && json_object_object_get_ex(obj, key, &v) &&
+		json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return NULL;
+}
+
+/* Is this AWS error type one the SDKs' standard retry mode retries? */
+static bool
+is_throttling(const char *type)
+{
+	static const char *const names[] = {
+		"ThrottlingException", "Throttling", "ThrottledException",
+		"ProvisionedThroughputExceededException", "RequestLimitExceeded",
+		"RequestThrottled", "RequestThrottledException",
+		"TooManyRequestsException", "SlowDown", "TransactionInProgressException",
+		NULL
+	};
+	int			i;
+
+	for (i = 0; type && names[i]; i++)
+		if (strcmp(type, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_transient(long status, const char *type)
+{
+	if (status >= 500 || status == 429)
+		return true;
+	return type && (strcmp(type, "InternalServerError") == 0 ||
+					strcmp(type, "ServiceUnavailable") == 0 ||
+					strcmp(type, "RequestTimeout") == 0 ||
+					strcmp(type, "RequestTimeoutException") == 0);
+}
+
+/* The SQLSTATE for an AWS error that will not go away by retrying. */
+int
+dynamo_error_sqlstate(const char *type)
+{
+	if (type == NULL)
+		return ERRCODE_FDW_ERROR;
+	if (strcmp(type, "ResourceNotFoundException") == 0)
+		return ERRCODE_FDW_TABLE_NOT_FOUND;
+	if (strcmp(type, "ValidationException") == 0 ||
+		strcmp(type, "SerializationException") == 0)
+		return ERRCODE_INVALID_PARAMETER_VALUE;
+	if (strcmp(type, "ConditionalCheckFailedException") == 0)
+		return ERRCODE_UNIQUE_VIOLATION;
+	if (strcmp(type, "TransactionConflictException") == 0)
+		return ERRCODE_T_R_SERIALIZATION_FAILURE;
+	if (strcmp(type, "ItemCollectionSizeLimitExceededException") == 0)
+		return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+	if (strcmp(type, "AccessDeniedException") == 0)
+		return ERRCODE_INSUFFICIENT_PRIVILEGE;
+	if (strcmp(type, "UnrecognizedClientException") == 0 ||
+		strcmp(type, "InvalidSignatureException") == 0 ||
+		strcmp(type, "MissingAuthenticationTokenException") == 0 ||
+		strcmp(type, "ExpiredTokenException") == 0 ||
+		strcmp(type, "IncompleteSignatureException") == 0)
+		return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
+	if (is_throttling(type))
+		return ERRCODE_INSUFFICIENT_RESOURCES;
+	if (strcmp(type, "ResourceInUseException") == 0)
+		return ERRCODE_OBJECT_IN_USE;
+	return ERRCODE_FDW_ERROR;
+}
+
+/* Sleep MS milliseconds, waking for a cancel. */
+static void
+backoff_sleep(long ms)
+{
+	if (ms <= 0)
+		return;
+	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+					 ms, PG_WAIT_EXTENSION);
+	ResetLatch(MyLatch);
+	CHECK_FOR_INTERRUPTS();
+}
+
+static long
+full_jitter_delay(int attempt, bool throttled)
+{
+	double		cap = (double) (throttled ? THROTTLE_RETRY_BASE_MS : RETRY_BASE_MS);
+	int			i;
+
+	for (i = 0; i < attempt && cap < RETRY_MAX_DELAY_MS; i++)
+		cap *= 2;
+	cap = Min(cap, RETRY_MAX_DELAY_MS);
+	return (long) (pg_prng_double(&pg_global_prng_state) * cap);
+}
+
+/* Split an AWS error body into its type (after '#') and message. */
+static void
+parse_aws_error(json_c_object *body, DynamoError *err)
+{
+	const char *type = dynamo_json_get_string(body, "__type");
+	const char *msg = dynamo_json_get_string(body, "message");
+
+	if (msg == NULL)
+		msg = dynamo_json_get_string(body, "Message");
+	if (type && strchr(type, '#'))
+		type = strrchr(type, '#') + 1;
+	err->type = type ? pstrdup(type) : NULL;
+	err->message = msg ? pstrdup(msg) : NULL;
+	err->body = body;
+}
+
+static bool
+crc32_matches(const DynamoHttpResponse *resp)
+{
+	unsigned long expected;
+	uLong		crc;
+
+	if (resp->crc32 == NULL)
+		return true;
+	expected = strtoul(resp->crc32, NULL, 10);
+	crc = crc32(0L, Z_NULL, 0);
+	crc = crc32(crc, (const Bytef *) resp->body.data, (uInt) resp->body.len);
+	return crc == expected;
+}
+
+/*
+ * Send OPERATION with REQUEST as its body and return the parsed response,
+ * owned by the current memory context.
+ *
+ * Transient failures are retried up to the server's max_attempts.  A
+ * non-retryable AWS error is returned in *err (and NULL returned) when the
+ * caller passes ERR, because some callers turn particular errors into their
+ * own (a cancelled transaction, a failed condition); otherwise it is
+ * reported here.
+ */
+json_c_object *
+dynamo_call(DynamoConn *conn, const char *operation, json_c_object *request,
+			DynamoError *err)
+{
+	const char *payload = json_object_to_json_string_ext(request,
+														 JSON_C_TO_STRING_PLAIN |
+														 JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t		payload_len = strlen(payload);
+	char	   *target = psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation);
+	DynamoError last;
+	char	   *transport_error = NULL;
+	long		last_status = 0;
+	bool		throttled = false;
+	int			attempt;
+
+	memset(&last, 0, sizeof(last));
+
+	for (attempt = 0; attempt < conn->opts->max_attempts; attempt++)
+	{
+		const DynamoCredentials *creds;
+		SigV4Credentials sc;
+		SigV4Header sh[3];
+		SigV4Request sreq;
+		SigV4Scope scope;
+		SigV4Signed sig;
+		const char *lines[7];
+		int			nlines = 0;
+		DynamoHttpRequest hreq;
+		DynamoHttpResponse hresp;
+		json_c_object *body;
+
+		if (attempt > 0)
+			backoff_sleep(full_jitter_delay(attempt - 1, throttled));
+
+		/* Credentials are looked up each attempt: they may be refreshed. */
+		creds = dynamo_credentials_get(conn->user, conn->region);
+		sc.access_key_id = creds->access_key_id;
+		sc.secret_access_key = creds->secret_access_key;
+		sc.session_token = creds->session_token;
+
+		sh[0].name = "Host";
+		sh[0].value = conn->host;
+		sh[1].name = "Content-Type";
+		sh[1].value = "application/x-amz-json-1.0";
+		sh[2].name = "X-Amz-Target";
+		sh[2].value = target;
+		sreq.method = "POST";
+		sreq.path = conn->path;
+		sreq.query = NULL;
+		sreq.headers = sh;
+		sreq.nheaders = 3;
+		sreq.payload = payload;
+		sreq.payload_len = payload_len;
+		scope.region = conn->region;
+		scope.service = "dynamodb";
+		scope.when = dynamo_signing_instant();
+
+		if (sigv4_sign(&sreq, &sc, &scope, &sig) != 0)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+
+		lines[nlines++] = psprintf("Host: %s", conn->host);
+		lines[nlines++] = "Content-Type: application/x-amz-json-1.0";
+		lines[nlines++] = psprintf("X-Amz-Target: %s", target);
+		lines[nlines++] = psprintf("X-Amz-Date: %s", sig.amz_date);
+		if (sig.security_token)
+			lines[nlines++] = psprintf("X-Amz-Security-Token: %s", sig.security_token);
+		lines[nlines++] = psprintf("Authorization: %s", sig.authorization);
+		sigv4_signed_free(&sig);
+
+		hreq.method = "POST";
+		hreq.url = conn->url;
+		hreq.headers = lines;
+		hreq.nheaders = nlines;
+		hreq.body = payload;
+		hreq.body_len = payload_len;
+		hreq.connect_timeout_ms = conn->opts->connect_timeout_ms;
+		hreq.timeout_ms = conn->opts->request_timeout_ms;
+
+		dynamo_requests_sent++;
+		conn->requests++;
+		if (!dynamo_http_perform(&hreq, &hresp, &transport_error))
+			continue;			/* connection errors are always retried */
+
+		if (!crc32_matches(&hresp))
+		{
+			transport_error = psprintf("response CRC32 mismatch (x-amz-crc32 %s)",
+									   hresp.crc32);
+			continue;
+		}
+
+		body = dynamo_json_parse(hresp.body.data, hresp.body.len);
+		if (hresp.status == 200 && body != NULL)
+			return body;
+
+		last_status = hresp.status;
+		transport_error = NULL;
+		memset(&last, 0, sizeof(last));
+		if (body)
+			parse_aws_error(body, &last);
+		else if (hresp.status == 200)
+		{
+			transport_error = pstrdup("response is not valid JSON");
+			continue;
+		}
+
+		throttled = is_throttling(last.type);
+		if (throttled || is_transient(hresp.status, last.type))
+			continue;
+
+		/* Not worth another attempt. */
+		if (err)
+		{
+			*err = last;
+			err->status = hresp.status;
+			return NULL;
+		}
+		dynamo_report_error(conn, operation, &last, hresp.status);
+	}
+
+	/* Out of attempts. */
+	if (transport_error)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not complete DynamoDB %s request to server \"%s\"",
+						operation, conn->server_name),
+				 errdetail_internal("%s (after %d attempts)", transport_error,
+									conn->opts->max_attempts),
+				 errhint("Check the server options \"endpoint\" and \"region\"; \"max_attempts\" sets how often a request is tried.")));
+
+	if (is_throttling(last.type))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("DynamoDB throttled the %s request after %d attempts",
+						operation, conn->opts->max_attempts),
+				 errdetail_internal("%s: %s", last.type,
+									last.message ? last.message : ""),
+				 errhint("Raise the table's capacity, or the server option \"max_attempts\".")));
+
+	dynamo_report_error(conn, operation, &last, last_status);
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * Report an AWS error as a PostgreSQL error.
+ */
+void
+dynamo_report_error(DynamoConn *conn, const char *operation,
+					const DynamoError *err, long status)
+{
+	int			sqlstate = dynamo_error_sqlstate(err->type);
+	const char *type = err->type ? err->type : psprintf("HTTP %ld", status);
+
+	if (sqlstate == ERRCODE_FDW_TABLE_NOT_FOUND)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("DynamoDB table or index not found in %s request", operation),
+				 errdetail_internal("%s: %s", type, err->message ? err->message : ""),
+				 errhint("Check the foreign table's \"table_name\" option and the server's region and endpoint.")));
+	if (sqlstate == ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("DynamoDB refused the credentials of the %s request", operation),
+				 errdetail_internal("%s: %s", type, err->message ? err->message : ""),
+				 errhint("Check the user mapping's credentials for server \"%s\".",
+						 conn->server_name)));
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("DynamoDB %s request failed", operation),
+			 errdetail_internal("%s: %s", type, err->message ? err->message : "")));
+}

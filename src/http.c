@@ -1,0 +1,280 @@
+/*-------------------------------------------------------------------------
+ *
+ * http.c
+ *		  HTTP transport over libcurl.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/http.c
+ *
+ * The only file that includes <curl/curl.h>.  One easy handle lives for the
+ * backend's lifetime, so its connection cache keeps connections alive and
+ * TLS sessions resumed between requests to the same endpoint.  Transfers run
+ * through a multi handle polled in short slices, so that a query cancel or
+ * statement_timeout stops a request that the remote end never answers.
+ * Callbacks only record (into malloc'd buffers) and never ereport; errors are
+ * reported after curl returns.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <curl/curl.h>
+
+#include "miscadmin.h"
+
+#include "dynamo_fdw.h"
+#include "http.h"
+
+/* Largest response we accept; DynamoDB's biggest (BatchGetItem) is 16 MB. */
+#define MAX_RESPONSE_BYTES	(64 * 1024 * 1024)
+/* How long one poll waits before looking at interrupts again. */
+#define POLL_SLICE_MS		100
+
+typedef struct Collected
+{
+	char	   *data;			/* malloc'd, never palloc'd inside callbacks */
+	size_t		len;
+	size_t		cap;
+	bool		too_large;
+	char		crc32[16];
+	char		request_id[128];
+} Collected;
+
+/* A cancel, a statement_timeout or a shutdown request is waiting. */
+#define CANCEL_PENDING()	(QueryCancelPending || ProcDiePending)
+
+static CURL *easy = NULL;
+static CURLM *multi = NULL;
+
+void
+dynamo_http_init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		elog(ERROR, "could not initialize libcurl");
+}
+
+static size_t
+collect_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	Collected  *c = (Collected *) userdata;
+	size_t		n = size * nmemb;
+
+	if (c->len + n > MAX_RESPONSE_BYTES)
+	{
+		c->too_large = true;
+		return 0;				/* makes curl abort the transfer */
+	}
+	if (c->len + n + 1 > c->cap)
+	{
+		size_t		cap = Max(c->cap * 2, c->len + n + 1);
+		char	   *grown = realloc(c->data, Max(cap, 16384));
+
+		if (grown == NULL)
+			return 0;
+		c->data = grown;
+		c->cap = Max(cap, 16384);
+	}
+	memcpy(c->data + c->len, ptr, n);
+	c->len += n;
+	return n;
+}
+
+/* Copy the value of header NAME (case-insensitive) when LINE is that header. */
+static void
+capture_header(const char *line, size_t len, const char *name, char *dst,
+			   size_t dstsize)
+{
+	size_t		nlen = strlen(name);
+	size_t		i;
+
+	if (len <= nlen || pg_strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+		return;
+	line += nlen + 1;
+	len -= nlen + 1;
+	while (len > 0 && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n' ||
+					   line[len - 1] == ' '))
+		len--;
+	i = Min(len, dstsize - 1);
+	memcpy(dst, line, i);
+	dst[i] = '\0';
+}
+
+static size_t
+collect_header(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+	Collected  *c = (Collected *) userdata;
+	size_t		n = size * nitems;
+
+	capture_header(buffer, n, "x-amz-crc32", c->crc32, sizeof(c->crc32));
+	capture_header(buffer, n, "x-amzn-RequestId", c->request_id,
+				   sizeof(c->request_id));
+	return n;
+}
+
+static void
+ensure_handles(void)
+{
+	if (easy == NULL)
+	{
+		easy = curl_easy_init();
+		if (easy == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("could not create an HTTP handle")));
+	}
+	if (multi == NULL)
+	{
+		multi = curl_multi_init();
+		if (multi == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("could not create an HTTP handle")));
+	}
+}
+
+/*
+ * Run the easy handle to completion, looking at interrupts between short
+ * polls.  Returns the transfer's result; CURLE_ABORTED_BY_CALLBACK when an
+ * interrupt is pending.
+ */
+static CURLcode
+run_transfer(void)
+{
+	CURLcode	result = CURLE_OK;
+	int			running = 1;
+
+	curl_multi_add_handle(multi, easy);
+	while (running)
+	{
+		CURLMcode	mc = curl_multi_perform(multi, &running);
+
+		if (mc != CURLM_OK)
+		{
+			result = CURLE_FAILED_INIT;
+			break;
+		}
+		if (running)
+		{
+			if (CANCEL_PENDING())
+			{
+				result = CURLE_ABORTED_BY_CALLBACK;
+				break;
+			}
+			curl_multi_poll(multi, NULL, 0, POLL_SLICE_MS, NULL);
+			if (CANCEL_PENDING())
+			{
+				result = CURLE_ABORTED_BY_CALLBACK;
+				break;
+			}
+		}
+		else
+		{
+			CURLMsg    *msg;
+			int			left;
+
+			while ((msg = curl_multi_info_read(multi, &left)) != NULL)
+				if (msg->msg == CURLMSG_DONE)
+					result = msg->data.result;
+		}
+	}
+	curl_multi_remove_handle(multi, easy);
+	return result;
+}
+
+bool
+dynamo_http_perform(const DynamoHttpRequest *req, DynamoHttpResponse *resp,
+					char **errmsg)
+{
+	struct curl_slist *headers = NULL;
+	Collected	c;
+	CURLcode	rc;
+	char		curl_error[CURL_ERROR_SIZE];
+	int			i;
+
+	ensure_handles();
+	memset(&c, 0, sizeof(c));
+	curl_error[0] = '\0';
+
+	for (i = 0; i < req->nheaders; i++)
+	{
+		struct curl_slist *next = curl_slist_append(headers, req->headers[i]);
+
+		if (next == NULL)
+		{
+			curl_slist_free_all(headers);
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+							errmsg("out of memory")));
+		}
+		headers = next;
+	}
+	/* Headers curl would add on its own and we do not sign. */
+	headers = curl_slist_append(headers, "Expect:");
+	headers = curl_slist_append(headers, "Accept:");
+
+	curl_easy_reset(easy);
+	curl_easy_setopt(easy, CURLOPT_URL, req->url);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, curl_error);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &c);
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, collect_header);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, &c);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+					 req->connect_timeout_ms > 0 ? req->connect_timeout_ms
+					 : (long) DYNAMO_DEFAULT_CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+					 req->timeout_ms > 0 ? req->timeout_ms
+					 : (long) DYNAMO_DEFAULT_REQUEST_TIMEOUT_MS);
+
+	if (strcmp(req->method, "GET") == 0)
+		curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+	else
+	{
+		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
+						 strcmp(req->method, "POST") == 0 ? NULL : req->method);
+		curl_easy_setopt(easy, CURLOPT_POST, 1L);
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+						 (curl_off_t) (req->body ? req->body_len : 0));
+	}
+
+	rc = run_transfer();
+	curl_slist_free_all(headers);
+
+	/* From here on nothing of curl's is in flight: safe to ereport. */
+	if (rc == CURLE_ABORTED_BY_CALLBACK && CANCEL_PENDING())
+	{
+		free(c.data);
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	initStringInfo(&resp->body);
+	resp->status = 0;
+	resp->crc32 = c.crc32[0] ? pstrdup(c.crc32) : NULL;
+	resp->request_id = c.request_id[0] ? pstrdup(c.request_id) : NULL;
+
+	if (rc != CURLE_OK)
+	{
+		if (c.too_large)
+			*errmsg = psprintf("response larger than %d bytes", MAX_RESPONSE_BYTES);
+		else
+			*errmsg = psprintf("%s", curl_error[0] ? curl_error
+							   : curl_easy_strerror(rc));
+		free(c.data);
+		return false;
+	}
+
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (c.len > 0)
+		appendBinaryStringInfo(&resp->body, c.data, (int) c.len);
+	free(c.data);
+	return true;
+}

@@ -1,0 +1,52 @@
+/*-------------------------------------------------------------------------
+ *
+ * http.h
+ *		  The one small interface to libcurl.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/http.h
+ *
+ * Only src/http.c includes <curl/curl.h>; everything else sends requests
+ * through this header, so the PostgreSQL side never sees curl's types.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_HTTP_H
+#define DYNAMO_HTTP_H
+
+#include "lib/stringinfo.h"
+
+typedef struct DynamoHttpRequest
+{
+	const char *method;			/* "GET", "PUT", "POST" */
+	const char *url;
+	const char *const *headers; /* "Name: value" lines, sent as given */
+	int			nheaders;
+	const char *body;			/* NULL for none */
+	size_t		body_len;
+	long		connect_timeout_ms; /* 0: the default */
+	long		timeout_ms;		/* whole request; 0: the default */
+} DynamoHttpRequest;
+
+typedef struct DynamoHttpResponse
+{
+	long		status;			/* HTTP status, 0 when none was received */
+	StringInfoData body;		/* palloc'd in the caller's context */
+	char	   *crc32;			/* x-amz-crc32 header value, or NULL */
+	char	   *request_id;		/* x-amzn-RequestId, or NULL */
+} DynamoHttpResponse;
+
+/*
+ * Send one request, once (retries belong to the caller, who knows which
+ * errors are worth another attempt).  Returns true when a whole response
+ * arrived, whatever its status; false on a transport failure, with a
+ * palloc'd description in *errmsg.  A query cancel or statement_timeout
+ * aborts the transfer and is then serviced with CHECK_FOR_INTERRUPTS, so
+ * this may not return at all.
+ */
+extern bool dynamo_http_perform(const DynamoHttpRequest *req,
+								DynamoHttpResponse *resp, char **errmsg);
+
+#endif							/* DYNAMO_HTTP_H */
