@@ -1,0 +1,175 @@
+# scripts/lib/suites.sh - run each suite and count its tests.
+#
+# Every suite adds to DF_PASSED / DF_FAILED / DF_SKIPPED test by test.  A
+# suite that cannot run, crashes or exits non-zero without a failing test
+# line counts one failure more, so a broken suite can never look like a pass.
+# The df_count_* functions only parse output, so test/scripts/ can check
+# them on canned output.
+#
+# Per-suite lines are written as "[suite] passed N, failed N" on purpose:
+# only the closing line of scripts/test.sh has the "N passed, N failed" form.
+
+# shellcheck shell=bash
+
+DF_PASSED=0
+DF_FAILED=0
+DF_SKIPPED=0
+
+# df_tally SUITE PASSED FAILED [SKIPPED]: add to the totals and say so.
+df_tally() {
+	local suite=$1 p=$2 f=$3 s=${4:-0}
+	DF_PASSED=$((DF_PASSED + p))
+	DF_FAILED=$((DF_FAILED + f))
+	DF_SKIPPED=$((DF_SKIPPED + s))
+	if [ "$s" -gt 0 ]; then
+		echo "[$suite] passed $p, failed $f, skipped $s"
+	else
+		echo "[$suite] passed $p, failed $f"
+	fi
+}
+
+# df_fail_step WHAT: a bring-up step failed; it counts as one failed test.
+df_fail_step() {
+	df_err "$1"
+	df_tally "${2:-bring-up}" 0 1
+}
+
+# df_count_tap FILE: print "PASSED FAILED SKIPPED MISSING" for TAP output
+# made of one or more concatenated TAP streams.  MISSING is how many tests
+# the plans ("1..N") announced but no line reported (a crashed program).
+df_count_tap() {
+	awk '
+		/^ok([ \t]|$)/ {
+			if ($0 ~ /#[ \t]*[Ss][Kk][Ii][Pp]/) s++; else p++
+			next
+		}
+		/^not ok([ \t]|$)/ {
+			if ($0 ~ /#[ \t]*[Tt][Oo][Dd][Oo]/) s++; else f++
+			next
+		}
+		/^1\.\.[0-9]+/ { sub(/^1\.\./, ""); plan += $0 + 0; next }
+		END {
+			m = plan - (p + f + s)
+			if (m < 0) m = 0
+			printf "%d %d %d %d\n", p, f, s, m
+		}' "$1"
+}
+
+# df_count_regress FILE: print "PASSED FAILED SKIPPED" for pg_regress
+# output (PostgreSQL 15 "test x ... ok" lines, or the TAP form of 16+).
+df_count_regress() {
+	awk '
+		/^(test |     )[ \t]*[^ \t]+[ \t]+\.\.\. ok/ { p++; next }
+		/^(test |     )[ \t]*[^ \t]+[ \t]+\.\.\. FAILED/ { f++; next }
+		/^(test |     )[ \t]*[^ \t]+[ \t]+\.\.\. failed \(ignored\)/ { s++; next }
+		/^ok [0-9]+ +[-+] / { p++; next }
+		/^not ok [0-9]+ +[-+] / { if ($0 ~ /# \(ignored\)/) s++; else f++; next }
+		END { printf "%d %d %d\n", p, f, s }' "$1"
+}
+
+# df_count_node FILE: print "PASSED FAILED SKIPPED" from the summary of
+# `node --test --test-reporter=tap` (the last "# pass N" etc. lines win).
+df_count_node() {
+	awk '
+		/^# pass [0-9]+$/ { p = $3 }
+		/^# fail [0-9]+$/ { f = $3 }
+		/^# cancelled [0-9]+$/ { c = $3 }
+		/^# skipped [0-9]+$/ { s = $3 }
+		/^# todo [0-9]+$/ { t = $3 }
+		END { printf "%d %d %d\n", p, f + c, s + t }' "$1"
+}
+
+# df_suite_unit LOGDIR: C unit tests (make -C test/unit check, TAP).
+df_suite_unit() {
+	local log=$1/unit.log rc p f s m
+	if [ ! -f "$DF_ROOT/test/unit/Makefile" ]; then
+		echo "[unit] SKIPPED: test/unit has no Makefile yet (no unit test counted)"
+		return 0
+	fi
+	df_log "suite unit: make -C test/unit check"
+	make -k -C "$DF_ROOT/test/unit" check PG_CONFIG="$DF_PG_CONFIG" >"$log" 2>&1
+	rc=$?
+	sed 's/^/    /' "$log"
+	read -r p f s m < <(df_count_tap "$log")
+	if [ "$m" -gt 0 ]; then
+		df_err "unit: $m planned tests never reported (a test program crashed?)"
+		f=$((f + m))
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		df_err "unit: make check exited $rc without a failing test line (build error or crash)"
+		f=1
+	fi
+	if [ "$rc" -eq 0 ] && [ $((p + f + s)) -eq 0 ]; then
+		echo "[unit] note: make check ran but printed no TAP line"
+	fi
+	df_tally unit "$p" "$f" "$s"
+}
+
+# df_suite_regress LOGDIR: pg_regress through `make installcheck`.
+df_suite_regress() {
+	local log=$1/regress.log rc p f s n
+	n=$(find "$DF_ROOT/sql" -maxdepth 1 -name '*.sql' 2>/dev/null | wc -l)
+	if [ "$n" -eq 0 ]; then
+		echo "[pg_regress] nothing to run: sql/ has no tests yet"
+		return 0
+	fi
+	df_log "suite pg_regress: make installcheck ($n tests)"
+	(cd "$DF_ROOT" && make installcheck PG_CONFIG="$DF_PG_CONFIG") >"$log" 2>&1
+	rc=$?
+	sed 's/^/    /' "$log"
+	read -r p f s < <(df_count_regress "$log")
+	if [ "$f" -gt 0 ] && [ -f "$DF_ROOT/regression.diffs" ]; then
+		echo "    --- regression.diffs (first 400 lines; full file: $DF_ROOT/regression.diffs) ---"
+		head -n 400 "$DF_ROOT/regression.diffs" | sed 's/^/    /'
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		df_err "pg_regress: make installcheck exited $rc without a failed test line"
+		f=1
+	fi
+	if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ]; then
+		df_err "pg_regress: $n test files but no test result line"
+		f=$((f + 1))
+	fi
+	df_tally pg_regress "$p" "$f" "$s"
+}
+
+# df_suite_node LOGDIR: node:test suites in test/js/.
+df_suite_node() {
+	local log=$1/node.log rc p f s n
+	n=$(find "$DF_ROOT/test/js" -name '*.test.mjs' -o -name '*.test.js' -o -name '*.test.cjs' 2>/dev/null | wc -l)
+	if [ "$n" -eq 0 ]; then
+		echo "[node] nothing to run: test/js has no *.test.mjs yet"
+		return 0
+	fi
+	df_log "suite node: node --test test/js/ ($n files)"
+	(cd "$DF_ROOT" && node --test --test-reporter=tap test/js/) >"$log" 2>&1
+	rc=$?
+	sed 's/^/    /' "$log"
+	read -r p f s < <(df_count_node "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		df_err "node: node --test exited $rc without a failing test"
+		f=1
+	fi
+	df_tally node "$p" "$f" "$s"
+}
+
+# df_suite_scripts LOGDIR: each test/scripts/*.sh is one test (exit 0 = ok).
+df_suite_scripts() {
+	local logdir=$1 log script name p=0 f=0
+	set -- "$DF_ROOT"/test/scripts/*.sh
+	[ -e "$1" ] || return 0
+	df_log "suite scripts: test/scripts/*.sh"
+	for script in "$@"; do
+		name=$(basename "$script" .sh)
+		log=$logdir/script-$name.log
+		if (cd "$DF_ROOT" && bash "$script") >"$log" 2>&1; then
+			echo "    ok - $name"
+			p=$((p + 1))
+		else
+			echo "    FAILED - $name (exit $?)"
+			sed 's/^/    | /' "$log" | tail -n 40
+			f=$((f + 1))
+		fi
+	done
+	df_tally scripts "$p" "$f"
+}
