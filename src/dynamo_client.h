@@ -16,6 +16,9 @@
 #ifndef DYNAMO_CLIENT_H
 #define DYNAMO_CLIENT_H
 
+#include "fmgr.h"
+#include "utils/jsonb.h"
+
 #include "dynamo_fdw.h"
 
 typedef struct DynamoConn
@@ -50,5 +53,43 @@ extern int	dynamo_error_sqlstate(const char *type);
 extern void dynamo_json_own(json_c_object *obj);
 extern json_c_object *dynamo_json_parse(const char *body, int len);
 extern const char *dynamo_json_get_string(json_c_object *obj, const char *key);
+
+/* How a column's values are read from AttributeValues; see convert.c. */
+typedef enum DynamoIOKind
+{
+	DYNAMO_IO_STRING,			/* S, through the type's input function */
+	DYNAMO_IO_NUMBER,			/* N */
+	DYNAMO_IO_BOOL,				/* BOOL */
+	DYNAMO_IO_BINARY,			/* B */
+	DYNAMO_IO_JSONB,			/* anything, as jsonb */
+	DYNAMO_IO_JSON,				/* anything, as json */
+	DYNAMO_IO_ARRAY				/* SS, NS, BS or L of scalars */
+} DynamoIOKind;
+
+typedef struct DynamoColumnIO
+{
+	DynamoIOKind kind;
+	Oid			type;
+	int32		typmod;
+	FmgrInfo	input;			/* of the type, or of the element type */
+	Oid			ioparam;
+	Oid			elemtype;
+	int16		elemlen;
+	bool		elembyval;
+	char		elemalign;
+	bool		elem_is_number;
+	bool		elem_is_binary;
+} DynamoColumnIO;
+
+/* in convert.c */
+extern void dynamo_column_io_init(DynamoColumnIO *io, Oid type, int32 typmod);
+extern Datum dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io,
+								bool *isnull);
+extern Jsonb *dynamo_av_to_jsonb(json_c_object *av);
+extern Jsonb *dynamo_item_to_jsonb(json_c_object *item);
+extern json_c_object *dynamo_jsonb_to_av(Jsonb *jb);
+extern json_c_object *dynamo_datum_to_av(Datum d, Oid type);
+extern char dynamo_type_tag(Oid type);
+extern char *dynamo_av_display(json_c_object *av);
 
 #endif							/* DYNAMO_CLIENT_H */

@@ -187,7 +187,7 @@ run_transfer(void)
 
 bool
 dynamo_http_perform(const DynamoHttpRequest *req, DynamoHttpResponse *resp,
-					char **errmsg)
+					char **errmsg_out)
 {
 	struct curl_slist *headers = NULL;
 	Collected	c;
@@ -264,9 +264,9 @@ dynamo_http_perform(const DynamoHttpRequest *req, DynamoHttpResponse *resp,
 	if (rc != CURLE_OK)
 	{
 		if (c.too_large)
-			*errmsg = psprintf("response larger than %d bytes", MAX_RESPONSE_BYTES);
+			*errmsg_out = psprintf("response larger than %d bytes", MAX_RESPONSE_BYTES);
 		else
-			*errmsg = psprintf("%s", curl_error[0] ? curl_error
+			*errmsg_out = psprintf("%s", curl_error[0] ? curl_error
 							   : curl_easy_strerror(rc));
 		free(c.data);
 		return false;

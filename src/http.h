@@ -42,11 +42,11 @@ typedef struct DynamoHttpResponse
  * Send one request, once (retries belong to the caller, who knows which
  * errors are worth another attempt).  Returns true when a whole response
  * arrived, whatever its status; false on a transport failure, with a
- * palloc'd description in *errmsg.  A query cancel or statement_timeout
+ * palloc'd description in *errmsg_out.  A query cancel or statement_timeout
  * aborts the transfer and is then serviced with CHECK_FOR_INTERRUPTS, so
  * this may not return at all.
  */
 extern bool dynamo_http_perform(const DynamoHttpRequest *req,
-								DynamoHttpResponse *resp, char **errmsg);
+								DynamoHttpResponse *resp, char **errmsg_out);
 
 #endif							/* DYNAMO_HTTP_H */

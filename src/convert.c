@@ -1,0 +1,621 @@
+/*-------------------------------------------------------------------------
+ *
+ * convert.c
+ *		  DynamoDB AttributeValue <-> PostgreSQL Datum, both directions.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/convert.c
+ *
+ * The type table of SPEC.md in code.  Reading is strict: an attribute of a
+ * DynamoDB type the column cannot hold is an error naming table, column and
+ * key, never a silent NULL, and that strictness is what lets the planner
+ * push a condition down without changing which rows match.  Numbers travel
+ * as decimal strings both ways (DynamoDB's N is exact to 38 digits, so is
+ * numeric); json and jsonb map to M and L with numbers kept exact.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "ddb_json.h"
+
+#include "catalog/pg_type.h"
+#include "common/base64.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+
+#include "dynamo_client.h"
+#include "dynamo_fdw.h"
+
+/* The one member of an AttributeValue: its type tag and value. */
+static bool
+av_unpack(json_c_object *av, const char **tag, json_c_object **value)
+{
+	struct json_object_iterator it,
+				end;
+
+	if (av == NULL || !json_object_is_type(av, json_type_object))
+		return false;
+	it = json_object_iter_begin(av);
+	end = json_object_iter_end(av);
+	if (json_object_iter_equal(&it, &end))
+		return false;
+	*tag = json_object_iter_peek_name(&it);
+	*value = json_object_iter_peek_value(&it);
+	return true;
+}
+
+static bool
+is_number_type(Oid type)
+{
+	switch (type)
+	{
+		case NUMERICOID:
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case OIDOID:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Prepare reading values of type TYPE: what decides the AttributeValue type
+ * accepted, and the input function.  Called once per column per scan.
+ */
+void
+dynamo_column_io_init(DynamoColumnIO *io, Oid type, int32 typmod)
+{
+	Oid			func;
+	Oid			base = getBaseType(type);
+
+	io->type = type;
+	io->typmod = typmod;
+	io->elemtype = InvalidOid;
+	if (base == BOOLOID)
+		io->kind = DYNAMO_IO_BOOL;
+	else if (base == BYTEAOID)
+		io->kind = DYNAMO_IO_BINARY;
+	else if (base == JSONBOID)
+		io->kind = DYNAMO_IO_JSONB;
+	else if (base == JSONOID)
+		io->kind = DYNAMO_IO_JSON;
+	else if (is_number_type(base))
+		io->kind = DYNAMO_IO_NUMBER;
+	else if ((io->elemtype = get_element_type(base)) != InvalidOid)
+	{
+		io->kind = DYNAMO_IO_ARRAY;
+		get_typlenbyvalalign(io->elemtype, &io->elemlen, &io->elembyval,
+							 &io->elemalign);
+		io->elem_is_number = is_number_type(getBaseType(io->elemtype));
+		io->elem_is_binary = getBaseType(io->elemtype) == BYTEAOID;
+		getTypeInputInfo(io->elemtype, &func, &io->ioparam);
+		fmgr_info(func, &io->input);
+		return;
+	}
+	else
+		io->kind = DYNAMO_IO_STRING;
+
+	getTypeInputInfo(type, &func, &io->ioparam);
+	fmgr_info(func, &io->input);
+}
+
+static void
+mismatch(const char *tag, Oid type)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("DynamoDB value of type %s does not fit a column of type %s",
+					tag, format_type_be(type))));
+}
+
+static bytea *
+decode_binary(const char *b64)
+{
+	int			len = strlen(b64);
+	int			maxlen = pg_b64_dec_len(len);
+	bytea	   *result = palloc(VARHDRSZ + maxlen);
+	int			n = pg_b64_decode(b64, len, VARDATA(result), maxlen);
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("DynamoDB binary value is not valid base64")));
+	SET_VARSIZE(result, VARHDRSZ + n);
+	return result;
+}
+
+static char *
+encode_binary(const char *data, int len)
+{
+	int			maxlen = pg_b64_enc_len(len);
+	char	   *out = palloc(maxlen + 1);
+	int			n = pg_b64_encode(data, len, out, maxlen);
+
+	if (n < 0)
+		elog(ERROR, "could not encode binary value as base64");
+	out[n] = '\0';
+	return out;
+}
+
+/* Add the jsonb form of an AttributeValue to a jsonb being built. */
+static JsonbValue *
+push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)
+{
+	const char *tag;
+	json_c_object *v;
+	JsonbValue	jv;
+	size_t		i;
+
+	if (!av_unpack(av, &tag, &v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("malformed DynamoDB attribute value")));
+
+	if (strcmp(tag, "M") == 0)
+	{
+		struct json_object_iterator it = json_object_iter_begin(v),
+					end = json_object_iter_end(v);
+		JsonbValue	key;
+
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+		{
+			const char *name = json_object_iter_peek_name(&it);
+
+			key.type = jbvString;
+			key.val.string.val = (char *) name;
+			key.val.string.len = strlen(name);
+			pushJsonbValue(state, WJB_KEY, &key);
+			push_av(state, json_object_iter_peek_value(&it), WJB_VALUE);
+		}
+		return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	if (strcmp(tag, "L") == 0)
+	{
+		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+		for (i = 0; i < json_object_array_length(v); i++)
+			push_av(state, json_object_array_get_idx(v, i), WJB_ELEM);
+		return pushJsonbValue(state, WJB_END_ARRAY, NULL);
+	}
+	if (strcmp(tag, "SS") == 0 || strcmp(tag, "NS") == 0 || strcmp(tag, "BS") == 0)
+	{
+		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+		for (i = 0; i < json_object_array_length(v); i++)
+		{
+			const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+
+			if (tag[0] == 'N')
+			{
+				jv.type = jbvNumeric;
+				jv.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+																	 CStringGetDatum(s),
+																	 ObjectIdGetDatum(InvalidOid),
+																	 Int32GetDatum(-1)));
+			}
+			else
+			{
+				jv.type = jbvString;
+				jv.val.string.val = (char *) s;
+				jv.val.string.len = strlen(s);
+			}
+			pushJsonbValue(state, WJB_ELEM, &jv);
+		}
+		return pushJsonbValue(state, WJB_END_ARRAY, NULL);
+	}
+
+	if (strcmp(tag, "S") == 0 || strcmp(tag, "B") == 0)
+	{
+		jv.type = jbvString;
+		jv.val.string.val = (char *) json_object_get_string(v);
+		jv.val.string.len = json_object_get_string_len(v);
+	}
+	else if (strcmp(tag, "N") == 0)
+	{
+		jv.type = jbvNumeric;
+		jv.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+															 CStringGetDatum(json_object_get_string(v)),
+															 ObjectIdGetDatum(InvalidOid),
+															 Int32GetDatum(-1)));
+	}
+	else if (strcmp(tag, "BOOL") == 0)
+	{
+		jv.type = jbvBool;
+		jv.val.boolean = json_object_get_boolean(v);
+	}
+	else if (strcmp(tag, "NULL") == 0)
+		jv.type = jbvNull;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("unknown DynamoDB attribute type \"%s\"", tag)));
+
+	/* A scalar at the top level is a one-element raw scalar array. */
+	if (*state == NULL)
+	{
+		JsonbValue *res;
+
+		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+		(*state)->contVal.val.array.rawScalar = true;
+		pushJsonbValue(state, WJB_ELEM, &jv);
+		res = pushJsonbValue(state, WJB_END_ARRAY, NULL);
+		return res;
+	}
+	return pushJsonbValue(state, token, &jv);
+}
+
+/* An AttributeValue (any type) as jsonb; a whole item when AV is {"M":...}. */
+Jsonb *
+dynamo_av_to_jsonb(json_c_object *av)
+{
+	JsonbParseState *state = NULL;
+
+	return JsonbValueToJsonb(push_av(&state, av, WJB_VALUE));
+}
+
+/* A whole item (the members of an M) as a jsonb object. */
+Jsonb *
+dynamo_item_to_jsonb(json_c_object *item)
+{
+	JsonbParseState *state = NULL;
+	struct json_object_iterator it = json_object_iter_begin(item),
+				end = json_object_iter_end(item);
+	JsonbValue	key;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+	{
+		const char *name = json_object_iter_peek_name(&it);
+
+		key.type = jbvString;
+		key.val.string.val = (char *) name;
+		key.val.string.len = strlen(name);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		push_av(&state, json_object_iter_peek_value(&it), WJB_VALUE);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+static Datum
+array_from_av(const char *tag, json_c_object *v, DynamoColumnIO *io)
+{
+	ArrayBuildState *astate = NULL;
+	bool		list = strcmp(tag, "L") == 0;
+	size_t		i;
+
+	if (!list && strcmp(tag, io->elem_is_binary ? "BS" : io->elem_is_number ? "NS" : "SS") != 0)
+		mismatch(tag, io->type);
+
+	astate = initArrayResult(io->elemtype, CurrentMemoryContext, false);
+	for (i = 0; i < json_object_array_length(v); i++)
+	{
+		json_c_object *e = json_object_array_get_idx(v, i);
+		const char *s;
+		Datum		d;
+
+		if (list)
+		{
+			const char *etag;
+			json_c_object *ev;
+
+			if (!av_unpack(e, &etag, &ev) ||
+				strcmp(etag, io->elem_is_binary ? "B" : io->elem_is_number ? "N" : "S") != 0)
+				mismatch(tag, io->type);
+			e = ev;
+		}
+		s = json_object_get_string(e);
+		if (io->elem_is_binary)
+			d = PointerGetDatum(decode_binary(s));
+		else
+			d = InputFunctionCall(&io->input, (char *) s, io->ioparam, -1);
+		astate = accumArrayResult(astate, d, false, io->elemtype, CurrentMemoryContext);
+	}
+	return makeArrayResult(astate, CurrentMemoryContext);
+}
+
+/*
+ * The Datum for attribute value AV in a column read with IO.  AV NULL
+ * (attribute missing) or {"NULL": true} gives SQL NULL.  Allocates in the
+ * current context; errors say what did not fit (the caller's error context
+ * names table, column and key).
+ */
+Datum
+dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io, bool *isnull)
+{
+	const char *tag;
+	json_c_object *v;
+
+	*isnull = false;
+	if (av == NULL)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	if (!av_unpack(av, &tag, &v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("malformed DynamoDB attribute value")));
+	if (strcmp(tag, "NULL") == 0 && io->kind != DYNAMO_IO_JSONB &&
+		io->kind != DYNAMO_IO_JSON)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+
+	switch (io->kind)
+	{
+		case DYNAMO_IO_BOOL:
+			if (strcmp(tag, "BOOL") != 0)
+				mismatch(tag, io->type);
+			return BoolGetDatum(json_object_get_boolean(v));
+		case DYNAMO_IO_BINARY:
+			if (strcmp(tag, "B") != 0)
+				mismatch(tag, io->type);
+			return PointerGetDatum(decode_binary(json_object_get_string(v)));
+		case DYNAMO_IO_NUMBER:
+			if (strcmp(tag, "N") != 0)
+				mismatch(tag, io->type);
+			return InputFunctionCall(&io->input, (char *) json_object_get_string(v),
+									 io->ioparam, io->typmod);
+		case DYNAMO_IO_STRING:
+			if (strcmp(tag, "S") != 0)
+				mismatch(tag, io->type);
+			if (strlen(json_object_get_string(v)) != (size_t) json_object_get_string_len(v))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+						 errmsg("DynamoDB string contains a NUL character, which text cannot hold")));
+			return InputFunctionCall(&io->input, (char *) json_object_get_string(v),
+									 io->ioparam, io->typmod);
+		case DYNAMO_IO_JSONB:
+			return JsonbPGetDatum(dynamo_av_to_jsonb(av));
+		case DYNAMO_IO_JSON:
+			{
+				Jsonb	   *jb = dynamo_av_to_jsonb(av);
+				char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+
+				return InputFunctionCall(&io->input, text, io->ioparam, io->typmod);
+			}
+		case DYNAMO_IO_ARRAY:
+			return array_from_av(tag, v, io);
+	}
+	return (Datum) 0;			/* keep compiler quiet */
+}
+
+/* ---- PostgreSQL -> DynamoDB ---- */
+
+static json_c_object *
+av_new(const char *tag, json_c_object *value)
+{
+	json_c_object *av = json_object_new_object();
+
+	json_object_object_add(av, tag, value);
+	return av;
+}
+
+static json_c_object *
+av_from_jsonb_value(JsonbValue *jv);
+
+static json_c_object *
+av_from_container(JsonbContainer *c)
+{
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	json_c_object *result = NULL;
+	json_c_object *cur = NULL;
+	char	   *key = NULL;
+
+	/* Walk one level; nested containers recurse with skipNested. */
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		switch (tok)
+		{
+			case WJB_BEGIN_OBJECT:
+				cur = json_object_new_object();
+				break;
+			case WJB_BEGIN_ARRAY:
+				cur = json_object_new_array();
+				if (v.val.array.rawScalar)
+				{
+					tok = JsonbIteratorNext(&it, &v, true);
+					json_object_put(cur);
+					return av_from_jsonb_value(&v);
+				}
+				break;
+			case WJB_KEY:
+				key = pnstrdup(v.val.string.val, v.val.string.len);
+				break;
+			case WJB_VALUE:
+				json_object_object_add(cur, key, av_from_jsonb_value(&v));
+				break;
+			case WJB_ELEM:
+				json_object_array_add(cur, av_from_jsonb_value(&v));
+				break;
+			case WJB_END_OBJECT:
+				result = av_new("M", cur);
+				break;
+			case WJB_END_ARRAY:
+				result = av_new("L", cur);
+				break;
+			default:
+				break;
+		}
+	}
+	return result;
+}
+
+static json_c_object *
+av_from_jsonb_value(JsonbValue *jv)
+{
+	switch (jv->type)
+	{
+		case jbvNull:
+			return av_new("NULL", json_object_new_boolean(1));
+		case jbvString:
+			return av_new("S", json_object_new_string_len(jv->val.string.val,
+														  jv->val.string.len));
+		case jbvNumeric:
+			return av_new("N", json_object_new_string(DatumGetCString(DirectFunctionCall1(numeric_out,
+																						  NumericGetDatum(jv->val.numeric)))));
+		case jbvBool:
+			return av_new("BOOL", json_object_new_boolean(jv->val.boolean));
+		case jbvBinary:
+			return av_from_container(jv->val.binary.data);
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", jv->type);
+	}
+	return NULL;
+}
+
+/* A jsonb value as an AttributeValue (objects become M, arrays L). */
+json_c_object *
+dynamo_jsonb_to_av(Jsonb *jb)
+{
+	return av_from_container(&jb->root);
+}
+
+/* The decimal text of a number Datum, refusing what DynamoDB cannot hold. */
+static char *
+number_text(Datum d, Oid type, FmgrInfo *output)
+{
+	char	   *s = OutputFunctionCall(output, d);
+
+	if (strcmp(s, "NaN") == 0 || strstr(s, "Infinity") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("DynamoDB numbers cannot be %s", s)));
+	return s;
+}
+
+/*
+ * The AttributeValue for a non-null Datum of type TYPE.  Returns NULL for a
+ * value DynamoDB stores as no attribute at all (an empty set).  The json-c
+ * object is new: the caller adds it to a tree or puts it.
+ */
+json_c_object *
+dynamo_datum_to_av(Datum d, Oid type)
+{
+	Oid			base = getBaseType(type);
+	Oid			elemtype;
+	Oid			outfunc;
+	bool		isvarlena;
+	FmgrInfo	output;
+
+	if (base == BOOLOID)
+		return av_new("BOOL", json_object_new_boolean(DatumGetBool(d)));
+	if (base == BYTEAOID)
+	{
+		bytea	   *b = DatumGetByteaPP(d);
+
+		return av_new("B", json_object_new_string(encode_binary(VARDATA_ANY(b),
+																VARSIZE_ANY_EXHDR(b))));
+	}
+	if (base == JSONBOID)
+		return dynamo_jsonb_to_av(DatumGetJsonbP(d));
+	if (base == JSONOID)
+	{
+		Datum		jb = DirectFunctionCall1(jsonb_in,
+											 CStringGetDatum(TextDatumGetCString(d)));
+
+		return dynamo_jsonb_to_av(DatumGetJsonbP(jb));
+	}
+
+	if ((elemtype = get_element_type(base)) != InvalidOid)
+	{
+		ArrayType  *arr = DatumGetArrayTypeP(d);
+		Oid			ebase = getBaseType(elemtype);
+		bool		number = is_number_type(ebase);
+		bool		binary = ebase == BYTEAOID;
+		int16		elen;
+		bool		ebyval;
+		char		ealign;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n,
+					i,
+					j;
+		json_c_object *set;
+		char	  **texts;
+
+		get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
+		deconstruct_array(arr, elemtype, elen, ebyval, ealign, &elems, &nulls, &n);
+		if (n == 0)
+			return NULL;		/* DynamoDB has no empty sets */
+		getTypeOutputInfo(elemtype, &outfunc, &isvarlena);
+		fmgr_info(outfunc, &output);
+		texts = palloc(sizeof(char *) * n);
+		for (i = 0; i < n; i++)
+		{
+			if (nulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("DynamoDB sets cannot contain NULL")));
+			if (binary)
+			{
+				bytea	   *b = DatumGetByteaPP(elems[i]);
+
+				texts[i] = encode_binary(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+			}
+			else
+				texts[i] = number ? number_text(elems[i], ebase, &output)
+					: OutputFunctionCall(&output, elems[i]);
+			for (j = 0; j < i; j++)
+				if (strcmp(texts[j], texts[i]) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("DynamoDB sets cannot contain duplicates"),
+							 errdetail("The value \"%s\" appears twice.", texts[i])));
+		}
+		set = json_object_new_array();
+		for (i = 0; i < n; i++)
+			json_object_array_add(set, json_object_new_string(texts[i]));
+		return av_new(binary ? "BS" : number ? "NS" : "SS", set);
+	}
+
+	getTypeOutputInfo(type, &outfunc, &isvarlena);
+	fmgr_info(outfunc, &output);
+	if (is_number_type(base))
+		return av_new("N", json_object_new_string(number_text(d, base, &output)));
+	return av_new("S", json_object_new_string(OutputFunctionCall(&output, d)));
+}
+
+/* The DynamoDB type tag a column's values are written with ('S', 'N', 'B'...). */
+char
+dynamo_type_tag(Oid type)
+{
+	Oid			base = getBaseType(type);
+
+	if (base == BYTEAOID)
+		return DYNAMO_TYPE_B;
+	if (is_number_type(base))
+		return DYNAMO_TYPE_N;
+	if (base == BOOLOID || base == JSONBOID || base == JSONOID ||
+		get_element_type(base) != InvalidOid)
+		return '\0';			/* not a key type */
+	return DYNAMO_TYPE_S;
+}
+
+/* A short text of a key value for messages: S and N as is, B as base64. */
+char *
+dynamo_av_display(json_c_object *av)
+{
+	const char *tag;
+	json_c_object *v;
+
+	if (!av_unpack(av, &tag, &v))
+		return pstrdup("?");
+	if (json_object_is_type(v, json_type_string))
+		return pstrdup(json_object_get_string(v));
+	return pstrdup(json_object_to_json_string_ext(av, JSON_C_TO_STRING_PLAIN));
+}

@@ -1,0 +1,577 @@
+/*-------------------------------------------------------------------------
+ *
+ * planner.c
+ *		  Planning scans of DynamoDB foreign tables: which operation, on
+ *		  which table or index, with which conditions.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/planner.c
+ *
+ * In order of preference:
+ *	GetItem			the full primary key is fixed by equalities;
+ *	BatchGetItem	a list of full keys (IN / = ANY on the key attributes);
+ *	Query			the partition key of the table or of an index is fixed,
+ *					with at most one sort key condition; an index is used
+ *					only when it holds every attribute the query needs;
+ *	Scan			everything else.
+ * Conditions deparse.c accepts become the key condition or the filter and
+ * are dropped from the local quals; everything else is checked locally.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/sysattr.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/planmain.h"
+#include "optimizer/restrictinfo.h"
+#include "utils/lsyscache.h"
+
+#include "dynamo_deparse.h"
+#include "dynamo_fdw.h"
+#include "dynamo_scan.h"
+
+/* Rough costs, in the planner's units: a request is a network round trip. */
+#define DYNAMO_REQUEST_COST		100.0
+#define DYNAMO_ITEM_COST		0.02
+#define DYNAMO_PAGE_BYTES		(1024.0 * 1024.0)
+#define DYNAMO_DEFAULT_ITEMS	1000.0
+/* BatchGetItem keys we plan for at most: beyond, a Query or Scan is fine. */
+#define DYNAMO_MAX_PLANNED_KEYS	1000
+
+/* A restriction and, when DynamoDB can evaluate it, its classification. */
+typedef struct DynamoQual
+{
+	RestrictInfo *rinfo;
+	DynamoCond *cond;			/* NULL: local only */
+} DynamoQual;
+
+/* What GetForeignRelSize learns, for GetForeignPaths and GetForeignPlan. */
+typedef struct DynamoPlanInfo
+{
+	DynamoRelation *rel;
+	List	   *quals;			/* DynamoQual * */
+	Bitmapset  *attrs_used;		/* needed columns, offset by FirstLowInvalid... */
+	double		items;			/* items in the table */
+	double		item_bytes;
+} DynamoPlanInfo;
+
+/* The chosen way to read; kept in the path's fdw_private. */
+typedef struct DynamoChoice
+{
+	DynamoOperation op;
+	const DynamoIndex *index;	/* Query on an index; NULL: the table */
+	DynamoQual *pk;				/* partition key equality (or IN) */
+	DynamoQual *sk;				/* sort key condition(s) ... */
+	DynamoQual *sk2;			/* ... the second half of a BETWEEN */
+	List	   *filter;			/* DynamoQual * pushed as FilterExpression */
+	List	   *local;			/* RestrictInfo * checked locally */
+	double		rows;
+	double		requests;
+} DynamoChoice;
+
+const char *const dynamo_operation_names[] = {
+	"GetItem", "BatchGetItem", "Query", "Scan"
+};
+
+static bool
+is_key_eq(const DynamoQual *q, const char *attr, char type)
+{
+	const DynamoCond *c = q->cond;
+
+	return c && c->kind == COND_CMP && c->cmp == CMP_EQ &&
+		strcmp(c->column->attr, attr) == 0 &&
+		dynamo_family_tag(c->column) == type;
+}
+
+static bool
+is_key_in(const DynamoQual *q, const char *attr, char type)
+{
+	const DynamoCond *c = q->cond;
+
+	return c && c->kind == COND_IN && strcmp(c->column->attr, attr) == 0 &&
+		dynamo_family_tag(c->column) == type;
+}
+
+/* Sort key conditions a KeyConditionExpression allows. */
+static bool
+is_sort_key_cond(const DynamoQual *q, const char *attr, char type)
+{
+	const DynamoCond *c = q->cond;
+
+	if (c == NULL || c->column == NULL || strcmp(c->column->attr, attr) != 0 ||
+		dynamo_family_tag(c->column) != type)
+		return false;
+	if (c->kind == COND_PREFIX)
+		return type == DYNAMO_TYPE_S;
+	return c->kind == COND_CMP && c->cmp != CMP_NE;
+}
+
+static DynamoQual *
+find_qual(List *quals, bool (*test) (const DynamoQual *, const char *, char),
+		  const char *attr, char type)
+{
+	ListCell   *lc;
+
+	foreach(lc, quals)
+		if (test(lfirst(lc), attr, type))
+			return lfirst(lc);
+	return NULL;
+}
+
+/* Does ATTR belong to what an index on the table holds? */
+static bool
+index_holds(const DynamoTable *t, const DynamoIndex *ix, const char *attr)
+{
+	ListCell   *lc;
+
+	if (ix->projection == DYNAMO_PROJECT_ALL)
+		return true;
+	if (strcmp(attr, t->partition_key) == 0 ||
+		(t->sort_key && strcmp(attr, t->sort_key) == 0) ||
+		strcmp(attr, ix->partition_key) == 0 ||
+		(ix->sort_key && strcmp(attr, ix->sort_key) == 0))
+		return true;
+	if (ix->projection == DYNAMO_PROJECT_INCLUDE)
+		foreach(lc, ix->include)
+			if (strcmp(strVal(lfirst(lc)), attr) == 0)
+				return true;
+	return false;
+}
+
+static bool
+index_covers(const DynamoPlanInfo *info, const DynamoIndex *ix)
+{
+	int			i;
+
+	for (i = 0; i < info->rel->ncolumns; i++)
+	{
+		const DynamoColumn *col = &info->rel->columns[i];
+
+		if (col->dropped ||
+			!bms_is_member(col->attnum - FirstLowInvalidHeapAttributeNumber,
+						   info->attrs_used))
+			continue;
+		if (col->document)
+		{
+			if (ix->projection != DYNAMO_PROJECT_ALL)
+				return false;
+		}
+		else if (!index_holds(info->rel->meta, ix, col->attr))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Pick the sort key condition: equality first, else a BETWEEN made of an
+ * inclusive lower and upper bound, else a prefix, else one bound.
+ */
+static void
+pick_sort_condition(List *quals, const char *sk, char type, DynamoChoice *ch)
+{
+	DynamoQual *lower = NULL,
+			   *upper = NULL,
+			   *any = NULL;
+	ListCell   *lc;
+
+	foreach(lc, quals)
+	{
+		DynamoQual *q = lfirst(lc);
+
+		if (!is_sort_key_cond(q, sk, type))
+			continue;
+		if (q->cond->kind == COND_CMP && q->cond->cmp == CMP_EQ)
+		{
+			ch->sk = q;
+			return;
+		}
+		if (q->cond->kind == COND_CMP && q->cond->cmp == CMP_GE && !lower)
+			lower = q;
+		else if (q->cond->kind == COND_CMP && q->cond->cmp == CMP_LE && !upper)
+			upper = q;
+		if (!any || q->cond->kind == COND_PREFIX)
+			any = q;
+	}
+	if (lower && upper)
+	{
+		ch->sk = lower;
+		ch->sk2 = upper;
+	}
+	else
+		ch->sk = any;
+}
+
+static double
+clamp_rows(double r)
+{
+	return r < 1.0 ? 1.0 : rint(r);
+}
+
+/*
+ * Split the quals not used by the key into filter and local, given the
+ * attributes a Query may not filter on (its key attributes).
+ */
+static void
+split_rest(DynamoChoice *ch, List *quals, const char *const *keys, int nkeys,
+		   bool filter_allowed)
+{
+	ListCell   *lc;
+
+	foreach(lc, quals)
+	{
+		DynamoQual *q = lfirst(lc);
+		bool		ok = filter_allowed && q->cond != NULL;
+		int			i;
+
+		if (q == ch->pk || q == ch->sk || q == ch->sk2)
+			continue;
+		for (i = 0; ok && i < nkeys; i++)
+			if (keys[i] && dynamo_cond_uses_attr(q->cond, keys[i]))
+				ok = false;
+		if (ok)
+			ch->filter = lappend(ch->filter, q);
+		else
+			ch->local = lappend(ch->local, q->rinfo);
+	}
+}
+
+/*
+ * Choose how to read the rows that QUALS select.
+ */
+static DynamoChoice *
+choose_operation(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
+				 List *quals)
+{
+	const DynamoTable *t = info->rel->meta;
+	DynamoChoice *ch = palloc0(sizeof(DynamoChoice));
+	DynamoQual *pk_eq = find_qual(quals, is_key_eq, t->partition_key, t->partition_type);
+	DynamoQual *pk_in = pk_eq ? NULL : find_qual(quals, is_key_in, t->partition_key, t->partition_type);
+	DynamoQual *sk_eq = NULL,
+			   *sk_in = NULL;
+	double		sel = clauselist_selectivity(root,
+											 extract_actual_clauses(baserel->baserestrictinfo, false),
+											 baserel->relid, JOIN_INNER, NULL);
+	ListCell   *lc;
+
+	if (t->sort_key)
+	{
+		sk_eq = find_qual(quals, is_key_eq, t->sort_key, t->sort_type);
+		if (!sk_eq)
+			sk_in = find_qual(quals, is_key_in, t->sort_key, t->sort_type);
+	}
+
+	/* GetItem */
+	if (pk_eq && (t->sort_key == NULL || sk_eq))
+	{
+		ch->op = DYNAMO_OP_GET_ITEM;
+		ch->pk = pk_eq;
+		ch->sk = sk_eq;
+		split_rest(ch, quals, NULL, 0, false);
+		ch->rows = 1;
+		ch->requests = 1;
+		return ch;
+	}
+
+	/* BatchGetItem */
+	if ((pk_eq || pk_in) && (t->sort_key == NULL || sk_eq || sk_in))
+	{
+		int			nkeys = (pk_eq ? 1 : list_length(pk_in->cond->values)) *
+			(t->sort_key == NULL || sk_eq ? 1 : list_length(sk_in->cond->values));
+
+		if (nkeys <= DYNAMO_MAX_PLANNED_KEYS)
+		{
+			ch->op = DYNAMO_OP_BATCH_GET_ITEM;
+			ch->pk = pk_eq ? pk_eq : pk_in;
+			ch->sk = sk_eq ? sk_eq : sk_in;
+			split_rest(ch, quals, NULL, 0, false);
+			ch->rows = nkeys;
+			ch->requests = ceil(nkeys / (double) DYNAMO_MAX_BATCH_GET_KEYS);
+			return ch;
+		}
+	}
+
+	/* Query on the table, else on the first index that serves best. */
+	if (pk_eq)
+	{
+		ch->op = DYNAMO_OP_QUERY;
+		ch->pk = pk_eq;
+		if (t->sort_key)
+			pick_sort_condition(quals, t->sort_key, t->sort_type, ch);
+	}
+	foreach(lc, t->indexes)
+	{
+		DynamoIndex *ix = lfirst(lc);
+		DynamoChoice trial;
+
+		if (ch->op == DYNAMO_OP_QUERY && ch->sk)
+			break;				/* nothing beats a full key condition */
+		if (info->rel->consistent_read && !ix->is_local)
+			continue;			/* GSIs have no consistent reads */
+		if (!index_covers(info, ix))
+			continue;
+		memset(&trial, 0, sizeof(trial));
+		trial.pk = find_qual(quals, is_key_eq, ix->partition_key, ix->partition_type);
+		if (trial.pk == NULL)
+			continue;
+		if (ix->sort_key)
+			pick_sort_condition(quals, ix->sort_key, ix->sort_type, &trial);
+		if (ch->op == DYNAMO_OP_QUERY && !trial.sk)
+			continue;			/* no better than what we have */
+		ch->op = DYNAMO_OP_QUERY;
+		ch->index = ix;
+		ch->pk = trial.pk;
+		ch->sk = trial.sk;
+		ch->sk2 = trial.sk2;
+	}
+	if (ch->op == DYNAMO_OP_QUERY)
+	{
+		const char *keys[4];
+
+		keys[0] = t->partition_key;
+		keys[1] = t->sort_key;
+		keys[2] = ch->index ? ch->index->partition_key : NULL;
+		keys[3] = ch->index ? ch->index->sort_key : NULL;
+		split_rest(ch, quals, keys, 4, true);
+		ch->rows = clamp_rows(info->items * sel);
+		ch->requests = Max(1.0, ceil(ch->rows * 10 * info->item_bytes / DYNAMO_PAGE_BYTES));
+		return ch;
+	}
+
+	ch->op = DYNAMO_OP_SCAN;
+	split_rest(ch, quals, NULL, 0, true);
+	ch->rows = clamp_rows(info->items * sel);
+	ch->requests = Max(1.0, ceil(info->items * info->item_bytes / DYNAMO_PAGE_BYTES));
+	return ch;
+}
+
+void
+dynamoGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
+						Oid foreigntableid)
+{
+	DynamoPlanInfo *info = palloc0(sizeof(DynamoPlanInfo));
+	DynamoDeparseContext ctx;
+	ListCell   *lc;
+	DynamoChoice *ch;
+
+	info->rel = dynamo_get_relation(foreigntableid);
+	info->items = info->rel->meta->item_count > 0 ? info->rel->meta->item_count
+		: DYNAMO_DEFAULT_ITEMS;
+	info->item_bytes = info->rel->meta->item_count > 0
+		? Max(info->rel->meta->table_bytes / info->rel->meta->item_count, 16.0)
+		: 200.0;
+
+	ctx.root = root;
+	ctx.relid = baserel->relid;
+	ctx.rel = info->rel;
+	ctx.allow_outer = false;
+	ctx.in_or = false;
+	foreach(lc, baserel->baserestrictinfo)
+	{
+		RestrictInfo *ri = lfirst(lc);
+		DynamoQual *q = palloc0(sizeof(DynamoQual));
+
+		q->rinfo = ri;
+		q->cond = dynamo_classify(ri->clause, &ctx);
+		info->quals = lappend(info->quals, q);
+	}
+
+	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
+				   &info->attrs_used);
+	foreach(lc, baserel->baserestrictinfo)
+		pull_varattnos((Node *) ((RestrictInfo *) lfirst(lc))->clause,
+					   baserel->relid, &info->attrs_used);
+
+	baserel->fdw_private = info;
+	ch = choose_operation(root, baserel, info, info->quals);
+	baserel->rows = ch->rows;
+	baserel->tuples = info->items;
+}
+
+void
+dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
+					  Oid foreigntableid)
+{
+	DynamoPlanInfo *info = baserel->fdw_private;
+	DynamoChoice *ch = choose_operation(root, baserel, info, info->quals);
+	Cost		startup = DYNAMO_REQUEST_COST;
+	Cost		total = ch->requests * DYNAMO_REQUEST_COST +
+		(ch->op == DYNAMO_OP_SCAN ? info->items : ch->rows) * DYNAMO_ITEM_COST +
+		ch->rows * cpu_tuple_cost;
+
+	add_path(baserel, (Path *)
+			 create_foreignscan_path(root, baserel, NULL, ch->rows,
+									 startup, total, NIL, NULL, NULL,
+									 list_make1(ch)));
+}
+
+/* Conditions of QUALS as one expression joined by AND, or "". */
+static char *
+deparse_conds(List *quals, DynamoExprBuilder *b)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, quals)
+	{
+		if (buf.len > 0)
+			appendStringInfoString(&buf, " AND ");
+		dynamo_deparse_cond(&buf, ((DynamoQual *) lfirst(lc))->cond, b);
+	}
+	return buf.data;
+}
+
+static char *
+deparse_key_condition(DynamoChoice *ch, DynamoExprBuilder *b)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	dynamo_deparse_cond(&buf, ch->pk->cond, b);
+	if (ch->sk && ch->sk2)
+	{
+		const char *name = dynamo_name_placeholder(b, ch->sk->cond->column->attr);
+		const char *lo = dynamo_value_placeholder(b, linitial(ch->sk->cond->values));
+		const char *hi = dynamo_value_placeholder(b, linitial(ch->sk2->cond->values));
+
+		appendStringInfo(&buf, " AND %s BETWEEN %s AND %s", name, lo, hi);
+	}
+	else if (ch->sk)
+	{
+		appendStringInfoString(&buf, " AND ");
+		dynamo_deparse_cond(&buf, ch->sk->cond, b);
+	}
+	return buf.data;
+}
+
+ForeignScan *
+dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
+					 Oid foreigntableid, ForeignPath *best_path,
+					 List *tlist, List *scan_clauses, Plan *outer_plan)
+{
+	DynamoPlanInfo *info = baserel->fdw_private;
+	DynamoChoice *ch = linitial(best_path->fdw_private);
+	const DynamoTable *t = info->rel->meta;
+	DynamoExprBuilder b = {NIL, NIL};
+	char	   *keycond = "";
+	char	   *filter;
+	StringInfoData proj;
+	List	   *local_exprs = NIL;
+	List	   *key_exprs = NIL;
+	List	   *retrieved = NIL;
+	List	   *key_attrs;
+	List	   *fdw_private;
+	Bitmapset  *needed = NULL;
+	bool		whole_item = false;
+	int			nkeys = 0;
+	int			i;
+	ListCell   *lc;
+
+	/* Local quals: the ones not pushed, as plain expressions. */
+	foreach(lc, scan_clauses)
+	{
+		RestrictInfo *ri = lfirst(lc);
+
+		if (list_member_ptr(ch->local, ri))
+			local_exprs = lappend(local_exprs, ri->clause);
+	}
+
+	/* Columns to fill: the target list's and the local quals'. */
+	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid, &needed);
+	pull_varattnos((Node *) local_exprs, baserel->relid, &needed);
+	if (bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, needed))
+		whole_item = true;		/* whole-row reference */
+
+	initStringInfo(&proj);
+	for (i = 0; i < info->rel->ncolumns; i++)
+	{
+		const DynamoColumn *col = &info->rel->columns[i];
+
+		if (col->dropped)
+			continue;
+		if (!whole_item &&
+			!bms_is_member(col->attnum - FirstLowInvalidHeapAttributeNumber, needed))
+			continue;
+		retrieved = lappend_int(retrieved, col->attnum);
+		if (col->document)
+			whole_item = true;
+	}
+
+	key_attrs = list_make1(makeString(t->partition_key));
+	if (t->sort_key)
+		key_attrs = lappend(key_attrs, makeString(t->sort_key));
+
+	switch (ch->op)
+	{
+		case DYNAMO_OP_GET_ITEM:
+		case DYNAMO_OP_BATCH_GET_ITEM:
+			{
+				List	   *pks = ch->pk->cond->values;
+				List	   *sks = ch->sk ? ch->sk->cond->values : list_make1(NULL);
+				ListCell   *p,
+						   *s;
+
+				foreach(p, pks)
+					foreach(s, sks)
+				{
+					key_exprs = lappend(key_exprs, lfirst(p));
+					if (t->sort_key)
+						key_exprs = lappend(key_exprs, lfirst(s));
+					nkeys++;
+				}
+				break;
+			}
+		case DYNAMO_OP_QUERY:
+			keycond = deparse_key_condition(ch, &b);
+			break;
+		case DYNAMO_OP_SCAN:
+			break;
+	}
+	filter = deparse_conds(ch->filter, &b);
+
+	/* ProjectionExpression: only what is needed, unless the whole item is. */
+	if (!whole_item)
+	{
+		foreach(lc, retrieved)
+		{
+			const DynamoColumn *col = &info->rel->columns[lfirst_int(lc) - 1];
+
+			appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
+							 dynamo_name_placeholder(&b, col->attr));
+		}
+		if (proj.len == 0)		/* e.g. count(*): the smallest thing to ask for */
+			appendStringInfoString(&proj, dynamo_name_placeholder(&b, t->partition_key));
+	}
+
+	/* In DynamoScanPrivate order. */
+	fdw_private = list_make5(makeInteger(ch->op),
+							 makeString(t->table_name),
+							 makeString(ch->index ? ch->index->name : ""),
+							 makeString(keycond),
+							 makeString(filter));
+	fdw_private = lappend(fdw_private, makeString(proj.data));
+	fdw_private = lappend(fdw_private, b.names);
+	fdw_private = lappend(fdw_private, makeInteger(list_length(b.values)));
+	fdw_private = lappend(fdw_private, key_attrs);
+	fdw_private = lappend(fdw_private, makeInteger(nkeys));
+	fdw_private = lappend(fdw_private, retrieved);
+	fdw_private = lappend(fdw_private, makeInteger(info->rel->consistent_read));
+	fdw_private = lappend(fdw_private,
+						  makeInteger(ch->op == DYNAMO_OP_SCAN ? info->rel->scan_segments : 1));
+	fdw_private = lappend(fdw_private, makeInteger(0));
+	fdw_private = lappend(fdw_private, makeInteger(-1));
+	fdw_private = lappend(fdw_private, makeInteger(1));
+
+	return make_foreignscan(tlist, local_exprs, baserel->relid,
+							list_concat(b.values, key_exprs), fdw_private,
+							NIL, NIL, outer_plan);
+}

@@ -1,0 +1,693 @@
+/*-------------------------------------------------------------------------
+ *
+ * scan.c
+ *		  Running scans of DynamoDB foreign tables: GetItem, BatchGetItem,
+ *		  Query and Scan, page by page, and EXPLAIN.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/scan.c
+ *
+ * One response (a page) at a time lives in a per-page memory context,
+ * reset before the next request, so memory stays flat however many items a
+ * scan reads.  Each row is built in a per-row context.  The json-c tree of a
+ * page is freed with its context (client.c ties the two together).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "ddb_json.h"
+
+#include "commands/explain.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "dynamo_client.h"
+#include "dynamo_fdw.h"
+#include "dynamo_scan.h"
+
+typedef struct DynamoScanState
+{
+	DynamoRelation *rel;
+	DynamoConn *conn;
+
+	/* from the plan */
+	DynamoOperation op;
+	char	   *table;
+	char	   *index;			/* NULL: the table */
+	char	   *keycond;
+	char	   *filter;
+	char	   *projection;
+	List	   *names;
+	List	   *value_states;	/* ExprState of each :vN */
+	List	   *value_types;
+	List	   *key_states;		/* ExprState: partition [, sort] of each key */
+	List	   *key_types;
+	List	   *key_attrs;
+	int			nkeys;
+	List	   *retrieved;
+	bool		consistent;
+	int			segments;
+
+	/* per column: how to read it */
+	DynamoColumnIO *io;
+	const DynamoColumn *document;
+
+	/* progress */
+	MemoryContext page_cxt;		/* the current response */
+	MemoryContext row_cxt;		/* one row's conversions */
+	json_c_object *request;		/* request of the current Query/Scan */
+	json_c_object *items;		/* items of the current page */
+	size_t		next_item;
+	char	   *start_key;		/* LastEvaluatedKey as JSON text, or NULL */
+	int			segment;		/* current Scan segment */
+	bool		exhausted;
+	json_c_object **keys;		/* GetItem/BatchGetItem keys to fetch */
+	int			nkeys_left;
+	int			key_pos;
+	json_c_object *unprocessed; /* BatchGetItem keys DynamoDB returned */
+	bool		started;
+
+	/* for EXPLAIN ANALYZE */
+	uint64		requests;
+	uint64		pages;
+	uint64		scanned;
+	uint64		returned;
+	double		capacity;
+
+	/* for error messages */
+	json_c_object *current_item;
+	const char *current_column;
+} DynamoScanState;
+
+/* Name table, column and key of the item being converted. */
+static void
+conversion_error_callback(void *arg)
+{
+	DynamoScanState *s = (DynamoScanState *) arg;
+	StringInfoData key;
+	ListCell   *lc;
+
+	if (s->current_item == NULL)
+		return;
+	initStringInfo(&key);
+	foreach(lc, s->key_attrs)
+	{
+		json_c_object *av;
+
+		if (json_object_object_get_ex(s->current_item, strVal(lfirst(lc)), &av))
+			appendStringInfo(&key, "%s%s=%s", key.len ? ", " : "",
+							 strVal(lfirst(lc)), dynamo_av_display(av));
+	}
+	if (s->current_column)
+		errcontext("column \"%s\" of foreign table \"%s\", item with key (%s)",
+				   s->current_column, s->rel->relname, key.data);
+	else
+		errcontext("foreign table \"%s\", item with key (%s)",
+				   s->rel->relname, key.data);
+}
+
+void
+dynamoBeginForeignScan(ForeignScanState *node, int eflags)
+{
+	ForeignScan *fs = (ForeignScan *) node->ss.ps.plan;
+	EState	   *estate = node->ss.ps.state;
+	DynamoScanState *s = palloc0(sizeof(DynamoScanState));
+	List	   *priv = fs->fdw_private;
+	Oid			relid = RelationGetRelid(node->ss.ss_currentRelation);
+	UserMapping *user;
+	Oid			userid;
+	int			nvalues;
+	ListCell   *lc;
+	int			i;
+
+	node->fdw_state = s;
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+	{
+		s->op = intVal(list_nth(priv, ScanPrivateOperation));
+		s->table = strVal(list_nth(priv, ScanPrivateTable));
+		s->index = strVal(list_nth(priv, ScanPrivateIndex));
+		s->keycond = strVal(list_nth(priv, ScanPrivateKeyCondition));
+		s->filter = strVal(list_nth(priv, ScanPrivateFilter));
+		s->projection = strVal(list_nth(priv, ScanPrivateProjection));
+		s->names = list_nth(priv, ScanPrivateNames);
+		s->nkeys = intVal(list_nth(priv, ScanPrivateNumKeys));
+		s->segments = intVal(list_nth(priv, ScanPrivateSegments));
+		s->consistent = intVal(list_nth(priv, ScanPrivateConsistentRead));
+		return;
+	}
+
+	s->rel = dynamo_get_relation(relid);
+	{
+		/* as postgres_fdw: the view owner's mapping for a view's query */
+		RangeTblEntry *rte = exec_rt_fetch(fs->scan.scanrelid, estate);
+
+		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	}
+	user = GetUserMapping(userid, s->rel->server->serverid);
+	s->conn = dynamo_connect(s->rel->server, user);
+
+	s->op = intVal(list_nth(priv, ScanPrivateOperation));
+	s->table = strVal(list_nth(priv, ScanPrivateTable));
+	s->index = strVal(list_nth(priv, ScanPrivateIndex));
+	s->keycond = strVal(list_nth(priv, ScanPrivateKeyCondition));
+	s->filter = strVal(list_nth(priv, ScanPrivateFilter));
+	s->projection = strVal(list_nth(priv, ScanPrivateProjection));
+	s->names = list_nth(priv, ScanPrivateNames);
+	nvalues = intVal(list_nth(priv, ScanPrivateNumValues));
+	s->key_attrs = list_nth(priv, ScanPrivateKeyAttrs);
+	s->nkeys = intVal(list_nth(priv, ScanPrivateNumKeys));
+	s->retrieved = list_nth(priv, ScanPrivateRetrievedAttrs);
+	s->consistent = intVal(list_nth(priv, ScanPrivateConsistentRead));
+	s->segments = intVal(list_nth(priv, ScanPrivateSegments));
+
+	i = 0;
+	foreach(lc, fs->fdw_exprs)
+	{
+		Expr	   *e = lfirst(lc);
+		ExprState  *es = ExecInitExpr(e, (PlanState *) node);
+
+		if (i++ < nvalues)
+		{
+			s->value_states = lappend(s->value_states, es);
+			s->value_types = lappend_oid(s->value_types, exprType((Node *) e));
+		}
+		else
+		{
+			s->key_states = lappend(s->key_states, es);
+			s->key_types = lappend_oid(s->key_types, exprType((Node *) e));
+		}
+	}
+
+	s->io = palloc0(sizeof(DynamoColumnIO) * Max(s->rel->ncolumns, 1));
+	foreach(lc, s->retrieved)
+	{
+		const DynamoColumn *col = &s->rel->columns[lfirst_int(lc) - 1];
+
+		dynamo_column_io_init(&s->io[col->attnum - 1], col->type, col->typmod);
+		if (col->document)
+			s->document = col;
+	}
+
+	s->page_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw page",
+										ALLOCSET_DEFAULT_SIZES);
+	s->row_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw row",
+									   ALLOCSET_SMALL_SIZES);
+}
+
+/* Evaluate an ExprState of the plan; *isnull set as usual. */
+static Datum
+eval_value(ForeignScanState *node, ExprState *es, bool *isnull)
+{
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+
+	return ExecEvalExpr(es, econtext, isnull);
+}
+
+/* Is AV an empty string or binary (never a valid key value)? */
+static bool
+is_empty_key_value(json_c_object *av)
+{
+	json_c_object *v;
+
+	if ((json_object_object_get_ex(av, "S", &v) ||
+		 json_object_object_get_ex(av, "B", &v)) &&
+		json_object_get_string_len(v) == 0)
+		return true;
+	return false;
+}
+
+/*
+ * Evaluate the values and keys, and prepare the first request.  Runs in the
+ * scan's query context at the start and at each rescan.  Sets exhausted
+ * when no row can match (a NULL compared value, an empty key).
+ */
+static void
+start_scan(ForeignScanState *node, DynamoScanState *s)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(node->ss.ps.state->es_query_cxt);
+	ListCell   *lc;
+	ListCell   *tc;
+	int			i;
+
+	MemoryContextReset(s->page_cxt);
+	s->items = NULL;
+	s->next_item = 0;
+	s->start_key = NULL;
+	s->segment = 0;
+	s->exhausted = false;
+	s->unprocessed = NULL;
+	s->key_pos = 0;
+	s->started = true;
+
+	if (s->request)
+		json_object_put(s->request);
+	s->request = NULL;
+
+	if (s->op == DYNAMO_OP_GET_ITEM || s->op == DYNAMO_OP_BATCH_GET_ITEM)
+	{
+		int			per_key = list_length(s->key_attrs);
+		int			n = 0;
+
+		if (s->keys)
+		{
+			for (i = 0; i < s->nkeys_left; i++)
+				json_object_put(s->keys[i]);
+			pfree(s->keys);
+		}
+		s->keys = palloc0(sizeof(json_c_object *) * Max(s->nkeys, 1));
+		for (i = 0; i < s->nkeys; i++)
+		{
+			json_c_object *key = json_object_new_object();
+			bool		skip = false;
+			int			j;
+
+			for (j = 0; j < per_key; j++)
+			{
+				int			k = i * per_key + j;
+				bool		isnull;
+				Datum		d = eval_value(node, list_nth(s->key_states, k), &isnull);
+				json_c_object *av;
+
+				if (isnull)
+				{
+					skip = true;
+					break;
+				}
+				av = dynamo_datum_to_av(d, list_nth_oid(s->key_types, k));
+				if (av == NULL || is_empty_key_value(av))
+				{
+					json_object_put(av);
+					skip = true;
+					break;
+				}
+				json_object_object_add(key, strVal(list_nth(s->key_attrs, j)), av);
+			}
+			/* keys that cannot exist, and repeats, are not asked for */
+			for (j = 0; !skip && j < n; j++)
+				if (json_object_equal(s->keys[j], key))
+					skip = true;
+			if (skip)
+				json_object_put(key);
+			else
+				s->keys[n++] = key;
+		}
+		s->nkeys_left = n;
+		if (n == 0)
+			s->exhausted = true;
+		MemoryContextSwitchTo(oldcxt);
+		return;
+	}
+
+	/* Query and Scan: one request, sent again page by page. */
+	s->request = json_object_new_object();
+	json_object_object_add(s->request, "TableName", json_object_new_string(s->table));
+	if (s->index && s->index[0])
+		json_object_object_add(s->request, "IndexName", json_object_new_string(s->index));
+	if (s->keycond[0])
+		json_object_object_add(s->request, "KeyConditionExpression",
+							   json_object_new_string(s->keycond));
+	if (s->filter[0])
+		json_object_object_add(s->request, "FilterExpression",
+							   json_object_new_string(s->filter));
+	if (s->projection[0])
+		json_object_object_add(s->request, "ProjectionExpression",
+							   json_object_new_string(s->projection));
+	if (s->names)
+	{
+		json_c_object *names = json_object_new_object();
+
+		i = 0;
+		foreach(lc, s->names)
+			json_object_object_add(names, psprintf("#n%d", i++),
+								   json_object_new_string(strVal(lfirst(lc))));
+		json_object_object_add(s->request, "ExpressionAttributeNames", names);
+	}
+	if (s->value_states)
+	{
+		json_c_object *values = json_object_new_object();
+
+		i = 0;
+		forboth(lc, s->value_states, tc, s->value_types)
+		{
+			bool		isnull;
+			Datum		d = eval_value(node, lfirst(lc), &isnull);
+			json_c_object *av;
+
+			/* conditions are ANDed at the top: a NULL value matches nothing */
+			if (isnull || (av = dynamo_datum_to_av(d, lfirst_oid(tc))) == NULL)
+			{
+				s->exhausted = true;
+				break;
+			}
+			json_object_object_add(values, psprintf(":v%d", i++), av);
+		}
+		json_object_object_add(s->request, "ExpressionAttributeValues", values);
+	}
+	if (s->consistent)
+		json_object_object_add(s->request, "ConsistentRead", json_object_new_boolean(1));
+	json_object_object_add(s->request, "ReturnConsumedCapacity",
+						   json_object_new_string("TOTAL"));
+	MemoryContextSwitchTo(oldcxt);
+}
+
+static void
+add_capacity(DynamoScanState *s, json_c_object *resp)
+{
+	json_c_object *cc,
+			   *units;
+
+	if (!json_object_object_get_ex(resp, "ConsumedCapacity", &cc))
+		return;
+	if (json_object_is_type(cc, json_type_array))
+	{
+		size_t		i;
+
+		for (i = 0; i < json_object_array_length(cc); i++)
+			if (json_object_object_get_ex(json_object_array_get_idx(cc, i),
+										  "CapacityUnits", &units))
+				s->capacity += json_object_get_double(units);
+	}
+	else if (json_object_object_get_ex(cc, "CapacityUnits", &units))
+		s->capacity += json_object_get_double(units);
+}
+
+static void
+add_projection(DynamoScanState *s, json_c_object *req)
+{
+	ListCell   *lc;
+	int			i = 0;
+
+	if (!s->projection[0])
+		return;
+	json_object_object_add(req, "ProjectionExpression",
+						   json_object_new_string(s->projection));
+	if (s->names)
+	{
+		json_c_object *names = json_object_new_object();
+
+		foreach(lc, s->names)
+			json_object_object_add(names, psprintf("#n%d", i++),
+								   json_object_new_string(strVal(lfirst(lc))));
+		json_object_object_add(req, "ExpressionAttributeNames", names);
+	}
+}
+
+/*
+ * Fetch the next page into s->items (in a fresh page context).  Returns
+ * false when there is nothing more to read.
+ */
+static bool
+fetch_page(DynamoScanState *s)
+{
+	MemoryContext oldcxt;
+	json_c_object *resp;
+	json_c_object *v;
+
+	if (s->exhausted)
+		return false;
+
+	MemoryContextReset(s->page_cxt);
+	oldcxt = MemoryContextSwitchTo(s->page_cxt);
+	s->items = NULL;
+	s->next_item = 0;
+
+	switch (s->op)
+	{
+		case DYNAMO_OP_GET_ITEM:
+			{
+				json_c_object *req = json_object_new_object();
+
+				dynamo_json_own(req);
+				json_object_object_add(req, "TableName", json_object_new_string(s->table));
+				json_object_object_add(req, "Key", json_object_get(s->keys[0]));
+				if (s->consistent)
+					json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+				json_object_object_add(req, "ReturnConsumedCapacity",
+									   json_object_new_string("TOTAL"));
+				add_projection(s, req);
+				resp = dynamo_call(s->conn, "GetItem", req, NULL);
+				s->requests++;
+				s->pages++;
+				add_capacity(s, resp);
+				s->items = json_object_new_array();
+				dynamo_json_own(s->items);
+				if (json_object_object_get_ex(resp, "Item", &v))
+				{
+					json_object_array_add(s->items, json_object_get(v));
+					s->scanned++;
+				}
+				s->exhausted = true;
+				break;
+			}
+		case DYNAMO_OP_BATCH_GET_ITEM:
+			{
+				json_c_object *req = json_object_new_object();
+				json_c_object *ritems = json_object_new_object();
+				json_c_object *spec;
+				json_c_object *keys;
+				json_c_object *unp;
+				json_c_object *tab;
+				int			n;
+
+				dynamo_json_own(req);
+				if (s->unprocessed)
+				{
+					/* DynamoDB's leftovers first, as it asked */
+					spec = s->unprocessed;
+					s->unprocessed = NULL;
+					json_object_object_add(ritems, s->table, spec);
+				}
+				else
+				{
+					spec = json_object_new_object();
+					keys = json_object_new_array();
+					for (n = 0; n < DYNAMO_MAX_BATCH_GET_KEYS && s->key_pos < s->nkeys_left; n++)
+						json_object_array_add(keys, json_object_get(s->keys[s->key_pos++]));
+					json_object_object_add(spec, "Keys", keys);
+					if (s->consistent)
+						json_object_object_add(spec, "ConsistentRead", json_object_new_boolean(1));
+					add_projection(s, spec);
+					json_object_object_add(ritems, s->table, spec);
+				}
+				json_object_object_add(req, "RequestItems", ritems);
+				json_object_object_add(req, "ReturnConsumedCapacity",
+									   json_object_new_string("TOTAL"));
+				resp = dynamo_call(s->conn, "BatchGetItem", req, NULL);
+				s->requests++;
+				s->pages++;
+				add_capacity(s, resp);
+				if (json_object_object_get_ex(resp, "Responses", &v) &&
+					json_object_object_get_ex(v, s->table, &tab))
+					s->items = tab;
+				if (json_object_object_get_ex(resp, "UnprocessedKeys", &unp) &&
+					json_object_object_get_ex(unp, s->table, &tab))
+				{
+					/* keep it beyond this page's context */
+					MemoryContextSwitchTo(GetMemoryChunkContext(s));
+					s->unprocessed = json_object_get(tab);
+					dynamo_json_own(s->unprocessed);
+					MemoryContextSwitchTo(s->page_cxt);
+					/* a pause, as the SDKs do, before asking again */
+					pg_usleep(50000L);
+				}
+				if (s->unprocessed == NULL && s->key_pos >= s->nkeys_left)
+					s->exhausted = true;
+				if (s->items)
+					s->scanned += json_object_array_length(s->items);
+				break;
+			}
+		case DYNAMO_OP_QUERY:
+		case DYNAMO_OP_SCAN:
+			{
+				json_c_object *lek;
+
+				if (s->start_key)
+				{
+					json_c_object *k = dynamo_json_parse(s->start_key, strlen(s->start_key));
+
+					json_object_object_add(s->request, "ExclusiveStartKey", json_object_get(k));
+				}
+				else
+					json_object_object_del(s->request, "ExclusiveStartKey");
+				if (s->op == DYNAMO_OP_SCAN && s->segments > 1)
+				{
+					json_object_object_add(s->request, "Segment", json_object_new_int(s->segment));
+					json_object_object_add(s->request, "TotalSegments",
+										   json_object_new_int(s->segments));
+				}
+				resp = dynamo_call(s->conn, s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+								   s->request, NULL);
+				s->requests++;
+				s->pages++;
+				add_capacity(s, resp);
+				if (json_object_object_get_ex(resp, "ScannedCount", &v))
+					s->scanned += json_object_get_int64(v);
+				if (json_object_object_get_ex(resp, "Items", &v))
+					s->items = v;
+
+				/* Where the next page starts (kept across the page reset). */
+				MemoryContextSwitchTo(GetMemoryChunkContext(s));
+				if (s->start_key)
+					pfree(s->start_key);
+				s->start_key = NULL;
+				if (json_object_object_get_ex(resp, "LastEvaluatedKey", &lek))
+					s->start_key = pstrdup(json_object_to_json_string_ext(lek, JSON_C_TO_STRING_PLAIN));
+				else if (s->op == DYNAMO_OP_SCAN && s->segment + 1 < s->segments)
+					s->segment++;
+				else
+					s->exhausted = true;
+				MemoryContextSwitchTo(s->page_cxt);
+				break;
+			}
+	}
+
+	MemoryContextSwitchTo(oldcxt);
+	return true;
+}
+
+/* Fill SLOT from ITEM. */
+static void
+store_item(DynamoScanState *s, TupleTableSlot *slot, json_c_object *item)
+{
+	ErrorContextCallback errcb;
+	ListCell   *lc;
+
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+
+	s->current_item = item;
+	errcb.callback = conversion_error_callback;
+	errcb.arg = s;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	foreach(lc, s->retrieved)
+	{
+		int			attnum = lfirst_int(lc);
+		const DynamoColumn *col = &s->rel->columns[attnum - 1];
+		json_c_object *av = NULL;
+
+		s->current_column = col->column;
+		if (col->document)
+		{
+			slot->tts_values[attnum - 1] = JsonbPGetDatum(dynamo_item_to_jsonb(item));
+			slot->tts_isnull[attnum - 1] = false;
+			continue;
+		}
+		json_object_object_get_ex(item, col->attr, &av);
+		slot->tts_values[attnum - 1] =
+			dynamo_av_to_datum(av, &s->io[attnum - 1], &slot->tts_isnull[attnum - 1]);
+	}
+
+	error_context_stack = errcb.previous;
+	s->current_item = NULL;
+	s->current_column = NULL;
+	ExecStoreVirtualTuple(slot);
+}
+
+TupleTableSlot *
+dynamoIterateForeignScan(ForeignScanState *node)
+{
+	DynamoScanState *s = node->fdw_state;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+
+	if (!s->started)
+		start_scan(node, s);
+
+	for (;;)
+	{
+		if (s->items && s->next_item < json_object_array_length(s->items))
+		{
+			json_c_object *item = json_object_array_get_idx(s->items, s->next_item++);
+			MemoryContext oldcxt;
+
+			/* values live until the next row: the row context is reset here */
+			MemoryContextReset(s->row_cxt);
+			oldcxt = MemoryContextSwitchTo(s->row_cxt);
+			store_item(s, slot, item);
+			MemoryContextSwitchTo(oldcxt);
+			s->returned++;
+			return slot;
+		}
+		CHECK_FOR_INTERRUPTS();
+		if (!fetch_page(s))
+			return ExecClearTuple(slot);
+	}
+}
+
+void
+dynamoReScanForeignScan(ForeignScanState *node)
+{
+	DynamoScanState *s = node->fdw_state;
+
+	/* parameters may have changed: evaluate everything again */
+	s->started = false;
+	s->items = NULL;
+}
+
+void
+dynamoEndForeignScan(ForeignScanState *node)
+{
+	DynamoScanState *s = node->fdw_state;
+	int			i;
+
+	if (s == NULL || s->rel == NULL)
+		return;
+	if (s->request)
+		json_object_put(s->request);
+	s->request = NULL;
+	for (i = 0; s->keys && i < s->nkeys_left; i++)
+		json_object_put(s->keys[i]);
+	s->keys = NULL;
+	s->nkeys_left = 0;
+}
+
+void
+dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
+{
+	DynamoScanState *s = node->fdw_state;
+
+	ExplainPropertyText("DynamoDB Operation", dynamo_operation_names[s->op], es);
+	ExplainPropertyText("DynamoDB Table", s->table, es);
+	if (s->index && s->index[0])
+		ExplainPropertyText("DynamoDB Index", s->index, es);
+	if (s->op == DYNAMO_OP_BATCH_GET_ITEM)
+		ExplainPropertyInteger("DynamoDB Keys", NULL, s->nkeys, es);
+	if (s->keycond && s->keycond[0])
+		ExplainPropertyText("Key Condition", s->keycond, es);
+	if (s->filter && s->filter[0])
+		ExplainPropertyText("Filter Expression", s->filter, es);
+	if (s->projection && s->projection[0])
+		ExplainPropertyText("Projection", s->projection, es);
+	if (es->verbose && s->names)
+	{
+		StringInfoData buf;
+		ListCell   *lc;
+		int			i = 0;
+
+		initStringInfo(&buf);
+		foreach(lc, s->names)
+			appendStringInfo(&buf, "%s#n%d = %s", i > 0 ? ", " : "", i, strVal(lfirst(lc))), i++;
+		ExplainPropertyText("Attribute Names", buf.data, es);
+	}
+	if (s->segments > 1)
+		ExplainPropertyInteger("Scan Segments", NULL, s->segments, es);
+	if (s->consistent)
+		ExplainPropertyBool("Consistent Read", true, es);
+
+	if (es->analyze && s->rel)
+	{
+		ExplainPropertyUInteger("DynamoDB Requests", NULL, s->requests, es);
+		ExplainPropertyUInteger("DynamoDB Pages", NULL, s->pages, es);
+		ExplainPropertyUInteger("Items Scanned", NULL, s->scanned, es);
+		ExplainPropertyFloat("Consumed Capacity", NULL, s->capacity, 1, es);
+	}
+}
