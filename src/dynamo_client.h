@@ -92,4 +92,16 @@ extern json_c_object *dynamo_datum_to_av(Datum d, Oid type);
 extern char dynamo_type_tag(Oid type);
 extern char *dynamo_av_display(json_c_object *av);
 
+/*
+ * This transaction's buffered writes to one table, as a scan sees them
+ * (read-your-writes).  Opaque outside txn.c.
+ */
+typedef struct DynamoTxnView DynamoTxnView;
+
+/* in txn.c */
+extern DynamoTxnView *dynamo_txn_view(Oid serverid, const char *table,
+									  List *key_attrs);
+extern json_c_object *dynamo_txn_overlay(DynamoTxnView *view, json_c_object *item);
+extern json_c_object *dynamo_txn_next_unseen(DynamoTxnView *view);
+
 #endif							/* DYNAMO_CLIENT_H */

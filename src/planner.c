@@ -466,6 +466,7 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	char	   *filter;
 	StringInfoData proj;
 	List	   *local_exprs = NIL;
+	List	   *recheck_exprs = NIL;
 	List	   *key_exprs = NIL;
 	List	   *retrieved = NIL;
 	List	   *key_attrs;
@@ -476,18 +477,25 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	int			i;
 	ListCell   *lc;
 
-	/* Local quals: the ones not pushed, as plain expressions. */
+	/*
+	 * Local quals: the ones not pushed, as plain expressions.  The pushed
+	 * ones are kept as recheck quals: rows this transaction wrote itself come
+	 * from the write buffer, not from DynamoDB, and are checked with them.
+	 */
 	foreach(lc, scan_clauses)
 	{
 		RestrictInfo *ri = lfirst(lc);
 
 		if (list_member_ptr(ch->local, ri))
 			local_exprs = lappend(local_exprs, ri->clause);
+		else
+			recheck_exprs = lappend(recheck_exprs, ri->clause);
 	}
 
 	/* Columns to fill: the target list's and the local quals'. */
 	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid, &needed);
 	pull_varattnos((Node *) local_exprs, baserel->relid, &needed);
+	pull_varattnos((Node *) recheck_exprs, baserel->relid, &needed);
 	if (bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, needed))
 		whole_item = true;		/* whole-row reference */
 
@@ -573,5 +581,5 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 
 	return make_foreignscan(tlist, local_exprs, baserel->relid,
 							list_concat(b.values, key_exprs), fdw_private,
-							NIL, NIL, outer_plan);
+							NIL, recheck_exprs, outer_plan);
 }

@@ -82,6 +82,11 @@ typedef struct DynamoScanState
 	uint64		returned;
 	double		capacity;
 
+	/* this transaction's own buffered writes to the table, or NULL */
+	DynamoTxnView *txn_view;
+	ExprState  *recheck;		/* pushed conditions, for buffered rows */
+	bool		dynamo_done;	/* DynamoDB's rows all read */
+
 	/* for error messages */
 	json_c_object *current_item;
 	const char *current_column;
@@ -196,6 +201,8 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 			s->document = col;
 	}
 
+	s->recheck = ExecInitQual(fs->fdw_recheck_quals, (PlanState *) node);
+
 	s->page_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw page",
 										ALLOCSET_DEFAULT_SIZES);
 	s->row_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw row",
@@ -246,6 +253,8 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	s->unprocessed = NULL;
 	s->key_pos = 0;
 	s->started = true;
+	s->dynamo_done = false;
+	s->txn_view = dynamo_txn_view(s->rel->server->serverid, s->table, s->key_attrs);
 
 	if (s->request)
 		json_object_put(s->request);
@@ -593,6 +602,64 @@ store_item(DynamoScanState *s, TupleTableSlot *slot, json_c_object *item)
 	ExecStoreVirtualTuple(slot);
 }
 
+/*
+ * Does a row that came from the write buffer meet the pushed conditions?
+ * DynamoDB checked them for its own rows; nobody did for these.
+ */
+static bool
+recheck_buffered(ForeignScanState *node, DynamoScanState *s, TupleTableSlot *slot)
+{
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+
+	econtext->ecxt_scantuple = slot;
+	return ExecQual(s->recheck, econtext);
+}
+
+/*
+ * The next item to return, in the row context: DynamoDB's items seen
+ * through this transaction's buffered writes, then the buffered items
+ * DynamoDB did not return.  *buffered is set when the item is not exactly
+ * what DynamoDB sent.  NULL at the end.
+ */
+static json_c_object *
+next_item(DynamoScanState *s, bool *buffered)
+{
+	for (;;)
+	{
+		*buffered = false;
+		if (s->items && s->next_item < json_object_array_length(s->items))
+		{
+			json_c_object *item = json_object_array_get_idx(s->items, s->next_item++);
+			json_c_object *seen;
+
+			if (s->txn_view == NULL)
+				return item;
+			seen = dynamo_txn_overlay(s->txn_view, item);
+			if (seen == NULL)
+				continue;		/* deleted in this transaction */
+			*buffered = seen != item;
+			return seen;
+		}
+		if (!s->dynamo_done)
+		{
+			MemoryContext oldcxt;
+			bool		more;
+
+			CHECK_FOR_INTERRUPTS();
+			oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(s));
+			more = fetch_page(s);
+			MemoryContextSwitchTo(oldcxt);
+			if (more)
+				continue;
+			s->dynamo_done = true;
+		}
+		if (s->txn_view == NULL)
+			return NULL;
+		*buffered = true;
+		return dynamo_txn_next_unseen(s->txn_view);
+	}
+}
+
 TupleTableSlot *
 dynamoIterateForeignScan(ForeignScanState *node)
 {
@@ -604,22 +671,25 @@ dynamoIterateForeignScan(ForeignScanState *node)
 
 	for (;;)
 	{
-		if (s->items && s->next_item < json_object_array_length(s->items))
-		{
-			json_c_object *item = json_object_array_get_idx(s->items, s->next_item++);
-			MemoryContext oldcxt;
+		json_c_object *item;
+		MemoryContext oldcxt;
+		bool		buffered;
 
-			/* values live until the next row: the row context is reset here */
-			MemoryContextReset(s->row_cxt);
-			oldcxt = MemoryContextSwitchTo(s->row_cxt);
-			store_item(s, slot, item);
+		/* values live until the next row: the row context is reset here */
+		MemoryContextReset(s->row_cxt);
+		oldcxt = MemoryContextSwitchTo(s->row_cxt);
+		item = next_item(s, &buffered);
+		if (item == NULL)
+		{
 			MemoryContextSwitchTo(oldcxt);
-			s->returned++;
-			return slot;
-		}
-		CHECK_FOR_INTERRUPTS();
-		if (!fetch_page(s))
 			return ExecClearTuple(slot);
+		}
+		store_item(s, slot, item);
+		MemoryContextSwitchTo(oldcxt);
+		if (buffered && !recheck_buffered(node, s, slot))
+			continue;
+		s->returned++;
+		return slot;
 	}
 }
 
