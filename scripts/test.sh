@@ -52,6 +52,7 @@ DF_DDB_PID=
 DF_DDB_PORT=
 DF_PG_DIR=
 DF_PG_PORT=
+DF_SIGNAL_STATUS=
 
 # Stop everything we started, then print the closing line (always last).
 df_on_exit() {
@@ -79,6 +80,9 @@ df_on_exit() {
 		echo "($DF_SKIPPED skipped)"
 	fi
 	echo "$DF_PASSED passed, $DF_FAILED failed"
+	if [ -n "$DF_SIGNAL_STATUS" ]; then
+		exit "$DF_SIGNAL_STATUS"
+	fi
 	if [ "$DF_FAILED" -gt 0 ]; then
 		exit 1
 	fi
@@ -88,13 +92,16 @@ df_on_exit() {
 df_on_signal() {
 	echo
 	df_err "interrupted by SIG$1; stopping"
+	df_run_kill
 	DF_FAILED=$((DF_FAILED + 1))
-	exit 130
+	DF_SIGNAL_STATUS=$2
+	exit "$2"
 }
 
+cd "$DF_ROOT" || exit 1
 trap df_on_exit EXIT
-trap 'df_on_signal INT' INT
-trap 'df_on_signal TERM' TERM
+trap 'df_on_signal INT 130' INT
+trap 'df_on_signal TERM 143' TERM
 
 df_log "dynamo_fdw test run ($(date -u '+%Y-%m-%d %H:%M:%S UTC'), cache $DF_CACHE)"
 

@@ -12,15 +12,15 @@ df_build() {
 	local log=$1 jobs
 	jobs=$(nproc 2>/dev/null || echo 2)
 	# shellcheck disable=SC2086
-	if ! make -C "$DF_ROOT" -j"$jobs" WERROR=1 $DF_MAKE_ARGS >"$log" 2>&1; then
+	if ! df_run "$log" make -C "$DF_ROOT" -j"$jobs" WERROR=1 $DF_MAKE_ARGS; then
 		df_err "the extension does not build (make WERROR=1)"
 		grep -v -E '^(gcc|cc|clang|/usr/bin/clang[-0-9]*) ' "$log" | tail -n 60 | sed 's/^/    | /'
 		return 1
 	fi
 	# shellcheck disable=SC2086
-	if ! make -C "$DF_ROOT" install $DF_MAKE_ARGS >>"$log" 2>&1; then
+	if ! df_run "$log.install" make -C "$DF_ROOT" install $DF_MAKE_ARGS; then
 		df_err "make install failed"
-		tail -n 20 "$log" | sed 's/^/    | /'
+		tail -n 20 "$log.install" | sed 's/^/    | /'
 		if ! df_is_root; then
 			echo "    Installing needs write access to $("$DF_PG_CONFIG" --pkglibdir) and $("$DF_PG_CONFIG" --sharedir)/extension:"
 			echo "    run 'sudo make install PG_CONFIG=$DF_PG_CONFIG' once, or run this script as root."

@@ -96,6 +96,8 @@ df_suite_env() {
 	export AWS_REGION=us-east-1
 	export AWS_DEFAULT_REGION=us-east-1
 	export AWS_EC2_METADATA_DISABLED=true
+	# The SDK warns on stderr under node < 22; keep test output clean.
+	export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 	# Loopback traffic must never go through a proxy.
 	export NO_PROXY=127.0.0.1,localhost,::1
 	export no_proxy=$NO_PROXY
@@ -111,4 +113,33 @@ df_alive() {
 	Z* | X* | "") return 1 ;;
 	esac
 	return 0
+}
+
+# df_run LOG CMD...: run CMD with output to LOG and return its status.  CMD
+# runs in its own session, in the background, while we wait: a trapped
+# signal (Ctrl-C, a CI timeout's SIGTERM) then interrupts the wait at once,
+# and df_run_kill stops CMD and everything it started (make, gcc, psql...).
+DF_CHILD=
+df_run() {
+	local log=$1 rc
+	shift
+	setsid "$@" </dev/null >"$log" 2>&1 9>&- &
+	DF_CHILD=$!
+	wait "$DF_CHILD"
+	rc=$?
+	DF_CHILD=
+	return "$rc"
+}
+
+df_run_kill() {
+	local pid=$DF_CHILD i
+	[ -n "$pid" ] || return 0
+	kill -TERM -- "-$pid" 2>/dev/null
+	for i in $(seq 1 30); do
+		df_alive "$pid" || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	DF_CHILD=
 }

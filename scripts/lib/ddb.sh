@@ -91,10 +91,11 @@ df_ddb_launch() {
 		return 1
 	fi
 	# setsid: own process group, so stopping it stops every thread and child,
-	# and Ctrl-C in the terminal reaches only our trap.
+	# and Ctrl-C in the terminal reaches only our trap.  fd 9 (scripts/demo.sh's lock) is
+	# not handed down, or the lock would live as long as the server.
 	(cd "$DF_DDB_DIR" && exec setsid "$java" -Xms64m -XX:TieredStopAtLevel=1 \
 		-Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar \
-		-inMemory -sharedDb -disableTelemetry -port "$port") </dev/null >"$log" 2>&1 &
+		-inMemory -sharedDb -disableTelemetry -port "$port") </dev/null >"$log" 2>&1 9>&- &
 	DF_DDB_PID=$!
 	DF_DDB_PORT=$port
 }

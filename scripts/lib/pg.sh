@@ -58,7 +58,7 @@ df_pg_start() {
 		LANG=C.UTF-8 \
 		AWS_EC2_METADATA_DISABLED=true \
 		"$DF_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
-		>"$dir/pg_ctl.log" 2>&1; then
+		>"$dir/pg_ctl.log" 2>&1 9>&-; then
 		df_err "PostgreSQL did not start"
 		df_tail_log "$dir/pg_ctl.log" 5
 		df_tail_log "$dir/postgres.log"

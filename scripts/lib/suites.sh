@@ -87,7 +87,7 @@ df_suite_unit() {
 		return 0
 	fi
 	df_log "suite unit: make -C test/unit check"
-	make -k -C "$DF_ROOT/test/unit" check PG_CONFIG="$DF_PG_CONFIG" >"$log" 2>&1
+	df_run "$log" make -k -C "$DF_ROOT/test/unit" check PG_CONFIG="$DF_PG_CONFIG"
 	rc=$?
 	sed 's/^/    /' "$log"
 	read -r p f s m < <(df_count_tap "$log")
@@ -114,7 +114,7 @@ df_suite_regress() {
 		return 0
 	fi
 	df_log "suite pg_regress: make installcheck ($n tests)"
-	(cd "$DF_ROOT" && make installcheck PG_CONFIG="$DF_PG_CONFIG") >"$log" 2>&1
+	df_run "$log" make -C "$DF_ROOT" installcheck PG_CONFIG="$DF_PG_CONFIG"
 	rc=$?
 	sed 's/^/    /' "$log"
 	read -r p f s < <(df_count_regress "$log")
@@ -142,7 +142,7 @@ df_suite_node() {
 		return 0
 	fi
 	df_log "suite node: node --test test/js/ ($n files)"
-	(cd "$DF_ROOT" && node --test --test-reporter=tap test/js/) >"$log" 2>&1
+	df_run "$log" node --test --test-reporter=tap "$DF_ROOT/test/js/"
 	rc=$?
 	sed 's/^/    /' "$log"
 	read -r p f s < <(df_count_node "$log")
@@ -162,7 +162,7 @@ df_suite_scripts() {
 	for script in "$@"; do
 		name=$(basename "$script" .sh)
 		log=$logdir/script-$name.log
-		if (cd "$DF_ROOT" && bash "$script") >"$log" 2>&1; then
+		if df_run "$log" bash "$script"; then
 			echo "    ok - $name"
 			p=$((p + 1))
 		else

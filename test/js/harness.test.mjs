@@ -29,7 +29,8 @@ async function fixture(args, { input } = {}) {
 	if (input !== undefined) {
 		child.child.stdin.end(input);
 	}
-	const { stdout } = await child;
+	const { stdout, stderr } = await child;
+	assert.equal(stderr, '', `fixture ${args.join(' ')} wrote to stderr`);
 	return stdout;
 }
 
@@ -181,6 +182,14 @@ test('put-items --plain, more than 25 items, stdin, count, scan of an index', as
 	assert.equal(viaLsi.length, 60);
 	assert.ok(viaLsi.every((l) => !l.includes('"total"')), 'LSI projection has no total');
 	await fixture(['delete-table', name]);
+});
+
+test('prints nothing on stderr, even without the harness environment', async () => {
+	const env = { ...process.env };
+	delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+	delete env.NODE_NO_WARNINGS;
+	const { stderr } = await run('node', [FIXTURE, 'list-tables'], { env });
+	assert.equal(stderr, '');
 });
 
 test('refuses a non-loopback endpoint and bad input', async () => {
