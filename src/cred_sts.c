@@ -54,7 +54,8 @@ static void form_append(StringInfo body, const char *name, const char *value);
 static void sts_call(const StsEndpoint *ep, const char *action,
 					 const char *body, const DynamoCredentials *signer,
 					 const char *what, DynamoCredentials *out);
-static char *xml_text(const char *xml, const char *parent, const char *name);
+static char *xml_text(const char *xml, const char *parent, const char *name,
+					  bool *invalid);
 static char *default_session_name(void);
 
 /*
@@ -265,6 +266,7 @@ sts_call(const StsEndpoint *ep, const char *action, const char *body,
 	char	   *message = NULL;
 	char	   *transport_error = NULL;
 	char	   *expiration;
+	bool		invalid = false;
 
 	for (attempt = 1; attempt <= STS_MAX_ATTEMPTS; attempt++)
 	{
@@ -343,8 +345,8 @@ sts_call(const StsEndpoint *ep, const char *action, const char *body,
 		if (resp.status == 200)
 			break;
 
-		code = xml_text(resp.body.data, "Error", "Code");
-		message = xml_text(resp.body.data, "Error", "Message");
+		code = xml_text(resp.body.data, "Error", "Code", NULL);
+		message = xml_text(resp.body.data, "Error", "Message", NULL);
 		if (!sts_retryable(resp.status, code) || attempt == STS_MAX_ATTEMPTS)
 			break;
 		pg_usleep(100000L * attempt);
@@ -368,11 +370,16 @@ sts_call(const StsEndpoint *ep, const char *action, const char *body,
 									message ? message : "", resp.status) :
 				 errdetail("HTTP status %ld.", resp.status)));
 
-	out->access_key_id = xml_text(resp.body.data, "Credentials", "AccessKeyId");
-	out->secret_access_key = xml_text(resp.body.data, "Credentials", "SecretAccessKey");
-	out->session_token = xml_text(resp.body.data, "Credentials", "SessionToken");
-	expiration = xml_text(resp.body.data, "Credentials", "Expiration");
+	out->access_key_id = xml_text(resp.body.data, "Credentials", "AccessKeyId", &invalid);
+	out->secret_access_key = xml_text(resp.body.data, "Credentials", "SecretAccessKey", &invalid);
+	out->session_token = xml_text(resp.body.data, "Credentials", "SessionToken", &invalid);
+	expiration = xml_text(resp.body.data, "Credentials", "Expiration", &invalid);
 	explicit_bzero(resp.body.data, resp.body.len);
+
+	if (invalid)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("AWS STS answered the request to %s with a document that is not XML", what)));
 
 	if (out->access_key_id == NULL || out->secret_access_key == NULL ||
 		out->session_token == NULL || expiration == NULL)
@@ -435,14 +442,16 @@ xml_unescape(const char *s)
 }
 
 /*
- * PostgreSQL's xpath(EXPR, XML), with its parse errors replaced: they would
- * quote the document, secrets and all.
+ * PostgreSQL's xpath(EXPR, XML), or NULL when XML does not parse.  Its own
+ * parse errors are swallowed: they would quote the document, secrets and
+ * all.
  */
 static ArrayType *
 run_xpath(const char *expr, const char *xml)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
-	Datum		result = (Datum) 0;
+	volatile Datum result = (Datum) 0;
+	volatile bool failed = false;
 
 	PG_TRY();
 	{
@@ -455,21 +464,19 @@ run_xpath(const char *expr, const char *xml)
 	{
 		MemoryContextSwitchTo(oldcxt);
 		FlushErrorState();
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("AWS STS answered with a document that is not valid XML")));
+		failed = true;
 	}
 	PG_END_TRY();
-	return DatumGetArrayTypeP(result);
+	return failed ? NULL : DatumGetArrayTypeP(result);
 }
 
 /*
  * The text of the first element NAME inside an element PARENT of the XML
- * document XML, ignoring namespaces; NULL when there is none or it is empty.
- * palloc'd.
+ * document XML, ignoring namespaces; NULL when there is none or it is empty,
+ * or when XML is not XML (then *invalid is set, if given).  palloc'd.
  */
 static char *
-xml_text(const char *xml, const char *parent, const char *name)
+xml_text(const char *xml, const char *parent, const char *name, bool *invalid)
 {
 	char	   *expr;
 	ArrayType  *arr;
@@ -484,6 +491,12 @@ xml_text(const char *xml, const char *parent, const char *name)
 					parent, name);
 
 	arr = run_xpath(expr, xml);
+	if (arr == NULL)
+	{
+		if (invalid)
+			*invalid = true;
+		return NULL;
+	}
 	deconstruct_array(arr, XMLOID, -1, false, TYPALIGN_INT, &elems, &nulls,
 					  &nelems);
 	if (nelems > 0 && !nulls[0])
