@@ -122,7 +122,10 @@ df_suite_regress() {
 		echo "    --- regression.diffs (first 400 lines; full file: $DF_ROOT/regression.diffs) ---"
 		head -n 400 "$DF_ROOT/regression.diffs" | sed 's/^/    /'
 	fi
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$rc" -ne 0 ] && [ $((p + f + s)) -lt "$n" ]; then
+		df_err "pg_regress: make installcheck exited $rc; $((n - p - f - s)) of $n tests reported no result"
+		f=$((f + n - p - f - s))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		df_err "pg_regress: make installcheck exited $rc without a failed test line"
 		f=1
 	fi
