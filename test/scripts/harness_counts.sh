@@ -93,6 +93,18 @@ printf 'check:\n\t@echo "cc: error: nope"; exit 2\n' >"$DF_ROOT/test/unit/Makefi
 out=$(df_suite_unit "$work" 2>&1)
 check "unit: make fails before any test" "[unit] passed 0, failed 1" "$(echo "$out" | grep '^\[unit\]')"
 
+# pg_regress that stops after the first of three tests (missing expected file).
+mkdir -p "$DF_ROOT/sql"
+touch "$DF_ROOT/sql/a.sql" "$DF_ROOT/sql/b.sql" "$DF_ROOT/sql/c.sql"
+cat >"$DF_ROOT/Makefile" <<'MK'
+installcheck:
+	@echo 'test a                           ... ok           10 ms'
+	@echo 'test b                           ... diff: expected/b.out: No such file or directory'
+	@exit 2
+MK
+out=$(df_suite_regress "$work" 2>&1)
+check "pg_regress: tests after an abort count as failed" "[pg_regress] passed 1, failed 2" "$(echo "$out" | grep '^\[pg_regress\]')"
+
 # A node suite with one passing and one failing test.
 cat >"$DF_ROOT/test/js/fake.test.mjs" <<'JS'
 import { test } from 'node:test';
