@@ -139,6 +139,8 @@ dynamo_credentials_get(UserMapping *user, const char *region)
 		memset(&entry->creds, 0, sizeof(entry->creds));
 		entry->valid = false;
 		entry->invalidated = false;
+		entry->mapping_hash = 0;
+		entry->server_hash = 0;
 	}
 
 	now = time(NULL);
@@ -146,9 +148,22 @@ dynamo_credentials_get(UserMapping *user, const char *region)
 		return &entry->creds;
 
 	/*
-	 * Resolve in a scratch context; an ERROR leaves the old entry as it was
-	 * and the scratch context goes with the transaction's memory.
+	 * Forget the old credentials before looking: if the lookup fails, nothing
+	 * stale is left to use.  A change to the user mapping while we look
+	 * (invalidation messages are read during catalog access) marks the entry
+	 * again, and the next call looks again.
 	 */
+	clear_entry(entry);
+	entry->invalidated = false;
+	if (user != NULL)
+	{
+		entry->mapping_hash = GetSysCacheHashValue1(USERMAPPINGOID,
+													ObjectIdGetDatum(umid));
+		entry->server_hash = GetSysCacheHashValue1(FOREIGNSERVEROID,
+												   ObjectIdGetDatum(user->serverid));
+	}
+
+	/* Resolve in a scratch context, which an ERROR leaves to the transaction. */
 	resolve_cxt = AllocSetContextCreate(CurrentMemoryContext,
 										"dynamo_fdw credential lookup",
 										ALLOCSET_SMALL_SIZES);
@@ -164,18 +179,7 @@ dynamo_credentials_get(UserMapping *user, const char *region)
 				 errdetail("Access key %s expired at %s.", fresh.access_key_id,
 						   timestamptz_to_str(time_t_to_timestamptz(fresh.expiration)))));
 
-	/* The user mapping may have changed while we were looking. */
-	entry = (CredCacheEntry *) hash_search(CredCache, &umid, HASH_ENTER, &found);
-	if (!found)
-		memset(&entry->creds, 0, sizeof(entry->creds));
 	store_entry(entry, &fresh);
-	if (user != NULL)
-	{
-		entry->mapping_hash = GetSysCacheHashValue1(USERMAPPINGOID,
-													ObjectIdGetDatum(umid));
-		entry->server_hash = GetSysCacheHashValue1(FOREIGNSERVEROID,
-												   ObjectIdGetDatum(user->serverid));
-	}
 
 	/* Wipe the scratch copies of the secret before giving the memory back. */
 	if (fresh.secret_access_key)
@@ -430,7 +434,6 @@ store_entry(CredCacheEntry *entry, const DynamoCredentials *creds)
 	entry->creds.expiration = creds->expiration;
 	entry->creds.source = MemoryContextStrdup(CredCacheContext, creds->source);
 	entry->valid = true;
-	entry->invalidated = false;
 }
 
 /* ----------------------------------------------------------------
