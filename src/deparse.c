@@ -572,11 +572,11 @@ dynamo_deparse_cond(StringInfo buf, const DynamoCond *c, DynamoExprBuilder *b)
 			if (c->cmp == CMP_NE)
 			{
 				/* <> is true for a missing attribute in DynamoDB; not in SQL */
+				const char *v = dynamo_value_placeholder(b, linitial(c->values));
+				const char *t = dynamo_value_placeholder(b, (Expr *) text_const(type_check_value(c->column)));
+
 				appendStringInfo(buf, "(%s <> %s AND attribute_type(%s, %s))",
-								 name,
-								 dynamo_value_placeholder(b, linitial(c->values)),
-								 name,
-								 dynamo_value_placeholder(b, (Expr *) text_const(type_check_value(c->column))));
+								 name, v, name, t);
 			}
 			else
 				appendStringInfo(buf, "%s %s %s", name, cmp_text[c->cmp],

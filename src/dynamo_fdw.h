@@ -27,6 +27,13 @@
 #define DYNAMO_DEFAULT_CONNECT_TIMEOUT_MS	10000
 #define DYNAMO_DEFAULT_REQUEST_TIMEOUT_MS	60000
 
+/*
+ * Planner costs: a request is a network round trip, worth reading thousands
+ * of items from a page that has already arrived.
+ */
+#define DYNAMO_DEFAULT_REQUEST_COST		100.0
+#define DYNAMO_DEFAULT_ITEM_COST		0.02
+
 /* DynamoDB's own limits. */
 #define DYNAMO_MAX_TRANSACT_ACTIONS	100
 #define DYNAMO_MAX_BATCH_GET_KEYS	100
@@ -45,6 +52,8 @@ typedef struct DynamoServerOptions
 	long		connect_timeout_ms;
 	long		request_timeout_ms;
 	int			max_attempts;
+	double		request_cost;	/* planner cost of one request */
+	double		item_cost;		/* planner cost of reading one item */
 } DynamoServerOptions;
 
 /* Credentials resolved for one request; strings palloc'd or cached. */

@@ -43,7 +43,9 @@ typedef enum DynamoScanPrivate
 	ScanPrivateSegments,		/* Integer: Scan TotalSegments */
 	ScanPrivateCountOnly,		/* Integer: 0/1, Select=COUNT */
 	ScanPrivateLimit,			/* Integer: item limit or -1 */
-	ScanPrivateForward			/* Integer: ScanIndexForward 0/1 */
+	ScanPrivateForward,			/* Integer: ScanIndexForward 0/1 */
+	ScanPrivateValueDisplay		/* List of String: EXPLAIN VERBOSE's text of
+								 * each fdw_exprs entry */
 } DynamoScanPrivate;
 
 extern const char *const dynamo_operation_names[];

@@ -39,7 +39,8 @@ typedef enum DynamoOptionKind
 	OPT_SECONDS,				/* positive number of seconds */
 	OPT_POSITIVE_INT,
 	OPT_URL,
-	OPT_REGION
+	OPT_REGION,
+	OPT_COST					/* non-negative number */
 } DynamoOptionKind;
 
 typedef struct DynamoOption
@@ -62,6 +63,8 @@ static const DynamoOption dynamo_options[] = {
 	{"connect_timeout", ForeignServerRelationId, OPT_SECONDS, false},
 	{"request_timeout", ForeignServerRelationId, OPT_SECONDS, false},
 	{"max_attempts", ForeignServerRelationId, OPT_POSITIVE_INT, false},
+	{"request_cost", ForeignServerRelationId, OPT_COST, false},
+	{"item_cost", ForeignServerRelationId, OPT_COST, false},
 
 	/* user mapping */
 	{"access_key_id", UserMappingRelationId, OPT_STRING, false},
@@ -198,6 +201,18 @@ check_value(const DynamoOption *opt, const char *value)
 			if (strpbrk(value, " \t\r\n") != NULL)
 				invalid_value(opt->name, value, "a URL without spaces");
 			break;
+		case OPT_COST:
+			{
+				char	   *end;
+				double		d;
+
+				errno = 0;
+				d = strtod(value, &end);
+				if (end == value || *end != '\0' || errno != 0 ||
+					!isfinite(d) || d < 0)
+					invalid_value(opt->name, value, "a non-negative number");
+				break;
+			}
 		case OPT_REGION:
 			{
 				const char *p;
@@ -294,6 +309,14 @@ seconds_to_ms(const char *value, long dflt)
 	return value ? (long) (strtod(value, NULL) * 1000.0) : dflt;
 }
 
+static double
+option_double(List *options, const char *name, double dflt)
+{
+	char	   *value = dynamo_option_string(options, name);
+
+	return value ? strtod(value, NULL) : dflt;
+}
+
 /*
  * A server's options, with defaults filled in.  palloc'd in the caller's
  * context.
@@ -314,6 +337,10 @@ dynamo_get_server_options(ForeignServer *server)
 	opts->request_timeout_ms =
 		seconds_to_ms(dynamo_option_string(server->options, "request_timeout"),
 					  DYNAMO_DEFAULT_REQUEST_TIMEOUT_MS);
+	opts->request_cost = option_double(server->options, "request_cost",
+									   DYNAMO_DEFAULT_REQUEST_COST);
+	opts->item_cost = option_double(server->options, "item_cost",
+									DYNAMO_DEFAULT_ITEM_COST);
 	attempts = dynamo_option_string(server->options, "max_attempts");
 	opts->max_attempts = attempts ? atoi(attempts) : DYNAMO_DEFAULT_MAX_ATTEMPTS;
 	opts->region = (char *) dynamo_region_or_default(opts->region);

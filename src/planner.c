@@ -31,17 +31,16 @@
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
 #include "dynamo_deparse.h"
 #include "dynamo_fdw.h"
 #include "dynamo_scan.h"
 
-/* Rough costs, in the planner's units: a request is a network round trip. */
-#define DYNAMO_REQUEST_COST		100.0
-#define DYNAMO_ITEM_COST		0.02
 #define DYNAMO_PAGE_BYTES		(1024.0 * 1024.0)
 #define DYNAMO_DEFAULT_ITEMS	1000.0
 /* BatchGetItem keys we plan for at most: beyond, a Query or Scan is fine. */
@@ -62,6 +61,8 @@ typedef struct DynamoPlanInfo
 	Bitmapset  *attrs_used;		/* needed columns, offset by FirstLowInvalid... */
 	double		items;			/* items in the table */
 	double		item_bytes;
+	double		request_cost;	/* server options request_cost, item_cost */
+	double		item_cost;
 } DynamoPlanInfo;
 
 /* The chosen way to read; kept in the path's fdw_private. */
@@ -363,6 +364,12 @@ dynamoGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	DynamoChoice *ch;
 
 	info->rel = dynamo_get_relation(foreigntableid);
+	{
+		DynamoServerOptions *sopts = dynamo_get_server_options(info->rel->server);
+
+		info->request_cost = sopts->request_cost;
+		info->item_cost = sopts->item_cost;
+	}
 	info->items = info->rel->meta->item_count > 0 ? info->rel->meta->item_count
 		: DYNAMO_DEFAULT_ITEMS;
 	info->item_bytes = info->rel->meta->item_count > 0
@@ -396,21 +403,120 @@ dynamoGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	baserel->tuples = info->items;
 }
 
+/* Is a join clause's other side free of our relation, and our side a key? */
+static bool
+ec_member_is_key(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec,
+				 EquivalenceMember *em, void *arg)
+{
+	DynamoPlanInfo *info = arg;
+	Var		   *var = (Var *) em->em_expr;
+	const DynamoColumn *col;
+	const DynamoTable *t = info->rel->meta;
+
+	while (var && IsA(var, RelabelType))
+		var = (Var *) ((RelabelType *) var)->arg;
+	if (var == NULL || !IsA(var, Var) || var->varno != (int) rel->relid ||
+		var->varattno <= 0)
+		return false;
+	col = &info->rel->columns[var->varattno - 1];
+	return !col->dropped &&
+		(strcmp(col->attr, t->partition_key) == 0 ||
+		 (t->sort_key && strcmp(col->attr, t->sort_key) == 0));
+}
+
+static void
+add_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
+			  DynamoChoice *ch, Relids required_outer)
+{
+	Cost		startup = info->request_cost;
+	Cost		total = ch->requests * info->request_cost +
+		(ch->op == DYNAMO_OP_SCAN ? info->items : ch->rows) * info->item_cost +
+		ch->rows * cpu_tuple_cost;
+
+	add_path(baserel, (Path *)
+			 create_foreignscan_path(root, baserel, NULL, ch->rows,
+									 startup, total, NIL, required_outer,
+									 NULL, list_make1(ch)));
+}
+
+/*
+ * One unparameterized path, and for joins on the key, parameterized paths
+ * that read just the items an outer row asks for (GetItem or Query per
+ * outer row) instead of the whole table.
+ */
 void
 dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 					  Oid foreigntableid)
 {
 	DynamoPlanInfo *info = baserel->fdw_private;
 	DynamoChoice *ch = choose_operation(root, baserel, info, info->quals);
-	Cost		startup = DYNAMO_REQUEST_COST;
-	Cost		total = ch->requests * DYNAMO_REQUEST_COST +
-		(ch->op == DYNAMO_OP_SCAN ? info->items : ch->rows) * DYNAMO_ITEM_COST +
-		ch->rows * cpu_tuple_cost;
+	List	   *join_clauses = NIL;
+	List	   *outer_sets = NIL;
+	DynamoDeparseContext ctx;
+	ListCell   *lc;
 
-	add_path(baserel, (Path *)
-			 create_foreignscan_path(root, baserel, NULL, ch->rows,
-									 startup, total, NIL, NULL, NULL,
-									 list_make1(ch)));
+	add_scan_path(root, baserel, info, ch, NULL);
+	if (ch->op == DYNAMO_OP_GET_ITEM || ch->op == DYNAMO_OP_BATCH_GET_ITEM)
+		return;					/* nothing to gain */
+
+	/* Join clauses on key attributes: plain ones and equivalence-derived. */
+	foreach(lc, baserel->joininfo)
+	{
+		RestrictInfo *ri = lfirst(lc);
+
+		if (join_clause_is_movable_to(ri, baserel))
+			join_clauses = lappend(join_clauses, ri);
+	}
+	if (baserel->has_eclass_joins)
+		join_clauses = list_concat(join_clauses,
+								   generate_implied_equalities_for_column(root, baserel,
+																		  ec_member_is_key,
+																		  info,
+																		  baserel->lateral_referencers));
+
+	foreach(lc, join_clauses)
+	{
+		RestrictInfo *ri = lfirst(lc);
+		Relids		outer = bms_union(ri->clause_relids, NULL);
+
+		outer = bms_del_member(outer, baserel->relid);
+		if (bms_is_empty(outer) || bms_overlap(outer, baserel->lateral_relids))
+			continue;
+		outer_sets = list_append_unique_ptr(outer_sets, outer);
+		if (list_length(outer_sets) > 4)
+			break;				/* enough choice for the planner */
+	}
+
+	ctx.root = root;
+	ctx.relid = baserel->relid;
+	ctx.rel = info->rel;
+	ctx.allow_outer = true;
+	ctx.in_or = false;
+	foreach(lc, outer_sets)
+	{
+		Relids		outer = lfirst(lc);
+		ParamPathInfo *ppi = get_baserel_parampathinfo(root, baserel, outer);
+		List	   *quals = list_copy(info->quals);
+		ListCell   *lc2;
+		DynamoChoice *pch;
+
+		foreach(lc2, ppi->ppi_clauses)
+		{
+			RestrictInfo *ri = lfirst(lc2);
+			DynamoQual *q = palloc0(sizeof(DynamoQual));
+
+			q->rinfo = ri;
+			q->cond = dynamo_classify(ri->clause, &ctx);
+			quals = lappend(quals, q);
+		}
+		pch = choose_operation(root, baserel, info, quals);
+		if (pch->op != DYNAMO_OP_GET_ITEM && pch->op != DYNAMO_OP_QUERY)
+			continue;
+		pch->rows = Min(pch->rows, ppi->ppi_rows);
+		if (pch->op == DYNAMO_OP_GET_ITEM)
+			pch->rows = 1;
+		add_scan_path(root, baserel, info, pch, outer);
+	}
 }
 
 /* Conditions of QUALS as one expression joined by AND, or "". */
@@ -453,6 +559,57 @@ deparse_key_condition(DynamoChoice *ch, DynamoExprBuilder *b)
 	return buf.data;
 }
 
+/*
+ * How EXPLAIN VERBOSE shows each :vN: a constant as its text, anything else
+ * (a parameter, an outer row's value) as such.
+ */
+static List *
+value_display(List *values)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, values)
+	{
+		Expr	   *e = lfirst(lc);
+		char	   *text;
+
+		while (IsA(e, RelabelType))
+			e = ((RelabelType *) e)->arg;
+		if (IsA(e, Const) && !((Const *) e)->constisnull)
+		{
+			Oid			out;
+			bool		isvarlena;
+
+			getTypeOutputInfo(((Const *) e)->consttype, &out, &isvarlena);
+			text = quote_literal_cstr(OidOutputFunctionCall(out, ((Const *) e)->constvalue));
+		}
+		else if (IsA(e, Param))
+			text = psprintf("$%d", ((Param *) e)->paramid);
+		else if (IsA(e, Var))
+			text = pstrdup("(outer row)");
+		else
+			text = pstrdup("(expression)");
+		result = lappend(result, makeString(text));
+	}
+	return result;
+}
+
+/* Did CH send restriction RI to DynamoDB? */
+static bool
+is_pushed(const DynamoChoice *ch, RestrictInfo *ri)
+{
+	ListCell   *lc;
+
+	if ((ch->pk && ch->pk->rinfo == ri) || (ch->sk && ch->sk->rinfo == ri) ||
+		(ch->sk2 && ch->sk2->rinfo == ri))
+		return true;
+	foreach(lc, ch->filter)
+		if (((DynamoQual *) lfirst(lc))->rinfo == ri)
+			return true;
+	return false;
+}
+
 ForeignScan *
 dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 					 Oid foreigntableid, ForeignPath *best_path,
@@ -486,10 +643,10 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	{
 		RestrictInfo *ri = lfirst(lc);
 
-		if (list_member_ptr(ch->local, ri))
-			local_exprs = lappend(local_exprs, ri->clause);
-		else
+		if (is_pushed(ch, ri))
 			recheck_exprs = lappend(recheck_exprs, ri->clause);
+		else
+			local_exprs = lappend(local_exprs, ri->clause);
 	}
 
 	/* Columns to fill: the target list's and the local quals'. */
@@ -578,6 +735,8 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	fdw_private = lappend(fdw_private, makeInteger(0));
 	fdw_private = lappend(fdw_private, makeInteger(-1));
 	fdw_private = lappend(fdw_private, makeInteger(1));
+	fdw_private = lappend(fdw_private,
+						  value_display(list_concat(list_copy(b.values), key_exprs)));
 
 	return make_foreignscan(tlist, local_exprs, baserel->relid,
 							list_concat(b.values, key_exprs), fdw_private,

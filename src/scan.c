@@ -46,6 +46,8 @@ typedef struct DynamoScanState
 	char	   *filter;
 	char	   *projection;
 	List	   *names;
+	List	   *value_display;	/* EXPLAIN's text of each fdw_exprs entry */
+	int			nvalues;		/* how many of them are :vN values */
 	List	   *value_states;	/* ExprState of each :vN */
 	List	   *value_types;
 	List	   *key_states;		/* ExprState: partition [, sort] of each key */
@@ -146,6 +148,9 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 		s->nkeys = intVal(list_nth(priv, ScanPrivateNumKeys));
 		s->segments = intVal(list_nth(priv, ScanPrivateSegments));
 		s->consistent = intVal(list_nth(priv, ScanPrivateConsistentRead));
+		s->value_display = list_nth(priv, ScanPrivateValueDisplay);
+		s->nvalues = intVal(list_nth(priv, ScanPrivateNumValues));
+		s->key_attrs = list_nth(priv, ScanPrivateKeyAttrs);
 		return;
 	}
 
@@ -167,11 +172,13 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	s->projection = strVal(list_nth(priv, ScanPrivateProjection));
 	s->names = list_nth(priv, ScanPrivateNames);
 	nvalues = intVal(list_nth(priv, ScanPrivateNumValues));
+	s->nvalues = nvalues;
 	s->key_attrs = list_nth(priv, ScanPrivateKeyAttrs);
 	s->nkeys = intVal(list_nth(priv, ScanPrivateNumKeys));
 	s->retrieved = list_nth(priv, ScanPrivateRetrievedAttrs);
 	s->consistent = intVal(list_nth(priv, ScanPrivateConsistentRead));
 	s->segments = intVal(list_nth(priv, ScanPrivateSegments));
+	s->value_display = list_nth(priv, ScanPrivateValueDisplay);
 
 	i = 0;
 	foreach(lc, fs->fdw_exprs)
@@ -747,6 +754,43 @@ dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		foreach(lc, s->names)
 			appendStringInfo(&buf, "%s#n%d = %s", i > 0 ? ", " : "", i, strVal(lfirst(lc))), i++;
 		ExplainPropertyText("Attribute Names", buf.data, es);
+	}
+	if (es->verbose && s->value_display)
+	{
+		StringInfoData buf;
+		ListCell   *lc;
+		int			i = 0;
+		int			nkeyattrs = Max(list_length(s->key_attrs), 1);
+
+		initStringInfo(&buf);
+		foreach(lc, s->value_display)
+		{
+			if (i < s->nvalues)
+				appendStringInfo(&buf, "%s:v%d = %s", i > 0 ? ", " : "", i,
+								 strVal(lfirst(lc)));
+			i++;
+		}
+		if (buf.len > 0)
+			ExplainPropertyText("Attribute Values", buf.data, es);
+
+		/* GetItem and BatchGetItem: the keys, up to a readable few */
+		resetStringInfo(&buf);
+		for (i = s->nvalues; i < list_length(s->value_display) && i < s->nvalues + 10 * nkeyattrs; i++)
+		{
+			int			k = (i - s->nvalues) % nkeyattrs;
+
+			appendStringInfo(&buf, "%s%s%s = %s%s",
+							 i > s->nvalues ? (k == 0 ? "), " : ", ") : "",
+							 k == 0 ? "(" : "",
+							 strVal(list_nth(s->key_attrs, k)),
+							 strVal(list_nth(s->value_display, i)),
+							 "");
+		}
+		if (buf.len > 0)
+		{
+			appendStringInfoString(&buf, i < list_length(s->value_display) ? "), ..." : ")");
+			ExplainPropertyText("DynamoDB Key", buf.data, es);
+		}
 	}
 	if (s->segments > 1)
 		ExplainPropertyInteger("Scan Segments", NULL, s->segments, es);

@@ -228,6 +228,7 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 			   *schema = NULL,
 			   *v;
 	DynamoTable *t;
+	DynamoError err;
 	char	   *opt;
 
 	if (strlen(table_name) >= sizeof(key.table_name))
@@ -252,7 +253,18 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 	req = json_object_new_object();
 	dynamo_json_own(req);
 	json_object_object_add(req, "TableName", json_object_new_string(table_name));
-	resp = dynamo_call(conn, "DescribeTable", req, NULL);
+	resp = dynamo_call(conn, "DescribeTable", req, &err);
+	if (resp == NULL)
+	{
+		if (err.type && strcmp(err.type, "ResourceNotFoundException") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+					 errmsg("DynamoDB table \"%s\" does not exist", table_name),
+					 errdetail_internal("%s", err.message ? err.message : ""),
+					 errhint("Check the foreign table's \"table_name\" option and the region or endpoint of server \"%s\".",
+							 server->servername)));
+		dynamo_report_error(conn, "DescribeTable", &err, err.status);
+	}
 	json_object_object_get_ex(resp, "Table", &desc);
 	json_object_object_get_ex(desc, "AttributeDefinitions", &defs);
 	json_object_object_get_ex(desc, "KeySchema", &schema);
