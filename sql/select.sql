@@ -80,6 +80,17 @@ SELECT sk FROM app WHERE pk = 'USER#user-3' AND sk COLLATE "C" > 'ORDER#order-01
 SELECT sk FROM app WHERE pk = 'USER#user-3'
    AND sk COLLATE "C" >= 'ORDER#order-009' AND sk COLLATE "C" <= 'ORDER#order-011' ORDER BY sk;
 
+-- ORDER BY the sort key comes from DynamoDB's order when PostgreSQL would
+-- sort the same way (C collation for strings); LIMIT then sets the page size
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT sk FROM app WHERE pk = 'USER#user-3' ORDER BY sk COLLATE "C" DESC LIMIT 2;
+SELECT sk FROM app WHERE pk = 'USER#user-3' ORDER BY sk COLLATE "C" DESC LIMIT 2;
+SELECT sk FROM app WHERE pk = 'USER#user-3' ORDER BY sk COLLATE "C" LIMIT 2;
+EXPLAIN (COSTS OFF)
+SELECT sk FROM app WHERE pk = 'USER#user-3' ORDER BY sk DESC LIMIT 2;
+SELECT sk FROM app WHERE pk = 'USER#user-3' ORDER BY sk DESC LIMIT 2;
+SELECT gsi1sk FROM app WHERE gsi1pk = 'USER#user-2' ORDER BY gsi1sk COLLATE "C";
+
 -- filters on other attributes
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sk, qty FROM app WHERE pk = 'USER#user-3' AND qty >= 10 AND status <> 'created';

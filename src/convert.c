@@ -149,6 +149,13 @@ encode_binary(const char *data, int len)
 	return out;
 }
 
+/* The bytea of a B attribute's base64 text (a json-c string). */
+Datum
+dynamo_av_to_datum_binary(json_c_object *b64)
+{
+	return PointerGetDatum(decode_binary(json_object_get_string(b64)));
+}
+
 /* Add the jsonb form of an AttributeValue to a jsonb being built. */
 static JsonbValue *
 push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)

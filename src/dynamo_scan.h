@@ -43,9 +43,11 @@ typedef enum DynamoScanPrivate
 	ScanPrivateSegments,		/* Integer: Scan TotalSegments */
 	ScanPrivateCountOnly,		/* Integer: 0/1, Select=COUNT */
 	ScanPrivateLimit,			/* Integer: item limit or -1 */
-	ScanPrivateForward,			/* Integer: ScanIndexForward 0/1 */
-	ScanPrivateValueDisplay		/* List of String: EXPLAIN VERBOSE's text of
+	ScanPrivateOrder,			/* Integer: 1 ascending, -1 descending sort
+								 * key order promised, 0 none */
+	ScanPrivateValueDisplay,	/* List of String: EXPLAIN VERBOSE's text of
 								 * each fdw_exprs entry */
+	ScanPrivateSortAttr			/* String: the Query's sort key attribute */
 } DynamoScanPrivate;
 
 extern const char *const dynamo_operation_names[];

@@ -34,7 +34,12 @@
 #include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "access/stratnum.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_collation.h"
+#include "commands/defrem.h"
 #include "utils/builtins.h"
+#include "utils/pg_locale.h"
 #include "utils/lsyscache.h"
 
 #include "dynamo_deparse.h"
@@ -77,6 +82,9 @@ typedef struct DynamoChoice
 	List	   *local;			/* RestrictInfo * checked locally */
 	double		rows;
 	double		requests;
+	bool		ordered;		/* Query results promised in sort key order */
+	bool		forward;		/* ... ascending (ScanIndexForward) */
+	int			limit;			/* page size hint from LIMIT, or -1 */
 } DynamoChoice;
 
 const char *const dynamo_operation_names[] = {
@@ -258,10 +266,14 @@ choose_operation(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
 	DynamoQual *pk_in = pk_eq ? NULL : find_qual(quals, is_key_in, t->partition_key, t->partition_type);
 	DynamoQual *sk_eq = NULL,
 			   *sk_in = NULL;
-	double		sel = clauselist_selectivity(root,
-											 extract_actual_clauses(baserel->baserestrictinfo, false),
-											 baserel->relid, JOIN_INNER, NULL);
+	double		sel;
 	ListCell   *lc;
+
+	ch->limit = -1;
+	ch->forward = true;
+	sel = clauselist_selectivity(root,
+								 extract_actual_clauses(baserel->baserestrictinfo, false),
+								 baserel->relid, JOIN_INNER, NULL);
 
 	if (t->sort_key)
 	{
@@ -424,9 +436,79 @@ ec_member_is_key(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec,
 		 (t->sort_key && strcmp(col->attr, t->sort_key) == 0));
 }
 
+/*
+ * Does the query's ORDER BY ask for exactly the sort key order of the Query
+ * CH makes?  DynamoDB orders S and B keys by bytes (PostgreSQL's C
+ * collation) and N keys as numbers; sets *forward for ascending.
+ */
+static bool
+sort_key_order(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
+			   DynamoChoice *ch, bool *forward)
+{
+	const DynamoTable *t = info->rel->meta;
+	const char *sk = ch->index ? ch->index->sort_key : t->sort_key;
+	char		sk_type = ch->index ? ch->index->sort_type : t->sort_type;
+	PathKey    *pathkey;
+	ListCell   *lc;
+
+	if (sk == NULL || list_length(root->query_pathkeys) != 1)
+		return false;
+	pathkey = linitial(root->query_pathkeys);
+	if (pathkey->pk_eclass->ec_has_volatile)
+		return false;
+
+	foreach(lc, pathkey->pk_eclass->ec_members)
+	{
+		EquivalenceMember *em = lfirst(lc);
+		Expr	   *e = em->em_expr;
+		const DynamoColumn *col;
+		Oid			opclass;
+
+		while (e && IsA(e, RelabelType))
+			e = ((RelabelType *) e)->arg;
+		if (!IsA(e, Var) || ((Var *) e)->varno != (int) baserel->relid ||
+			((Var *) e)->varattno <= 0)
+			continue;
+		col = &info->rel->columns[((Var *) e)->varattno - 1];
+		if (col->dropped || strcmp(col->attr, sk) != 0 ||
+			dynamo_family_tag(col) != sk_type)
+			continue;
+		opclass = GetDefaultOpClass(col->type, BTREE_AM_OID);
+		if (!OidIsValid(opclass) || get_opclass_family(opclass) != pathkey->pk_opfamily)
+			continue;
+		if (sk_type == DYNAMO_TYPE_S &&
+			!(pathkey->pk_eclass->ec_collation == C_COLLATION_OID ||
+			  pathkey->pk_eclass->ec_collation == POSIX_COLLATION_OID ||
+			  lc_collate_is_c(pathkey->pk_eclass->ec_collation)))
+			continue;
+		/* the sort key is never NULL in a Query's items: nulls_first is moot */
+		*forward = pathkey->pk_strategy == BTLessStrategyNumber;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * How many items to ask for per page when a LIMIT makes the rest useless:
+ * only for a single-table query whose every condition DynamoDB applies
+ * before counting (no filter, nothing local), and whose order is already
+ * right.  Only a page size: a scan still reads on while rows are wanted.
+ */
+static int
+limit_hint(PlannerInfo *root, DynamoChoice *ch)
+{
+	if (root->limit_tuples <= 0 || root->limit_tuples > 1000 ||
+		bms_membership(root->all_baserels) != BMS_SINGLETON ||
+		ch->filter != NIL || ch->local != NIL ||
+		(root->query_pathkeys != NIL && !ch->ordered) ||
+		(ch->op != DYNAMO_OP_QUERY && ch->op != DYNAMO_OP_SCAN))
+		return -1;
+	return (int) root->limit_tuples;
+}
+
 static void
 add_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
-			  DynamoChoice *ch, Relids required_outer)
+			  DynamoChoice *ch, Relids required_outer, List *pathkeys)
 {
 	Cost		startup = info->request_cost;
 	Cost		total = ch->requests * info->request_cost +
@@ -435,7 +517,7 @@ add_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
 
 	add_path(baserel, (Path *)
 			 create_foreignscan_path(root, baserel, NULL, ch->rows,
-									 startup, total, NIL, required_outer,
+									 startup, total, pathkeys, required_outer,
 									 NULL, list_make1(ch)));
 }
 
@@ -455,7 +537,27 @@ dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 	DynamoDeparseContext ctx;
 	ListCell   *lc;
 
-	add_scan_path(root, baserel, info, ch, NULL);
+	/*
+	 * A Query returns items in sort key order: offer that order when the
+	 * query wants it and PostgreSQL would sort the same way.
+	 */
+	if (ch->op == DYNAMO_OP_QUERY && root->query_pathkeys != NIL)
+	{
+		bool		forward;
+
+		if (sort_key_order(root, baserel, info, ch, &forward))
+		{
+			DynamoChoice *och = palloc(sizeof(DynamoChoice));
+
+			*och = *ch;
+			och->ordered = true;
+			och->forward = forward;
+			och->limit = limit_hint(root, och);
+			add_scan_path(root, baserel, info, och, NULL, root->query_pathkeys);
+		}
+	}
+	ch->limit = limit_hint(root, ch);
+	add_scan_path(root, baserel, info, ch, NULL, NIL);
 	if (ch->op == DYNAMO_OP_GET_ITEM || ch->op == DYNAMO_OP_BATCH_GET_ITEM)
 		return;					/* nothing to gain */
 
@@ -515,7 +617,7 @@ dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 		pch->rows = Min(pch->rows, ppi->ppi_rows);
 		if (pch->op == DYNAMO_OP_GET_ITEM)
 			pch->rows = 1;
-		add_scan_path(root, baserel, info, pch, outer);
+		add_scan_path(root, baserel, info, pch, outer, NIL);
 	}
 }
 
@@ -733,10 +835,13 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	fdw_private = lappend(fdw_private,
 						  makeInteger(ch->op == DYNAMO_OP_SCAN ? info->rel->scan_segments : 1));
 	fdw_private = lappend(fdw_private, makeInteger(0));
-	fdw_private = lappend(fdw_private, makeInteger(-1));
-	fdw_private = lappend(fdw_private, makeInteger(1));
+	fdw_private = lappend(fdw_private, makeInteger(ch->limit));
+	fdw_private = lappend(fdw_private, makeInteger(ch->ordered ? (ch->forward ? 1 : -1) : 0));
 	fdw_private = lappend(fdw_private,
 						  value_display(list_concat(list_copy(b.values), key_exprs)));
+	fdw_private = lappend(fdw_private,
+						  makeString(pstrdup(ch->index ? (ch->index->sort_key ? ch->index->sort_key : "")
+											 : (t->sort_key ? t->sort_key : ""))));
 
 	return make_foreignscan(tlist, local_exprs, baserel->relid,
 							list_concat(b.values, key_exprs), fdw_private,

@@ -25,6 +25,7 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -57,6 +58,9 @@ typedef struct DynamoScanState
 	List	   *retrieved;
 	bool		consistent;
 	int			segments;
+	int			limit;			/* page size, or -1 */
+	int			order;			/* 1/-1: sort key order promised, 0: none */
+	char	   *sort_attr;
 
 	/* per column: how to read it */
 	DynamoColumnIO *io;
@@ -86,6 +90,9 @@ typedef struct DynamoScanState
 
 	/* this transaction's own buffered writes to the table, or NULL */
 	DynamoTxnView *txn_view;
+	MemoryContext sorted_cxt;	/* ordered scan merged with buffered rows */
+	json_c_object *sorted;
+	size_t		next_sorted;
 	ExprState  *recheck;		/* pushed conditions, for buffered rows */
 	bool		dynamo_done;	/* DynamoDB's rows all read */
 
@@ -148,6 +155,8 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 		s->nkeys = intVal(list_nth(priv, ScanPrivateNumKeys));
 		s->segments = intVal(list_nth(priv, ScanPrivateSegments));
 		s->consistent = intVal(list_nth(priv, ScanPrivateConsistentRead));
+		s->limit = intVal(list_nth(priv, ScanPrivateLimit));
+		s->order = intVal(list_nth(priv, ScanPrivateOrder));
 		s->value_display = list_nth(priv, ScanPrivateValueDisplay);
 		s->nvalues = intVal(list_nth(priv, ScanPrivateNumValues));
 		s->key_attrs = list_nth(priv, ScanPrivateKeyAttrs);
@@ -179,6 +188,9 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	s->consistent = intVal(list_nth(priv, ScanPrivateConsistentRead));
 	s->segments = intVal(list_nth(priv, ScanPrivateSegments));
 	s->value_display = list_nth(priv, ScanPrivateValueDisplay);
+	s->limit = intVal(list_nth(priv, ScanPrivateLimit));
+	s->order = intVal(list_nth(priv, ScanPrivateOrder));
+	s->sort_attr = strVal(list_nth(priv, ScanPrivateSortAttr));
 
 	i = 0;
 	foreach(lc, fs->fdw_exprs)
@@ -214,6 +226,8 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 										ALLOCSET_DEFAULT_SIZES);
 	s->row_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw row",
 									   ALLOCSET_SMALL_SIZES);
+	s->sorted_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw sorted",
+										  ALLOCSET_DEFAULT_SIZES);
 }
 
 /* Evaluate an ExprState of the plan; *isnull set as usual. */
@@ -252,6 +266,9 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	int			i;
 
 	MemoryContextReset(s->page_cxt);
+	MemoryContextReset(s->sorted_cxt);
+	s->sorted = NULL;
+	s->next_sorted = 0;
 	s->items = NULL;
 	s->next_item = 0;
 	s->start_key = NULL;
@@ -369,6 +386,10 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	}
 	if (s->consistent)
 		json_object_object_add(s->request, "ConsistentRead", json_object_new_boolean(1));
+	if (s->limit > 0)
+		json_object_object_add(s->request, "Limit", json_object_new_int(s->limit));
+	if (s->order < 0)
+		json_object_object_add(s->request, "ScanIndexForward", json_object_new_boolean(0));
 	json_object_object_add(s->request, "ReturnConsumedCapacity",
 						   json_object_new_string("TOTAL"));
 	MemoryContextSwitchTo(oldcxt);
@@ -629,7 +650,7 @@ recheck_buffered(ForeignScanState *node, DynamoScanState *s, TupleTableSlot *slo
  * what DynamoDB sent.  NULL at the end.
  */
 static json_c_object *
-next_item(DynamoScanState *s, bool *buffered)
+next_item_unordered(DynamoScanState *s, bool *buffered)
 {
 	for (;;)
 	{
@@ -665,6 +686,102 @@ next_item(DynamoScanState *s, bool *buffered)
 		*buffered = true;
 		return dynamo_txn_next_unseen(s->txn_view);
 	}
+}
+
+/* Order two sort key values as DynamoDB does: bytes for S and B, numbers for N. */
+static int
+compare_key_values(json_c_object *a, json_c_object *b)
+{
+	json_c_object *va,
+			   *vb;
+
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	if (json_object_object_get_ex(a, "N", &va) && json_object_object_get_ex(b, "N", &vb))
+	{
+		Datum		na = DirectFunctionCall3(numeric_in, CStringGetDatum(json_object_get_string(va)),
+											 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+		Datum		nb = DirectFunctionCall3(numeric_in, CStringGetDatum(json_object_get_string(vb)),
+											 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+
+		return DatumGetInt32(DirectFunctionCall2(numeric_cmp, na, nb));
+	}
+	if (json_object_object_get_ex(a, "B", &va) && json_object_object_get_ex(b, "B", &vb))
+	{
+		bytea	   *ba = DatumGetByteaPP(dynamo_av_to_datum_binary(va));
+		bytea	   *bb = DatumGetByteaPP(dynamo_av_to_datum_binary(vb));
+		int			la = VARSIZE_ANY_EXHDR(ba),
+					lb = VARSIZE_ANY_EXHDR(bb);
+		int			c = memcmp(VARDATA_ANY(ba), VARDATA_ANY(bb), Min(la, lb));
+
+		return c != 0 ? c : (la > lb) - (la < lb);
+	}
+	if (json_object_object_get_ex(a, "S", &va) && json_object_object_get_ex(b, "S", &vb))
+		return strcmp(json_object_get_string(va), json_object_get_string(vb));
+	return 0;
+}
+
+static const char *qsort_sort_attr;
+
+static int
+compare_items(const void *a, const void *b)
+{
+	json_c_object *ia = *(json_c_object *const *) a;
+	json_c_object *ib = *(json_c_object *const *) b;
+	json_c_object *va = NULL,
+			   *vb = NULL;
+
+	json_object_object_get_ex(ia, qsort_sort_attr, &va);
+	json_object_object_get_ex(ib, qsort_sort_attr, &vb);
+	return compare_key_values(va, vb);
+}
+
+/*
+ * The next item of a scan that promised sort key order.  DynamoDB sends its
+ * items in order, but this transaction's buffered rows would come at the
+ * end (or with a changed sort key): then read everything and sort it.
+ */
+static json_c_object *
+next_item(DynamoScanState *s, bool *buffered)
+{
+	if (s->order == 0 || s->txn_view == NULL)
+		return next_item_unordered(s, buffered);
+
+	if (s->sorted == NULL)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(s->sorted_cxt);
+		json_c_object *item;
+		bool		b;
+		size_t		n;
+
+		s->sorted = json_object_new_array();
+		dynamo_json_own(s->sorted);
+		MemoryContextSwitchTo(oldcxt);
+		while ((item = next_item_unordered(s, &b)) != NULL)
+		{
+			json_c_object *copy = NULL;
+
+			/* items die with their page: keep copies (rows are all rechecked) */
+			if (json_object_deep_copy(item, &copy, NULL) != 0)
+				ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+			json_object_array_add(s->sorted, copy);
+		}
+		n = json_object_array_length(s->sorted);
+		if (n > 1)
+		{
+			/* ascending; a descending scan reads it backwards */
+			qsort_sort_attr = s->sort_attr;
+			json_object_array_sort(s->sorted, compare_items);
+		}
+		s->next_sorted = 0;
+	}
+	*buffered = true;
+	if (s->next_sorted >= json_object_array_length(s->sorted))
+		return NULL;
+	if (s->order > 0)
+		return json_object_array_get_idx(s->sorted, s->next_sorted++);
+	return json_object_array_get_idx(s->sorted,
+									 json_object_array_length(s->sorted) - 1 - s->next_sorted++);
 }
 
 TupleTableSlot *
@@ -792,6 +909,10 @@ dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 			ExplainPropertyText("DynamoDB Key", buf.data, es);
 		}
 	}
+	if (s->order != 0)
+		ExplainPropertyText("Sort Key Order", s->order > 0 ? "ascending" : "descending", es);
+	if (s->limit > 0)
+		ExplainPropertyInteger("Page Limit", NULL, s->limit, es);
 	if (s->segments > 1)
 		ExplainPropertyInteger("Scan Segments", NULL, s->segments, es);
 	if (s->consistent)
