@@ -260,10 +260,157 @@ crc32_matches(const DynamoHttpResponse *resp)
 }
 
 /*
+ * Fill HREQ with a signed POST of PAYLOAD for TARGET.  Credentials are
+ * looked up each time: they may have been refreshed.  Header lines are
+ * palloc'd in the current context.
+ */
+static void
+sign_request(DynamoConn *conn, const char *target, const char *payload,
+			 size_t payload_len, DynamoHttpRequest *hreq)
+{
+	const DynamoCredentials *creds = dynamo_credentials_get(conn->user, conn->region);
+	SigV4Credentials sc;
+	SigV4Header sh[3];
+	SigV4Request sreq;
+	SigV4Scope scope;
+	SigV4Signed sig;
+	const char **lines = palloc(sizeof(char *) * 6);
+	int			nlines = 0;
+
+	sc.access_key_id = creds->access_key_id;
+	sc.secret_access_key = creds->secret_access_key;
+	sc.session_token = creds->session_token;
+
+	sh[0].name = "Host";
+	sh[0].value = conn->host;
+	sh[1].name = "Content-Type";
+	sh[1].value = "application/x-amz-json-1.0";
+	sh[2].name = "X-Amz-Target";
+	sh[2].value = target;
+	sreq.method = "POST";
+	sreq.path = conn->path;
+	sreq.query = NULL;
+	sreq.headers = sh;
+	sreq.nheaders = 3;
+	sreq.payload = payload;
+	sreq.payload_len = payload_len;
+	scope.region = conn->region;
+	scope.service = "dynamodb";
+	scope.when = dynamo_signing_instant();
+
+	if (sigv4_sign(&sreq, &sc, &scope, &sig) != 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+
+	lines[nlines++] = psprintf("Host: %s", conn->host);
+	lines[nlines++] = "Content-Type: application/x-amz-json-1.0";
+	lines[nlines++] = psprintf("X-Amz-Target: %s", target);
+	lines[nlines++] = psprintf("X-Amz-Date: %s", sig.amz_date);
+	if (sig.security_token)
+		lines[nlines++] = psprintf("X-Amz-Security-Token: %s", sig.security_token);
+	lines[nlines++] = psprintf("Authorization: %s", sig.authorization);
+	sigv4_signed_free(&sig);
+
+	hreq->method = "POST";
+	hreq->url = conn->url;
+	hreq->headers = lines;
+	hreq->nheaders = nlines;
+	hreq->body = payload;
+	hreq->body_len = payload_len;
+	hreq->connect_timeout_ms = conn->opts->connect_timeout_ms;
+	hreq->timeout_ms = conn->opts->request_timeout_ms;
+}
+
+typedef enum CallOutcome
+{
+	CALL_OK,					/* *result holds the response */
+	CALL_RETRY,					/* worth another attempt */
+	CALL_FAIL					/* an AWS error retrying will not fix */
+} CallOutcome;
+
+/* What became of one attempt: the last error is kept in *attempt. */
+typedef struct AttemptState
+{
+	DynamoError last;			/* the last AWS error */
+	char	   *transport_error;	/* the last transport failure, or NULL */
+	long		status;
+	bool		throttled;
+} AttemptState;
+
+static CallOutcome
+interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hresp,
+				   json_c_object **result, AttemptState *st)
+{
+	json_c_object *body;
+
+	st->throttled = false;
+	if (!arrived)
+	{
+		st->transport_error = transport_error;	/* always worth retrying */
+		return CALL_RETRY;
+	}
+	if (!crc32_matches(hresp))
+	{
+		st->transport_error = psprintf("response CRC32 mismatch (x-amz-crc32 %s)",
+									   hresp->crc32);
+		return CALL_RETRY;
+	}
+	body = dynamo_json_parse(hresp->body.data, hresp->body.len);
+	if (hresp->status == 200 && body != NULL)
+	{
+		*result = body;
+		return CALL_OK;
+	}
+
+	st->status = hresp->status;
+	st->transport_error = NULL;
+	memset(&st->last, 0, sizeof(st->last));
+	if (body)
+		parse_aws_error(body, &st->last);
+	else if (hresp->status == 200)
+	{
+		st->transport_error = pstrdup("response is not valid JSON");
+		return CALL_RETRY;
+	}
+	else
+		st->transport_error = psprintf("HTTP status %ld with a body that is not JSON",
+									   hresp->status);
+
+	st->throttled = is_throttling(st->last.type);
+	if (st->throttled || is_transient(hresp->status, st->last.type))
+		return CALL_RETRY;
+	st->transport_error = NULL;
+	return CALL_FAIL;
+}
+
+/* Report running out of attempts. */
+static void
+report_exhausted(DynamoConn *conn, const char *operation, AttemptState *st)
+{
+	if (is_throttling(st->last.type))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("DynamoDB throttled the %s request after %d attempts",
+						operation, conn->opts->max_attempts),
+				 errdetail_internal("%s: %s", st->last.type,
+									st->last.message ? st->last.message : ""),
+				 errhint("Raise the table's capacity, or the server option \"max_attempts\".")));
+	if (st->transport_error)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not complete DynamoDB %s request to server \"%s\"",
+						operation, conn->server_name),
+				 errdetail_internal("%s (after %d attempts)", st->transport_error,
+									conn->opts->max_attempts),
+				 errhint("Check the server options \"endpoint\" and \"region\"; \"max_attempts\" sets how often a request is tried.")));
+	dynamo_report_error(conn, operation, &st->last, st->status);
+}
+
+/*
  * Send OPERATION with REQUEST as its body and return the parsed response,
  * owned by the current memory context.
  *
- * Transient failures are retried up to the server's max_attempts.  A
+ * Transient failures are retried up to the server's max_attempts, with the
+ * same body (so a TransactWriteItems keeps its ClientRequestToken).  A
  * non-retryable AWS error is returned in *err (and NULL returned) when the
  * caller passes ERR, because some callers turn particular errors into their
  * own (a cancelled transaction, a failed condition); otherwise it is
@@ -278,137 +425,85 @@ dynamo_call(DynamoConn *conn, const char *operation, json_c_object *request,
 														 JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t		payload_len = strlen(payload);
 	char	   *target = psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation);
-	DynamoError last;
-	char	   *transport_error = NULL;
-	long		last_status = 0;
-	bool		throttled = false;
+	AttemptState st;
 	int			attempt;
 
-	memset(&last, 0, sizeof(last));
-
+	memset(&st, 0, sizeof(st));
 	for (attempt = 0; attempt < conn->opts->max_attempts; attempt++)
 	{
-		const DynamoCredentials *creds;
-		SigV4Credentials sc;
-		SigV4Header sh[3];
-		SigV4Request sreq;
-		SigV4Scope scope;
-		SigV4Signed sig;
-		const char *lines[7];
-		int			nlines = 0;
 		DynamoHttpRequest hreq;
 		DynamoHttpResponse hresp;
-		json_c_object *body;
+		char	   *transport_error = NULL;
+		json_c_object *result = NULL;
+		bool		arrived;
 
 		if (attempt > 0)
-			backoff_sleep(full_jitter_delay(attempt - 1, throttled));
+			backoff_sleep(full_jitter_delay(attempt - 1, st.throttled));
 
-		/* Credentials are looked up each attempt: they may be refreshed. */
-		creds = dynamo_credentials_get(conn->user, conn->region);
-		sc.access_key_id = creds->access_key_id;
-		sc.secret_access_key = creds->secret_access_key;
-		sc.session_token = creds->session_token;
-
-		sh[0].name = "Host";
-		sh[0].value = conn->host;
-		sh[1].name = "Content-Type";
-		sh[1].value = "application/x-amz-json-1.0";
-		sh[2].name = "X-Amz-Target";
-		sh[2].value = target;
-		sreq.method = "POST";
-		sreq.path = conn->path;
-		sreq.query = NULL;
-		sreq.headers = sh;
-		sreq.nheaders = 3;
-		sreq.payload = payload;
-		sreq.payload_len = payload_len;
-		scope.region = conn->region;
-		scope.service = "dynamodb";
-		scope.when = dynamo_signing_instant();
-
-		if (sigv4_sign(&sreq, &sc, &scope, &sig) != 0)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-
-		lines[nlines++] = psprintf("Host: %s", conn->host);
-		lines[nlines++] = "Content-Type: application/x-amz-json-1.0";
-		lines[nlines++] = psprintf("X-Amz-Target: %s", target);
-		lines[nlines++] = psprintf("X-Amz-Date: %s", sig.amz_date);
-		if (sig.security_token)
-			lines[nlines++] = psprintf("X-Amz-Security-Token: %s", sig.security_token);
-		lines[nlines++] = psprintf("Authorization: %s", sig.authorization);
-		sigv4_signed_free(&sig);
-
-		hreq.method = "POST";
-		hreq.url = conn->url;
-		hreq.headers = lines;
-		hreq.nheaders = nlines;
-		hreq.body = payload;
-		hreq.body_len = payload_len;
-		hreq.connect_timeout_ms = conn->opts->connect_timeout_ms;
-		hreq.timeout_ms = conn->opts->request_timeout_ms;
-
+		sign_request(conn, target, payload, payload_len, &hreq);
 		dynamo_requests_sent++;
 		conn->requests++;
-		if (!dynamo_http_perform(&hreq, &hresp, &transport_error))
-			continue;			/* connection errors are always retried */
+		arrived = dynamo_http_perform(&hreq, &hresp, &transport_error);
 
-		if (!crc32_matches(&hresp))
+		switch (interpret_response(arrived, transport_error, &hresp, &result, &st))
 		{
-			transport_error = psprintf("response CRC32 mismatch (x-amz-crc32 %s)",
-									   hresp.crc32);
-			continue;
+			case CALL_OK:
+				return result;
+			case CALL_RETRY:
+				continue;
+			case CALL_FAIL:
+				if (err)
+				{
+					*err = st.last;
+					err->status = st.status;
+					return NULL;
+				}
+				dynamo_report_error(conn, operation, &st.last, st.status);
 		}
-
-		body = dynamo_json_parse(hresp.body.data, hresp.body.len);
-		if (hresp.status == 200 && body != NULL)
-			return body;
-
-		last_status = hresp.status;
-		transport_error = NULL;
-		memset(&last, 0, sizeof(last));
-		if (body)
-			parse_aws_error(body, &last);
-		else if (hresp.status == 200)
-		{
-			transport_error = pstrdup("response is not valid JSON");
-			continue;
-		}
-
-		throttled = is_throttling(last.type);
-		if (throttled || is_transient(hresp.status, last.type))
-			continue;
-
-		/* Not worth another attempt. */
-		if (err)
-		{
-			*err = last;
-			err->status = hresp.status;
-			return NULL;
-		}
-		dynamo_report_error(conn, operation, &last, hresp.status);
 	}
-
-	/* Out of attempts. */
-	if (transport_error)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
-				 errmsg("could not complete DynamoDB %s request to server \"%s\"",
-						operation, conn->server_name),
-				 errdetail_internal("%s (after %d attempts)", transport_error,
-									conn->opts->max_attempts),
-				 errhint("Check the server options \"endpoint\" and \"region\"; \"max_attempts\" sets how often a request is tried.")));
-
-	if (is_throttling(last.type))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-				 errmsg("DynamoDB throttled the %s request after %d attempts",
-						operation, conn->opts->max_attempts),
-				 errdetail_internal("%s: %s", last.type,
-									last.message ? last.message : ""),
-				 errhint("Raise the table's capacity, or the server option \"max_attempts\".")));
-
-	dynamo_report_error(conn, operation, &last, last_status);
+	report_exhausted(conn, operation, &st);
 	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * Send N requests of one OPERATION at once and return their responses in
+ * RESULTS.  The first attempt of each goes out concurrently (a parallel
+ * Scan's segments); any that need another attempt are retried one by one
+ * through dynamo_call.  Errors are reported as dynamo_call reports them.
+ */
+void
+dynamo_call_many(DynamoConn *conn, const char *operation,
+				 json_c_object **requests, int n, json_c_object **results)
+{
+	char	   *target = psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation);
+	DynamoHttpRequest *hreqs = palloc(sizeof(DynamoHttpRequest) * n);
+	DynamoHttpResponse *hresps = palloc(sizeof(DynamoHttpResponse) * n);
+	bool	   *arrived = palloc(sizeof(bool) * n);
+	char	  **errors = palloc(sizeof(char *) * n);
+	int			i;
+
+	Assert(n <= DYNAMO_HTTP_MAX_PARALLEL);
+	for (i = 0; i < n; i++)
+	{
+		const char *payload = json_object_to_json_string_ext(requests[i],
+															 JSON_C_TO_STRING_PLAIN |
+															 JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		sign_request(conn, target, payload, strlen(payload), &hreqs[i]);
+	}
+	dynamo_requests_sent += n;
+	conn->requests += n;
+	dynamo_http_perform_many(hreqs, n, hresps, arrived, errors);
+
+	for (i = 0; i < n; i++)
+	{
+		AttemptState st;
+
+		memset(&st, 0, sizeof(st));
+		results[i] = NULL;
+		if (interpret_response(arrived[i], errors[i], &hresps[i], &results[i], &st) != CALL_OK)
+			results[i] = dynamo_call(conn, operation, requests[i], NULL);
+	}
 }
 
 /*

@@ -47,6 +47,9 @@ extern uint64 dynamo_requests_sent;
 extern DynamoConn *dynamo_connect(ForeignServer *server, UserMapping *user);
 extern json_c_object *dynamo_call(DynamoConn *conn, const char *operation,
 								  json_c_object *request, DynamoError *err);
+extern void dynamo_call_many(DynamoConn *conn, const char *operation,
+							 json_c_object **requests, int n,
+							 json_c_object **results);
 extern void dynamo_report_error(DynamoConn *conn, const char *operation,
 								const DynamoError *err, long status) pg_attribute_noreturn();
 extern int	dynamo_error_sqlstate(const char *type);

@@ -8,10 +8,11 @@
  * IDENTIFICATION
  *		  src/http.c
  *
- * The only file that includes <curl/curl.h>.  One easy handle lives for the
- * backend's lifetime, so its connection cache keeps connections alive and
- * TLS sessions resumed between requests to the same endpoint.  Transfers run
- * through a multi handle polled in short slices, so that a query cancel or
+ * The only file that includes <curl/curl.h>.  A few easy handles live for
+ * the backend's lifetime, so their connection caches keep connections alive
+ * and TLS sessions resumed between requests to the same endpoint; several
+ * of them carry a parallel Scan's segments at once.  Transfers run through a
+ * multi handle polled in short slices, so that a query cancel or
  * statement_timeout stops a request that the remote end never answers.
  * Callbacks only record (into malloc'd buffers) and never ereport; errors are
  * reported after curl returns.
@@ -45,7 +46,8 @@ typedef struct Collected
 /* A cancel, a statement_timeout or a shutdown request is waiting. */
 #define CANCEL_PENDING()	(QueryCancelPending || ProcDiePending)
 
-static CURL *easy = NULL;
+/* Easy handles kept for the backend's life: their connections stay open. */
+static CURL *easy[DYNAMO_HTTP_MAX_PARALLEL];
 static CURLM *multi = NULL;
 
 void
@@ -116,16 +118,10 @@ collect_header(char *buffer, size_t size, size_t nitems, void *userdata)
 }
 
 static void
-ensure_handles(void)
+ensure_handles(int n)
 {
-	if (easy == NULL)
-	{
-		easy = curl_easy_init();
-		if (easy == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("could not create an HTTP handle")));
-	}
+	int			i;
+
 	if (multi == NULL)
 	{
 		multi = curl_multi_init();
@@ -134,147 +130,200 @@ ensure_handles(void)
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("could not create an HTTP handle")));
 	}
+	for (i = 0; i < n; i++)
+	{
+		if (easy[i] == NULL)
+			easy[i] = curl_easy_init();
+		if (easy[i] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("could not create an HTTP handle")));
+	}
 }
 
 /*
- * Run the easy handle to completion, looking at interrupts between short
- * polls.  Returns the transfer's result; CURLE_ABORTED_BY_CALLBACK when an
- * interrupt is pending.
+ * Run the first N easy handles to completion together, looking at
+ * interrupts between short polls.  results[i] is each transfer's outcome.
+ * Returns false when a cancel is pending (the transfers are abandoned).
  */
-static CURLcode
-run_transfer(void)
+static bool
+run_transfers(int n, CURLcode *results)
 {
-	CURLcode	result = CURLE_OK;
-	int			running = 1;
+	int			running = n;
+	int			i;
+	bool		cancelled = false;
 
-	curl_multi_add_handle(multi, easy);
-	while (running)
+	for (i = 0; i < n; i++)
+	{
+		results[i] = CURLE_OK;
+		curl_multi_add_handle(multi, easy[i]);
+	}
+	while (running > 0)
 	{
 		CURLMcode	mc = curl_multi_perform(multi, &running);
+		CURLMsg    *msg;
+		int			left;
 
 		if (mc != CURLM_OK)
 		{
-			result = CURLE_FAILED_INIT;
+			for (i = 0; i < n; i++)
+				results[i] = CURLE_FAILED_INIT;
 			break;
 		}
-		if (running)
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL)
 		{
-			if (CANCEL_PENDING())
-			{
-				result = CURLE_ABORTED_BY_CALLBACK;
-				break;
-			}
-			curl_multi_poll(multi, NULL, 0, POLL_SLICE_MS, NULL);
-			if (CANCEL_PENDING())
-			{
-				result = CURLE_ABORTED_BY_CALLBACK;
-				break;
-			}
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			for (i = 0; i < n; i++)
+				if (easy[i] == msg->easy_handle)
+					results[i] = msg->data.result;
 		}
-		else
+		if (running == 0)
+			break;
+		if (CANCEL_PENDING())
 		{
-			CURLMsg    *msg;
-			int			left;
-
-			while ((msg = curl_multi_info_read(multi, &left)) != NULL)
-				if (msg->msg == CURLMSG_DONE)
-					result = msg->data.result;
+			cancelled = true;
+			break;
+		}
+		curl_multi_poll(multi, NULL, 0, POLL_SLICE_MS, NULL);
+		if (CANCEL_PENDING())
+		{
+			cancelled = true;
+			break;
 		}
 	}
-	curl_multi_remove_handle(multi, easy);
-	return result;
+	for (i = 0; i < n; i++)
+		curl_multi_remove_handle(multi, easy[i]);
+	return !cancelled;
+}
+
+/* Point easy handle H at REQ; the header list is the caller's to free. */
+static struct curl_slist *
+setup_transfer(CURL *h, const DynamoHttpRequest *req, Collected *c,
+			   char *curl_error)
+{
+	struct curl_slist *headers = NULL;
+	int			i;
+
+	for (i = 0; i < req->nheaders; i++)
+		headers = curl_slist_append(headers, req->headers[i]);
+	/* Headers curl would add on its own and we do not sign. */
+	headers = curl_slist_append(headers, "Expect:");
+	headers = curl_slist_append(headers, "Accept:");
+
+	curl_easy_reset(h);
+	curl_easy_setopt(h, CURLOPT_URL, req->url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_error);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+					 req->connect_timeout_ms > 0 ? req->connect_timeout_ms
+					 : (long) DYNAMO_DEFAULT_CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+					 req->timeout_ms > 0 ? req->timeout_ms
+					 : (long) DYNAMO_DEFAULT_REQUEST_TIMEOUT_MS);
+
+	if (strcmp(req->method, "GET") == 0)
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	else
+	{
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+						 (curl_off_t) (req->body ? req->body_len : 0));
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+	}
+	return headers;
+}
+
+/* Turn what one transfer collected into RESP; palloc'd in the caller's context. */
+static bool
+finish_transfer(CURL *h, CURLcode rc, Collected *c, const char *curl_error,
+				DynamoHttpResponse *resp, char **errmsg_out)
+{
+	initStringInfo(&resp->body);
+	resp->status = 0;
+	resp->crc32 = c->crc32[0] ? pstrdup(c->crc32) : NULL;
+	resp->request_id = c->request_id[0] ? pstrdup(c->request_id) : NULL;
+
+	if (rc != CURLE_OK)
+	{
+		if (c->too_large)
+			*errmsg_out = psprintf("response larger than %d bytes", MAX_RESPONSE_BYTES);
+		else
+			*errmsg_out = psprintf("%s", curl_error[0] ? curl_error
+								   : curl_easy_strerror(rc));
+		return false;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (c->len > 0)
+		appendBinaryStringInfo(&resp->body, c->data, (int) c->len);
+	return true;
+}
+
+/*
+ * Send N requests at once (at most DYNAMO_HTTP_MAX_PARALLEL), each once.
+ * ok[i] tells whether response i arrived; errmsgs[i] says why not.
+ */
+void
+dynamo_http_perform_many(const DynamoHttpRequest *reqs, int n,
+						 DynamoHttpResponse *resps, bool *ok, char **errmsgs)
+{
+	Collected	c[DYNAMO_HTTP_MAX_PARALLEL];
+	char		curl_error[DYNAMO_HTTP_MAX_PARALLEL][CURL_ERROR_SIZE];
+	struct curl_slist *headers[DYNAMO_HTTP_MAX_PARALLEL];
+	CURLcode	rc[DYNAMO_HTTP_MAX_PARALLEL];
+	bool		completed;
+	int			i;
+
+	Assert(n > 0 && n <= DYNAMO_HTTP_MAX_PARALLEL);
+	ensure_handles(n);
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < n; i++)
+	{
+		curl_error[i][0] = '\0';
+		headers[i] = setup_transfer(easy[i], &reqs[i], &c[i], curl_error[i]);
+	}
+
+	completed = run_transfers(n, rc);
+	for (i = 0; i < n; i++)
+		curl_slist_free_all(headers[i]);
+
+	/* From here on nothing of curl's is in flight: safe to ereport. */
+	if (!completed)
+	{
+		for (i = 0; i < n; i++)
+			free(c[i].data);
+		CHECK_FOR_INTERRUPTS();
+		/* an interrupt that did not end the query: report the transfers lost */
+		for (i = 0; i < n; i++)
+			rc[i] = CURLE_ABORTED_BY_CALLBACK;
+		memset(c, 0, sizeof(c));
+	}
+
+	for (i = 0; i < n; i++)
+	{
+		errmsgs[i] = NULL;
+		ok[i] = finish_transfer(easy[i], rc[i], &c[i], curl_error[i], &resps[i],
+								&errmsgs[i]);
+		free(c[i].data);
+	}
 }
 
 bool
 dynamo_http_perform(const DynamoHttpRequest *req, DynamoHttpResponse *resp,
 					char **errmsg_out)
 {
-	struct curl_slist *headers = NULL;
-	Collected	c;
-	CURLcode	rc;
-	char		curl_error[CURL_ERROR_SIZE];
-	int			i;
+	bool		ok;
 
-	ensure_handles();
-	memset(&c, 0, sizeof(c));
-	curl_error[0] = '\0';
-
-	for (i = 0; i < req->nheaders; i++)
-	{
-		struct curl_slist *next = curl_slist_append(headers, req->headers[i]);
-
-		if (next == NULL)
-		{
-			curl_slist_free_all(headers);
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
-							errmsg("out of memory")));
-		}
-		headers = next;
-	}
-	/* Headers curl would add on its own and we do not sign. */
-	headers = curl_slist_append(headers, "Expect:");
-	headers = curl_slist_append(headers, "Accept:");
-
-	curl_easy_reset(easy);
-	curl_easy_setopt(easy, CURLOPT_URL, req->url);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, curl_error);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
-	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &c);
-	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, collect_header);
-	curl_easy_setopt(easy, CURLOPT_HEADERDATA, &c);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-					 req->connect_timeout_ms > 0 ? req->connect_timeout_ms
-					 : (long) DYNAMO_DEFAULT_CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-					 req->timeout_ms > 0 ? req->timeout_ms
-					 : (long) DYNAMO_DEFAULT_REQUEST_TIMEOUT_MS);
-
-	if (strcmp(req->method, "GET") == 0)
-		curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-	else
-	{
-		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
-						 strcmp(req->method, "POST") == 0 ? NULL : req->method);
-		curl_easy_setopt(easy, CURLOPT_POST, 1L);
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-						 (curl_off_t) (req->body ? req->body_len : 0));
-	}
-
-	rc = run_transfer();
-	curl_slist_free_all(headers);
-
-	/* From here on nothing of curl's is in flight: safe to ereport. */
-	if (rc == CURLE_ABORTED_BY_CALLBACK && CANCEL_PENDING())
-	{
-		free(c.data);
-		CHECK_FOR_INTERRUPTS();
-	}
-
-	initStringInfo(&resp->body);
-	resp->status = 0;
-	resp->crc32 = c.crc32[0] ? pstrdup(c.crc32) : NULL;
-	resp->request_id = c.request_id[0] ? pstrdup(c.request_id) : NULL;
-
-	if (rc != CURLE_OK)
-	{
-		if (c.too_large)
-			*errmsg_out = psprintf("response larger than %d bytes", MAX_RESPONSE_BYTES);
-		else
-			*errmsg_out = psprintf("%s", curl_error[0] ? curl_error
-							   : curl_easy_strerror(rc));
-		free(c.data);
-		return false;
-	}
-
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
-	if (c.len > 0)
-		appendBinaryStringInfo(&resp->body, c.data, (int) c.len);
-	free(c.data);
-	return true;
+	dynamo_http_perform_many(req, 1, resp, &ok, errmsg_out);
+	return ok;
 }

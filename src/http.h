@@ -49,4 +49,15 @@ typedef struct DynamoHttpResponse
 extern bool dynamo_http_perform(const DynamoHttpRequest *req,
 								DynamoHttpResponse *resp, char **errmsg_out);
 
+/* Requests dynamo_http_perform_many sends at once, at most. */
+#define DYNAMO_HTTP_MAX_PARALLEL	16
+
+/*
+ * Send N requests concurrently, each once.  ok[i] and errmsgs[i] as
+ * dynamo_http_perform's result and *errmsg_out, for each request.
+ */
+extern void dynamo_http_perform_many(const DynamoHttpRequest *reqs, int n,
+									 DynamoHttpResponse *resps, bool *ok,
+									 char **errmsgs);
+
 #endif							/* DYNAMO_HTTP_H */

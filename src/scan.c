@@ -33,6 +33,7 @@
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
 #include "dynamo_scan.h"
+#include "http.h"
 
 typedef struct DynamoScanState
 {
@@ -73,7 +74,8 @@ typedef struct DynamoScanState
 	json_c_object *items;		/* items of the current page */
 	size_t		next_item;
 	char	   *start_key;		/* LastEvaluatedKey as JSON text, or NULL */
-	int			segment;		/* current Scan segment */
+	char	  **seg_start;		/* parallel Scan: each segment's next start */
+	bool	   *seg_done;
 	bool		exhausted;
 	json_c_object **keys;		/* GetItem/BatchGetItem keys to fetch */
 	int			nkeys_left;
@@ -272,7 +274,6 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	s->items = NULL;
 	s->next_item = 0;
 	s->start_key = NULL;
-	s->segment = 0;
 	s->exhausted = false;
 	s->unprocessed = NULL;
 	s->key_pos = 0;
@@ -283,6 +284,11 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	if (s->request)
 		json_object_put(s->request);
 	s->request = NULL;
+	if (s->segments > 1)
+	{
+		s->seg_start = palloc0(sizeof(char *) * s->segments);
+		s->seg_done = palloc0(sizeof(bool) * s->segments);
+	}
 
 	if (s->op == DYNAMO_OP_GET_ITEM || s->op == DYNAMO_OP_BATCH_GET_ITEM)
 	{
@@ -438,6 +444,82 @@ add_projection(DynamoScanState *s, json_c_object *req)
 }
 
 /*
+ * A parallel Scan: the next page of every unfinished segment, requested
+ * together (DYNAMO_HTTP_MAX_PARALLEL at a time), their items merged into
+ * s->items.  Runs in the page context.
+ */
+static void
+fetch_segments(DynamoScanState *s)
+{
+	json_c_object *requests[DYNAMO_HTTP_MAX_PARALLEL];
+	json_c_object *results[DYNAMO_HTTP_MAX_PARALLEL];
+	int			segs[DYNAMO_HTTP_MAX_PARALLEL];
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < s->segments && n < DYNAMO_HTTP_MAX_PARALLEL; i++)
+	{
+		json_c_object *req = NULL;
+
+		if (s->seg_done[i])
+			continue;
+		if (json_object_deep_copy(s->request, &req, NULL) != 0)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		dynamo_json_own(req);
+		json_object_object_add(req, "Segment", json_object_new_int(i));
+		json_object_object_add(req, "TotalSegments", json_object_new_int(s->segments));
+		if (s->seg_start[i])
+		{
+			json_c_object *k = dynamo_json_parse(s->seg_start[i], strlen(s->seg_start[i]));
+
+			json_object_object_add(req, "ExclusiveStartKey", json_object_get(k));
+		}
+		segs[n] = i;
+		requests[n++] = req;
+	}
+	if (n == 0)
+	{
+		s->exhausted = true;
+		return;
+	}
+
+	dynamo_call_many(s->conn, "Scan", requests, n, results);
+
+	s->items = json_object_new_array();
+	dynamo_json_own(s->items);
+	for (i = 0; i < n; i++)
+	{
+		json_c_object *v;
+		int			seg = segs[i];
+		MemoryContext oldcxt;
+
+		s->requests++;
+		s->pages++;
+		add_capacity(s, results[i]);
+		if (json_object_object_get_ex(results[i], "ScannedCount", &v))
+			s->scanned += json_object_get_int64(v);
+		if (json_object_object_get_ex(results[i], "Items", &v))
+		{
+			size_t		j;
+
+			for (j = 0; j < json_object_array_length(v); j++)
+				json_object_array_add(s->items,
+									  json_object_get(json_object_array_get_idx(v, j)));
+		}
+		/* each segment's next start outlives the page */
+		oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(s));
+		if (s->seg_start[seg])
+			pfree(s->seg_start[seg]);
+		s->seg_start[seg] = NULL;
+		if (json_object_object_get_ex(results[i], "LastEvaluatedKey", &v))
+			s->seg_start[seg] = pstrdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		else
+			s->seg_done[seg] = true;
+		MemoryContextSwitchTo(oldcxt);
+	}
+}
+
+/*
  * Fetch the next page into s->items (in a fresh page context).  Returns
  * false when there is nothing more to read.
  */
@@ -541,8 +623,14 @@ fetch_page(DynamoScanState *s)
 					s->scanned += json_object_array_length(s->items);
 				break;
 			}
-		case DYNAMO_OP_QUERY:
 		case DYNAMO_OP_SCAN:
+			if (s->segments > 1)
+			{
+				fetch_segments(s);
+				break;
+			}
+			/* FALLTHROUGH */
+		case DYNAMO_OP_QUERY:
 			{
 				json_c_object *lek;
 
@@ -554,12 +642,6 @@ fetch_page(DynamoScanState *s)
 				}
 				else
 					json_object_object_del(s->request, "ExclusiveStartKey");
-				if (s->op == DYNAMO_OP_SCAN && s->segments > 1)
-				{
-					json_object_object_add(s->request, "Segment", json_object_new_int(s->segment));
-					json_object_object_add(s->request, "TotalSegments",
-										   json_object_new_int(s->segments));
-				}
 				resp = dynamo_call(s->conn, s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
 								   s->request, NULL);
 				s->requests++;
@@ -577,8 +659,6 @@ fetch_page(DynamoScanState *s)
 				s->start_key = NULL;
 				if (json_object_object_get_ex(resp, "LastEvaluatedKey", &lek))
 					s->start_key = pstrdup(json_object_to_json_string_ext(lek, JSON_C_TO_STRING_PLAIN));
-				else if (s->op == DYNAMO_OP_SCAN && s->segment + 1 < s->segments)
-					s->segment++;
 				else
 					s->exhausted = true;
 				MemoryContextSwitchTo(s->page_cxt);
