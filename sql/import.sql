@@ -180,6 +180,8 @@ IMPORT FOREIGN SCHEMA dynamodb FROM SERVER imp_ddb INTO imp_keys
   OPTIONS (document_column '');
 IMPORT FOREIGN SCHEMA dynamodb FROM SERVER imp_ddb INTO imp_keys
   OPTIONS (document_column 'a_document_column_name_longer_than_sixty_three_bytes_is_refused_');
+IMPORT FOREIGN SCHEMA dynamodb FROM SERVER imp_ddb INTO imp_keys
+  OPTIONS (document_column 'xmin');
 
 --
 -- Names that collide are errors naming both DynamoDB names.

@@ -38,7 +38,6 @@
 
 #include <math.h>
 
-#include "access/heapam.h"
 #include "catalog/heap.h"
 #include "commands/defrem.h"
 #include "common/hashfn.h"
@@ -202,9 +201,10 @@ parse_import_options(List *options, ImportOptions *opts)
 			opts->import_index_keys = import_bool(def);
 		else if (strcmp(def->defname, "document_column") == 0)
 		{
-			if (value[0] == '\0' || strlen(value) >= NAMEDATALEN)
+			if (value[0] == '\0' || strlen(value) >= NAMEDATALEN ||
+				SystemAttributeByName(value) != NULL)
 				invalid_import_value(def->defname, value,
-									 psprintf("a column name of 1 to %d bytes",
+									 psprintf("a column name of 1 to %d bytes, not a system column name",
 											  NAMEDATALEN - 1));
 			opts->document_column = pstrdup(value);
 		}
@@ -289,15 +289,22 @@ import_error_callback(void *arg)
 /*
  * Every table name on the server, all ListTables pages, in DynamoDB's order
  * (by name).  A List of palloc'd strings in the caller's context.
+ *
+ * IAM policies often grant access to named tables only, and ListTables
+ * needs a policy on every table.  When DynamoDB refuses ListTables and
+ * CAN_FALL_BACK (the statement has LIMIT TO), *DENIED is set and NIL
+ * returned, so that the caller can describe the listed tables one by one.
  */
 static List *
-list_tables(DynamoConn *conn)
+list_tables(DynamoConn *conn, bool can_fall_back, bool *denied)
 {
 	List	   *names = NIL;
 	char	   *start = NULL;
 	MemoryContext pagecxt;
 	MemoryContext oldcxt;
+	DynamoError err;
 
+	*denied = false;
 	pagecxt = AllocSetContextCreate(CurrentMemoryContext,
 									"dynamo_fdw ListTables page",
 									ALLOCSET_DEFAULT_SIZES);
@@ -319,8 +326,33 @@ list_tables(DynamoConn *conn)
 		if (start)
 			json_object_object_add(req, "ExclusiveStartTableName",
 								   json_object_new_string(start));
-		resp = dynamo_call(conn, "ListTables", req, NULL);
+		resp = dynamo_call(conn, "ListTables", req, &err);
 		MemoryContextSwitchTo(oldcxt);
+
+		if (resp == NULL)
+		{
+			bool		access_denied = err.type &&
+				strcmp(err.type, "AccessDeniedException") == 0;
+
+			if (!access_denied)
+				dynamo_report_error(conn, "ListTables", &err, err.status);
+			if (!can_fall_back)
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("DynamoDB refused to list the tables of server \"%s\"",
+								conn->server_name),
+						 errdetail_internal("%s: %s", err.type,
+											err.message ? err.message : ""),
+						 errhint("Allow dynamodb:ListTables, or name the tables with LIMIT TO: they are then described one by one.")));
+			ereport(NOTICE,
+					(errmsg("DynamoDB refused to list the tables of server \"%s\"; importing the tables named in LIMIT TO",
+							conn->server_name),
+					 errdetail_internal("%s: %s", err.type,
+										err.message ? err.message : "")));
+			*denied = true;
+			MemoryContextDelete(pagecxt);
+			return NIL;
+		}
 
 		if (json_object_object_get_ex(resp, "TableNames", &list) &&
 			json_object_is_type(list, json_type_array))
@@ -748,6 +780,8 @@ dynamoImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	UserMapping *user = GetUserMapping(GetUserId(), serverOid);
 	ImportOptions opts;
 	DynamoConn *conn;
+	List	   *names;
+	bool		denied;
 	List	   *tables = NIL;
 	List	   *commands = NIL;
 	ListCell   *lc;
@@ -757,7 +791,12 @@ dynamoImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	conn = dynamo_connect(server, user);
 
 	/* Which tables, under which names; collisions before any DescribeTable. */
-	foreach(lc, list_tables(conn))
+	names = list_tables(conn, stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO,
+						&denied);
+	if (denied)
+		foreach(lc, stmt->table_list)
+			names = lappend(names, ((RangeVar *) lfirst(lc))->relname);
+	foreach(lc, names)
 	{
 		ImportTable *t = palloc(sizeof(ImportTable));
 		ListCell   *lc2;
@@ -770,6 +809,8 @@ dynamoImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 		{
 			ImportTable *other = (ImportTable *) lfirst(lc2);
 
+			if (strcmp(other->ddb_name, t->ddb_name) == 0)
+				break;			/* LIMIT TO named it twice */
 			if (strcmp(other->pg_name, t->pg_name) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_DUPLICATE_TABLE),
@@ -779,7 +820,8 @@ dynamoImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 								   NAMEDATALEN - 1),
 						 errhint("Leave both out with EXCEPT and create their foreign tables by hand, with the option \"table_name\".")));
 		}
-		tables = lappend(tables, t);
+		if (lc2 == NULL)
+			tables = lappend(tables, t);
 	}
 
 	tablecxt = AllocSetContextCreate(CurrentMemoryContext,
