@@ -91,7 +91,6 @@ typedef struct ImportColumn
 	char	   *name;			/* PostgreSQL column name */
 	const char *type;			/* SQL type */
 	bool		not_null;
-	const char *origin;			/* what it is, for messages */
 } ImportColumn;
 
 /* One DynamoDB table to import. */
@@ -589,8 +588,7 @@ find_column_by_attr(List *columns, const char *attr)
  */
 static List *
 add_column(List *columns, const char *table, const char *attr,
-		   const char *name, const char *type, bool not_null,
-		   const char *origin)
+		   const char *name, const char *type, bool not_null)
 {
 	ImportColumn *col;
 	ListCell   *lc;
@@ -603,7 +601,6 @@ add_column(List *columns, const char *table, const char *attr,
 	col->name = name ? pstrdup(name) : pg_name_for(attr, true, "attribute");
 	col->type = type;
 	col->not_null = not_null;
-	col->origin = origin;
 
 	foreach(lc, columns)
 	{
@@ -627,7 +624,7 @@ add_column(List *columns, const char *table, const char *attr,
 						other->attr, col->attr, table, col->name),
 				 errdetail("PostgreSQL names have at most %d bytes, and a system column name such as \"ctid\" gets a trailing underscore.",
 						   NAMEDATALEN - 1),
-				 errhint("Leave this table out with EXCEPT and create its foreign table by hand, naming the columns with the column option \"column_name\".")));
+				 errhint("If sampling found these attributes, import this table with sample_size '0'; otherwise leave it out with EXCEPT and create its foreign table by hand, naming the columns with the column option \"column_name\".")));
 	}
 	return lappend(columns, col);
 }
@@ -662,11 +659,10 @@ table_columns(DynamoConn *conn, const DynamoTable *meta,
 	const char *table = meta->table_name;
 
 	columns = add_column(columns, table, meta->partition_key, NULL,
-						 key_type_name(meta->partition_type), true,
-						 "partition key");
+						 key_type_name(meta->partition_type), true);
 	if (meta->sort_key)
 		columns = add_column(columns, table, meta->sort_key, NULL,
-							 key_type_name(meta->sort_type), true, "sort key");
+							 key_type_name(meta->sort_type), true);
 
 	if (opts->import_index_keys && meta->indexes != NIL)
 	{
@@ -679,12 +675,10 @@ table_columns(DynamoConn *conn, const DynamoTable *meta,
 			DynamoIndex *ix = (DynamoIndex *) lfirst(lc);
 
 			columns = add_column(columns, table, ix->partition_key, NULL,
-								 key_type_name(ix->partition_type), false,
-								 "index key");
+								 key_type_name(ix->partition_type), false);
 			if (ix->sort_key)
 				columns = add_column(columns, table, ix->sort_key, NULL,
-									 key_type_name(ix->sort_type), false,
-									 "index key");
+									 key_type_name(ix->sort_type), false);
 		}
 	}
 
@@ -712,14 +706,13 @@ table_columns(DynamoConn *conn, const DynamoTable *meta,
 			if (sa->count < Max(needed, 1))
 				continue;
 			columns = add_column(columns, table, sa->name, NULL,
-								 sampled_type_name(sa->seen), false,
-								 "sampled attribute");
+								 sampled_type_name(sa->seen), false);
 		}
 	}
 
 	if (opts->import_document)
 		columns = add_column(columns, table, NULL, opts->document_column,
-							 "jsonb", false, "document");
+							 "jsonb", false);
 	return columns;
 }
 
