@@ -16,10 +16,15 @@
  *	  (S text, N numeric, B bytea) and NOT NULL;
  *	- the key attributes of its global and local secondary indexes, typed
  *	  the same way but nullable (indexes may be sparse);
- *	- optionally, attributes found often in a sample of items (one Scan),
- *	  typed when every sampled value has the same DynamoDB type and jsonb
- *	  when they disagree;
+ *	- attributes found often in a sample of items (the first items a Scan
+ *	  returns), typed when every sampled value has the same DynamoDB type
+ *	  (S text, N numeric, B bytea, BOOL boolean, SS text[], NS numeric[],
+ *	  BS bytea[], M and L jsonb) and jsonb when the types disagree;
  *	- a jsonb column with option document 'true' holding the whole item.
+ * Import options: sample_size (items sampled per table, default 100, 0 for
+ * none), sample_min_fraction (share of the sampled items an attribute must
+ * appear in, default 0.1), import_document and document_column (default
+ * true and "document"), import_index_keys (default true).
  * Table options table_name, partition_key and sort_key, and a column_name
  * option on every column, record DynamoDB's spelling, so renaming the
  * foreign table or its columns later changes nothing on the DynamoDB side.
@@ -29,6 +34,9 @@
  * columns (ctid, xmin ...) get a trailing underscore.  Two DynamoDB names
  * that would end up as one PostgreSQL name are an error naming both, never
  * a silent merge.
+ *
+ * ListTables needs an IAM policy on every table; when DynamoDB refuses it
+ * and the statement has LIMIT TO, the named tables are described directly.
  *
  *-------------------------------------------------------------------------
  */
