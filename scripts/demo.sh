@@ -50,7 +50,7 @@ DEMO_DATA=$DF_ROOT/test/data/demo
 PSQL=$DF_PG_BIN/psql
 
 # State of the last start: DDB_PID DDB_PORT PG_DIR PG_PORT.
-DDB_PID= DDB_PORT= PG_DIR= PG_PORT=
+DDB_PID='' DDB_PORT='' PG_DIR='' PG_PORT=''
 load_state() {
 	if [ -f "$DEMO_ENV" ]; then
 		# shellcheck disable=SC1090
