@@ -53,12 +53,34 @@ DF_DDB_PORT=
 DF_PG_DIR=
 DF_PG_PORT=
 DF_SIGNAL_STATUS=
+DF_WATCHDOG=
+
+# If this script is killed outright (SIGKILL leaves no trap to run), a
+# watchdog stops DynamoDB Local and PostgreSQL once it sees us gone.
+df_watchdog_start() {
+	local parent=$$
+	(
+		while kill -0 "$parent" 2>/dev/null; do
+			sleep 1
+		done
+		DF_CHILD=$(cat "$DF_RUN_PIDFILE" 2>/dev/null)
+		df_run_kill
+		df_ddb_stop "$DF_DDB_PID"
+		df_pg_stop "$DF_PG_DIR"
+		rm -rf "$DF_TMP"
+	) </dev/null >/dev/null 2>&1 9>&- &
+	DF_WATCHDOG=$!
+}
 
 # Stop everything we started, then print the closing line (always last).
 df_on_exit() {
 	local t
 	trap - EXIT INT TERM
 	t=$(df_now)
+	if [ -n "$DF_WATCHDOG" ]; then
+		kill "$DF_WATCHDOG" 2>/dev/null
+		wait "$DF_WATCHDOG" 2>/dev/null
+	fi
 	if [ -n "$DF_DDB_PID" ] || [ -n "$DF_PG_DIR" ]; then
 		df_log "stopping DynamoDB Local and PostgreSQL"
 	fi
@@ -116,6 +138,7 @@ DF_TMP=$(mktemp -d /tmp/dynamo_fdw-test.XXXXXX)
 chmod 711 "$DF_TMP"
 DF_LOGS=$DF_TMP/logs
 mkdir -p "$DF_LOGS"
+DF_RUN_PIDFILE=$DF_TMP/running.pid
 
 # 2. cached downloads
 DF_DDB_OK=1
@@ -173,6 +196,8 @@ if [ "$DF_DDB_OK" = 1 ]; then
 	fi
 fi
 df_note "bring-up took $(df_elapsed "$DF_T0")s"
+
+df_watchdog_start
 
 # 4. suites
 DF_PG_DATABASE=postgres

@@ -119,12 +119,17 @@ df_alive() {
 # runs in its own session, in the background, while we wait: a trapped
 # signal (Ctrl-C, a CI timeout's SIGTERM) then interrupts the wait at once,
 # and df_run_kill stops CMD and everything it started (make, gcc, psql...).
+# When DF_RUN_PIDFILE is set, the running CMD's pid is kept there too.
 DF_CHILD=
+DF_RUN_PIDFILE=
 df_run() {
 	local log=$1 rc
 	shift
 	setsid "$@" </dev/null >"$log" 2>&1 9>&- &
 	DF_CHILD=$!
+	if [ -n "$DF_RUN_PIDFILE" ]; then
+		echo "$DF_CHILD" >"$DF_RUN_PIDFILE"
+	fi
 	wait "$DF_CHILD"
 	rc=$?
 	DF_CHILD=
