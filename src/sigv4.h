@@ -68,4 +68,18 @@ extern int	sigv4_sign(const SigV4Request *req, const SigV4Credentials *creds,
 					   const SigV4Scope *scope, SigV4Signed *out);
 extern void sigv4_signed_free(SigV4Signed *s);
 
+/* The stages, for tests and for presigning (dsql.c). */
+extern void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
+extern void sigv4_amz_date(time_t when, char out[17]);
+extern char *sigv4_canonical_request(const SigV4Request *req,
+									 const SigV4Header *extra, int nextra,
+									 const char *payload_hash,
+									 char **signed_headers);
+extern char *sigv4_string_to_sign(const char *canonical_request,
+								  const SigV4Scope *scope);
+extern void sigv4_signing_key(const char *secret, const SigV4Scope *scope,
+							  unsigned char key[32]);
+extern void sigv4_signature(const char *secret, const SigV4Scope *scope,
+							const char *string_to_sign, char out[65]);
+
 #endif							/* DYNAMO_SIGV4_H */
