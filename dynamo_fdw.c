@@ -70,6 +70,15 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 
+	DefineCustomStringVariable("dynamo_fdw.dsql_server",
+							   "Takes DSQL token credentials from the caller's user mapping of this dynamo_fdw server.",
+							   "Empty means the database server's own credentials.",
+							   &dynamo_dsql_server,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("dynamo_fdw");
 
 	dynamo_http_init();

@@ -188,6 +188,9 @@ extern void dynamo_modify_routine(FdwRoutine *routine);
 extern bool dynamo_strict_atomicity;
 extern bool dynamo_bulk_write;
 
+/* in dsql.c */
+extern char *dynamo_dsql_server;
+
 /* in import.c */
 extern void dynamo_import_routine(FdwRoutine *routine);
 

@@ -611,3 +611,107 @@ sigv4_signed_free(SigV4Signed *s)
 	free(s->authorization);
 	s->amz_date = s->security_token = s->authorization = NULL;
 }
+
+/* Query parameter for presigning: name and raw (unencoded) value. */
+static void
+append_param(Buf *b, const char *name, const char *value)
+{
+	if (b->len > 0)
+		buf_append(b, "&");
+	uri_encode(b, name, strlen(name), 0);
+	buf_append(b, "=");
+	uri_encode(b, value, strlen(value), 0);
+}
+
+/*
+ * A presigned GET of HOST + PATH with the extra query parameters PARAMS
+ * (nparams name/value pairs, unencoded), signing only the host header,
+ * valid EXPIRES seconds.  The session token, when there is one, is part of
+ * the signed query.  Returns the query string (without '?') with every
+ * parameter, X-Amz-Signature included, in sorted order, as the AWS SDKs
+ * write it.  malloc'd; NULL on out of memory.
+ */
+char *
+sigv4_presign_query(const char *host, const char *path,
+					const SigV4Header *params, int nparams,
+					const SigV4Credentials *creds, const SigV4Scope *scope,
+					long expires)
+{
+	char		amz_date[17];
+	char		expires_text[24];
+	char		payload_hash[65];
+	char		signature[65];
+	Buf			credential = {0};
+	Buf			query = {0};
+	SigV4Header host_header;
+	SigV4Request req;
+	char	   *signed_headers = NULL;
+	char	   *creq;
+	char	   *sts;
+	char	   *canonical;
+	char	   *result;
+	int			i;
+
+	sigv4_amz_date(scope->when, amz_date);
+	snprintf(expires_text, sizeof(expires_text), "%ld", expires);
+	buf_append(&credential, creds->access_key_id);
+	buf_append(&credential, "/");
+	buf_append_len(&credential, amz_date, 8);
+	buf_append(&credential, "/");
+	buf_append(&credential, scope->region);
+	buf_append(&credential, "/");
+	buf_append(&credential, scope->service);
+	buf_append(&credential, "/aws4_request");
+	if (buf_finish(&credential) == NULL)
+		return NULL;
+
+	for (i = 0; i < nparams; i++)
+		append_param(&query, params[i].name, params[i].value);
+	append_param(&query, "X-Amz-Algorithm", "AWS4-HMAC-SHA256");
+	append_param(&query, "X-Amz-Credential", credential.data);
+	append_param(&query, "X-Amz-Date", amz_date);
+	append_param(&query, "X-Amz-Expires", expires_text);
+	if (creds->session_token)
+		append_param(&query, "X-Amz-Security-Token", creds->session_token);
+	append_param(&query, "X-Amz-SignedHeaders", "host");
+	free(credential.data);
+	if (buf_finish(&query) == NULL)
+		return NULL;
+
+	host_header.name = "host";
+	host_header.value = host;
+	req.method = "GET";
+	req.path = path;
+	req.query = query.data;
+	req.headers = &host_header;
+	req.nheaders = 1;
+	req.payload = "";
+	req.payload_len = 0;
+	sigv4_sha256_hex("", 0, payload_hash);
+
+	creq = sigv4_canonical_request(&req, NULL, 0, payload_hash, &signed_headers);
+	free(signed_headers);
+	if (creq == NULL)
+	{
+		free(query.data);
+		return NULL;
+	}
+	sts = sigv4_string_to_sign(creq, scope);
+	free(creq);
+	if (sts == NULL)
+	{
+		free(query.data);
+		return NULL;
+	}
+	sigv4_signature(creds->secret_access_key, scope, sts, signature);
+	free(sts);
+
+	/* every parameter, the signature too, in canonical (sorted) order */
+	append_param(&query, "X-Amz-Signature", signature);
+	if (buf_finish(&query) == NULL)
+		return NULL;
+	canonical = canonical_query(query.data);
+	free(query.data);
+	result = canonical;
+	return result;
+}

@@ -68,7 +68,17 @@ extern int	sigv4_sign(const SigV4Request *req, const SigV4Credentials *creds,
 					   const SigV4Scope *scope, SigV4Signed *out);
 extern void sigv4_signed_free(SigV4Signed *s);
 
-/* The stages, for tests and for presigning (dsql.c). */
+/*
+ * A presigned GET query string (host the only signed header, the session
+ * token inside the signed query), parameters in sorted order as the AWS
+ * SDKs write them.  malloc'd.
+ */
+extern char *sigv4_presign_query(const char *host, const char *path,
+								 const SigV4Header *params, int nparams,
+								 const SigV4Credentials *creds,
+								 const SigV4Scope *scope, long expires);
+
+/* The stages, for tests and for presigning. */
 extern void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
 extern void sigv4_amz_date(time_t when, char out[17]);
 extern char *sigv4_canonical_request(const SigV4Request *req,
