@@ -91,6 +91,13 @@ SELECT sk FROM app WHERE pk = 'USER#user-3' ORDER BY sk DESC LIMIT 2;
 SELECT sk FROM app WHERE pk = 'USER#user-3' ORDER BY sk DESC LIMIT 2;
 SELECT gsi1sk FROM app WHERE gsi1pk = 'USER#user-2' ORDER BY gsi1sk COLLATE "C";
 
+-- DynamoDB refuses empty key values in a key condition; PostgreSQL just
+-- compares, so such conditions never reach DynamoDB
+SELECT sk FROM app WHERE pk = 'USER#user-3' AND sk > '' AND sk < 'ORDER#order-009' ORDER BY sk;
+SELECT sk FROM app WHERE pk = 'USER#user-3' AND sk COLLATE "C" >= '' AND sk ^@ 'ORDER#order-01' ORDER BY sk;
+SELECT count(*) FROM app WHERE gsi1pk = '' AND gsi1sk LIKE 'ORDER#%';
+SELECT count(*) FROM app WHERE pk = '';
+
 -- filters on other attributes
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sk, qty FROM app WHERE pk = 'USER#user-3' AND qty >= 10 AND status <> 'created';
@@ -110,11 +117,25 @@ SELECT count(*) FROM app WHERE total > 100.5 AND total < 1e40;
 SELECT name FROM app WHERE name = 'Émile Zoë';
 SELECT name FROM app WHERE name LIKE 'Ém%';
 
--- a parameter of a prepared statement
+-- a parameter of a prepared statement (generic plans included)
+SET plan_cache_mode = force_generic_plan;
 PREPARE by_key(text, text) AS SELECT name FROM app WHERE pk = $1 AND sk = $2;
 EXECUTE by_key('USER#user-2', 'USER#user-2');
 EXECUTE by_key(NULL, 'USER#user-2');
+EXECUTE by_key('', '');
 DEALLOCATE by_key;
+PREPARE by_prefix(text, text) AS
+  SELECT sk FROM app WHERE pk = $1 AND sk COLLATE "C" >= $2 ORDER BY sk COLLATE "C";
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE by_prefix('USER#user-1', 'ORDER#order-002');
+EXECUTE by_prefix('USER#user-1', 'ORDER#order-002');
+EXECUTE by_prefix('USER#user-1', '');
+EXECUTE by_prefix('', '');
+DEALLOCATE by_prefix;
+PREPARE by_status(text) AS SELECT count(*) FROM app WHERE status IN ($1, 'shipped');
+EXECUTE by_status(NULL);
+EXECUTE by_status('created');
+DEALLOCATE by_status;
+RESET plan_cache_mode;
 
 -- EXPLAIN ANALYZE counts requests, pages and items
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)

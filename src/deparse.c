@@ -417,8 +417,13 @@ classify_in(ScalarArrayOpExpr *sa, const DynamoDeparseContext *ctx)
 		{
 			Expr	   *e = lfirst(lc);
 
+			/*
+			 * Constants only: a NULL element matches nothing, but a NULL
+			 * parameter would make the whole request match nothing.
+			 */
 			if (type_family(exprType((Node *) strip_relabel(e))) != fam ||
-				!is_value_expr(e, ctx))
+				!IsA(strip_relabel(e), Const) ||
+				((Const *) strip_relabel(e))->constisnull)
 				return NULL;
 			c->values = lappend(c->values, e);
 		}

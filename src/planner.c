@@ -110,14 +110,28 @@ is_key_in(const DynamoQual *q, const char *attr, char type)
 		dynamo_family_tag(c->column) == type;
 }
 
-/* Sort key conditions a KeyConditionExpression allows. */
+/*
+ * Sort key conditions a KeyConditionExpression allows.  Only with a known,
+ * non-empty value: DynamoDB refuses an empty string or binary in a key
+ * condition, where PostgreSQL would just compare (a parameter's value is
+ * not known until run time, so such conditions stay local).
+ */
 static bool
 is_sort_key_cond(const DynamoQual *q, const char *attr, char type)
 {
 	const DynamoCond *c = q->cond;
+	Expr	   *v;
 
 	if (c == NULL || c->column == NULL || strcmp(c->column->attr, attr) != 0 ||
 		dynamo_family_tag(c->column) != type)
+		return false;
+	v = linitial(c->values);
+	while (IsA(v, RelabelType))
+		v = ((RelabelType *) v)->arg;
+	if (!IsA(v, Const) || ((Const *) v)->constisnull)
+		return false;
+	if (type != DYNAMO_TYPE_N &&
+		VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) v)->constvalue)) == 0)
 		return false;
 	if (c->kind == COND_PREFIX)
 		return type == DYNAMO_TYPE_S;

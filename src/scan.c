@@ -386,6 +386,13 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 				s->exhausted = true;
 				break;
 			}
+			/* a Query's partition key (:v0) is never empty: no item has it */
+			if (i == 0 && s->op == DYNAMO_OP_QUERY && is_empty_key_value(av))
+			{
+				json_object_put(av);
+				s->exhausted = true;
+				break;
+			}
 			json_object_object_add(values, psprintf(":v%d", i++), av);
 		}
 		json_object_object_add(s->request, "ExpressionAttributeValues", values);
