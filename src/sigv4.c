@@ -8,25 +8,47 @@
  * IDENTIFICATION
  *		  src/sigv4.c
  *
- * Canonical request, string to sign, signing key, signature and the
- * Authorization header, as AWS documents them for services other than S3
- * (paths normalised and URI-encoded once more).  Hashing and HMAC come from
- * OpenSSL.  No PostgreSQL headers: results are malloc'd, and the unit tests
- * link this file alone.
+ * The stages, as AWS documents them and as the AWS SigV4 test suite checks
+ * them one by one:
+ *
+ *	1. canonical request: method, canonical URI (path normalised, then
+ *	   URI-encoded as sent), canonical query (decoded, re-encoded, sorted),
+ *	   canonical headers (lower-case names, trimmed values, repeated names
+ *	   joined), signed headers, hex SHA-256 of the payload;
+ *	2. string to sign: algorithm, X-Amz-Date, credential scope, hash of 1;
+ *	3. signing key: HMAC chain of "AWS4" + secret over day, region, service
+ *	   and "aws4_request";
+ *	4. signature: hex HMAC of 2 under 3;
+ *	5. the Authorization header (header form) or the X-Amz-* query
+ *	   parameters (presigned form).
+ *
+ * SHA-256 and HMAC come from OpenSSL.  No PostgreSQL headers: results are
+ * malloc'd and every allocation failure is reported to the caller, so the
+ * unit tests link this file alone and the backend can ereport.  Copies of
+ * secret material (the keyed HMAC chain) are wiped before they are freed.
  *
  *-------------------------------------------------------------------------
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include "sigv4.h"
 
-/* A growable malloc'd string; on allocation failure it turns NULL. */
+#define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
+
+/* The hash of an empty payload, the common case of GET requests. */
+#define EMPTY_PAYLOAD_HASH \
+	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+/*
+ * A growable malloc'd string.  After an allocation failure every append is
+ * a no-op and buf_finish() returns NULL, so callers check once at the end.
+ */
 typedef struct Buf
 {
 	char	   *data;
@@ -36,27 +58,28 @@ typedef struct Buf
 } Buf;
 
 static void
-buf_append_len(Buf *b, const char *s, size_t n)
+buf_add(Buf *b, const char *s, size_t n)
 {
 	if (b->failed)
 		return;
 	if (b->len + n + 1 > b->cap)
 	{
-		size_t		cap = b->cap ? b->cap : 256;
-		char	   *grown;
+		size_t		newcap = b->cap ? b->cap : 128;
+		char	   *p;
 
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		grown = realloc(b->data, cap);
-		if (grown == NULL)
+		while (b->len + n + 1 > newcap)
+			newcap *= 2;
+		p = realloc(b->data, newcap);
+		if (p == NULL)
 		{
 			free(b->data);
 			b->data = NULL;
+			b->len = b->cap = 0;
 			b->failed = 1;
 			return;
 		}
-		b->data = grown;
-		b->cap = cap;
+		b->data = p;
+		b->cap = newcap;
 	}
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
@@ -64,23 +87,33 @@ buf_append_len(Buf *b, const char *s, size_t n)
 }
 
 static void
-buf_append(Buf *b, const char *s)
+buf_str(Buf *b, const char *s)
 {
-	buf_append_len(b, s, strlen(s));
+	buf_add(b, s, strlen(s));
 }
 
+/* The string built, malloc'd (never NULL unless allocation failed). */
 static char *
 buf_finish(Buf *b)
 {
-	if (b->failed)
-		return NULL;
-	if (b->data == NULL)
-		buf_append_len(b, "", 0);
-	return b->data;
+	if (!b->failed && b->data == NULL)
+		buf_add(b, "", 0);
+	return b->failed ? NULL : b->data;
+}
+
+/* Free a string that may hold secret material. */
+static void
+free_wiped(char *s)
+{
+	if (s != NULL)
+	{
+		OPENSSL_cleanse(s, strlen(s));
+		free(s);
+	}
 }
 
 static void
-hex_encode(const unsigned char *in, size_t n, char *out)
+hex_lower(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t		i;
@@ -88,9 +121,21 @@ hex_encode(const unsigned char *in, size_t n, char *out)
 	for (i = 0; i < n; i++)
 	{
 		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0xf];
+		out[2 * i + 1] = digits[in[i] & 0x0f];
 	}
 	out[2 * n] = '\0';
+}
+
+static int
+hmac_sha256(const unsigned char *key, size_t keylen,
+			const void *msg, size_t msglen, unsigned char out[32])
+{
+	unsigned int outlen = 0;
+
+	if (HMAC(EVP_sha256(), key, (int) keylen, msg, msglen, out, &outlen) == NULL ||
+		outlen != 32)
+		return -1;
+	return 0;
 }
 
 void
@@ -99,23 +144,41 @@ sigv4_sha256_hex(const void *data, size_t len, char out[65])
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
 
-	EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL);
-	hex_encode(digest, dlen, out);
+	if (!EVP_Digest(data ? data : "", len, digest, &dlen, EVP_sha256(), NULL) ||
+		dlen != 32)
+	{
+		/* cannot happen with a working libcrypto; make it visible anyway */
+		memset(out, '0', 64);
+		out[64] = '\0';
+		return;
+	}
+	hex_lower(digest, 32, out);
 }
 
-static void
-hmac_sha256(const unsigned char *key, size_t keylen, const char *msg,
-			unsigned char out[32])
+void
+sigv4_amz_date(time_t when, char out[17])
 {
-	unsigned int outlen = 32;
+	struct tm	tm;
 
-	HMAC(EVP_sha256(), key, (int) keylen, (const unsigned char *) msg,
-		 strlen(msg), out, &outlen);
+	memset(&tm, 0, sizeof(tm));
+	gmtime_r(&when, &tm);
+	/* years past 9999 do not fit the format; AWS would refuse them anyway */
+	if (strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) != 16)
+		strcpy(out, "99991231T235959Z");
 }
 
-/* RFC 3986 encoding; '/' kept when KEEP_SLASH. */
+/* ---- Encoding ---- */
+
+static int
+is_unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		(c >= '0' && c <= '9') ||
+		c == '-' || c == '_' || c == '.' || c == '~';
+}
+
 static void
-uri_encode(Buf *b, const char *s, size_t n, int keep_slash)
+buf_uri_encode(Buf *b, const char *s, size_t n, int keep_slash)
 {
 	static const char digits[] = "0123456789ABCDEF";
 	size_t		i;
@@ -124,23 +187,31 @@ uri_encode(Buf *b, const char *s, size_t n, int keep_slash)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-			(keep_slash && c == '/'))
-			buf_append_len(b, (const char *) &s[i], 1);
+		if (is_unreserved(c) || (keep_slash && c == '/'))
+			buf_add(b, &s[i], 1);
 		else
 		{
-			char		enc[3];
+			char		esc[3];
 
-			enc[0] = '%';
-			enc[1] = digits[c >> 4];
-			enc[2] = digits[c & 0xf];
-			buf_append_len(b, enc, 3);
+			esc[0] = '%';
+			esc[1] = digits[c >> 4];
+			esc[2] = digits[c & 0x0f];
+			buf_add(b, esc, 3);
 		}
 	}
 }
 
+char *
+sigv4_uri_encode(const char *s, size_t n, int keep_slash)
+{
+	Buf			b = {0};
+
+	buf_uri_encode(&b, s, n, keep_slash);
+	return buf_finish(&b);
+}
+
 static int
-hexval(char c)
+hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -151,453 +222,599 @@ hexval(char c)
 	return -1;
 }
 
-/* Percent-decode N bytes of S ('+' stays '+'); malloc'd. */
-static char *
-uri_decode(const char *s, size_t n)
+/*
+ * Percent-decode N bytes of S into B.  '+' stays '+' (a query string in a
+ * signed request is not form data), and a '%' not followed by two hex digits
+ * stays as it is.
+ */
+static void
+buf_uri_decode(Buf *b, const char *s, size_t n)
 {
-	char	   *out = malloc(n + 1);
-	size_t		i,
-				j = 0;
+	size_t		i;
 
-	if (out == NULL)
-		return NULL;
 	for (i = 0; i < n; i++)
 	{
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0)
+		if (s[i] == '%' && i + 2 < n &&
+			hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0)
 		{
-			out[j++] = (char) (hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			char		c = (char) (hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+
+			buf_add(b, &c, 1);
 			i += 2;
 		}
 		else
-			out[j++] = s[i];
+			buf_add(b, &s[i], 1);
 	}
-	out[j] = '\0';
-	return out;
 }
 
-/*
- * Normalise PATH as RFC 3986 removes dot segments, and collapse empty
- * segments, keeping a trailing slash.  malloc'd.
- */
-static char *
-normalize_path(const char *path)
-{
-	size_t		n = strlen(path);
-	char	  **segs = malloc(sizeof(char *) * (n + 2));
-	size_t	   *lens = malloc(sizeof(size_t) * (n + 2));
-	size_t		nsegs = 0;
-	const char *p = path;
-	int			trailing = n > 0 && path[n - 1] == '/';
-	Buf			b = {0};
-	size_t		i;
+/* ---- Stage 1: the canonical request ---- */
 
-	if (segs == NULL || lens == NULL)
+/*
+ * The canonical URI.  Normalisation removes empty and "." segments and lets
+ * ".." drop the segment before it; the result keeps the leading slash and
+ * keeps a trailing slash when the path had one and something is left, as the
+ * AWS SDKs do.  Then every byte but the unreserved ones and '/' is
+ * percent-encoded, whatever the path already holds: for services other than
+ * S3, AWS encodes the path as sent once more.
+ */
+char *
+sigv4_canonical_uri(const char *path, int keep_path)
+{
+	Buf			norm = {0};
+	Buf			out = {0};
+	size_t		n;
+	const char *p;
+	size_t	   *starts;			/* offsets in norm of each kept segment */
+	size_t		nsegs = 0;
+
+	if (path == NULL || path[0] == '\0')
+		path = "/";
+	n = strlen(path);
+
+	if (keep_path)
 	{
-		free(segs);
-		free(lens);
-		return NULL;
+		buf_uri_encode(&out, path, n, 1);
+		return buf_finish(&out);
 	}
+
+	starts = malloc(sizeof(size_t) * (n + 1));
+	if (starts == NULL)
+		return NULL;
+
+	/* norm holds "/seg1/seg2..." as segments are kept or dropped */
+	buf_add(&norm, "", 0);
+	p = path;
 	while (*p)
 	{
-		const char *start;
+		const char *seg;
 		size_t		len;
 
 		while (*p == '/')
 			p++;
 		if (*p == '\0')
 			break;
-		start = p;
+		seg = p;
 		while (*p && *p != '/')
 			p++;
-		len = p - start;
-		if (len == 1 && start[0] == '.')
-		{
-			if (*p == '\0')
-				trailing = 1;
+		len = (size_t) (p - seg);
+
+		if (len == 1 && seg[0] == '.')
 			continue;
-		}
-		if (len == 2 && start[0] == '.' && start[1] == '.')
+		if (len == 2 && seg[0] == '.' && seg[1] == '.')
 		{
-			if (nsegs > 0)
+			if (nsegs > 0 && !norm.failed)
+			{
 				nsegs--;
-			if (*p == '\0')
-				trailing = 1;
+				norm.len = starts[nsegs];
+				norm.data[norm.len] = '\0';
+			}
 			continue;
 		}
-		segs[nsegs] = (char *) start;
-		lens[nsegs++] = len;
+		starts[nsegs++] = norm.len;
+		buf_add(&norm, "/", 1);
+		buf_add(&norm, seg, len);
 	}
-	buf_append(&b, "/");
-	for (i = 0; i < nsegs; i++)
-	{
-		buf_append_len(&b, segs[i], lens[i]);
-		if (i + 1 < nsegs || trailing)
-			buf_append(&b, "/");
-	}
-	free(segs);
-	free(lens);
-	return buf_finish(&b);
+	if (nsegs == 0)
+		buf_add(&norm, "/", 1);
+	else if (path[n - 1] == '/')
+		buf_add(&norm, "/", 1);
+	free(starts);
+
+	if (buf_finish(&norm) == NULL)
+		return NULL;
+	buf_uri_encode(&out, norm.data, norm.len, 1);
+	free(norm.data);
+	return buf_finish(&out);
 }
 
-typedef struct Pair
+typedef struct QueryPair
 {
-	char	   *key;			/* encoded */
-	char	   *value;			/* encoded */
-} Pair;
+	char	   *name;			/* URI-encoded */
+	char	   *value;			/* URI-encoded */
+} QueryPair;
 
 static int
-pair_cmp(const void *a, const void *b)
+query_pair_cmp(const void *a, const void *b)
 {
-	const Pair *pa = a,
-			   *pb = b;
-	int			c = strcmp(pa->key, pb->key);
+	const QueryPair *x = (const QueryPair *) a;
+	const QueryPair *y = (const QueryPair *) b;
+	int			c = strcmp(x->name, y->name);
 
-	return c != 0 ? c : strcmp(pa->value, pb->value);
+	return c != 0 ? c : strcmp(x->value, y->value);
 }
 
-/* The canonical query string: decoded, re-encoded, sorted. malloc'd. */
+/* Decode then encode N bytes of S: the canonical form of a name or value. */
 static char *
-canonical_query(const char *query)
+recode(const char *s, size_t n)
 {
-	Buf			out = {0};
-	Pair	   *pairs;
-	size_t		npairs = 0,
-				cap = 1,
-				i;
+	Buf			raw = {0};
+	char	   *out;
+
+	buf_uri_decode(&raw, s, n);
+	if (buf_finish(&raw) == NULL)
+		return NULL;
+	out = sigv4_uri_encode(raw.data, raw.len, 0);
+	free(raw.data);
+	return out;
+}
+
+char *
+sigv4_canonical_query(const char *query)
+{
+	QueryPair  *pairs;
+	size_t		npairs = 0;
+	size_t		maxpairs = 1;
 	const char *p;
+	size_t		i;
+	Buf			out = {0};
+	int			failed = 0;
 
 	if (query == NULL || query[0] == '\0')
 		return buf_finish(&out);
+
 	for (p = query; *p; p++)
 		if (*p == '&')
-			cap++;
-	pairs = calloc(cap, sizeof(Pair));
+			maxpairs++;
+	pairs = calloc(maxpairs, sizeof(QueryPair));
 	if (pairs == NULL)
 		return NULL;
 
 	p = query;
-	while (*p)
+	while (*p && !failed)
 	{
-		const char *end = strchr(p, '&');
-		const char *eq;
-		size_t		len = end ? (size_t) (end - p) : strlen(p);
-		char	   *k,
-				   *v;
-		Buf			kb = {0},
-					vb = {0};
+		const char *amp = strchr(p, '&');
+		size_t		len = amp ? (size_t) (amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
 
 		if (len > 0)
 		{
-			eq = memchr(p, '=', len);
-			k = uri_decode(p, eq ? (size_t) (eq - p) : len);
-			v = eq ? uri_decode(eq + 1, len - (eq - p) - 1) : uri_decode("", 0);
-			if (k && v)
-			{
-				uri_encode(&kb, k, strlen(k), 0);
-				uri_encode(&vb, v, strlen(v), 0);
-				pairs[npairs].key = buf_finish(&kb);
-				pairs[npairs].value = buf_finish(&vb);
-				if (pairs[npairs].key && pairs[npairs].value)
-					npairs++;
-			}
-			free(k);
-			free(v);
+			size_t		nlen = eq ? (size_t) (eq - p) : len;
+
+			pairs[npairs].name = recode(p, nlen);
+			pairs[npairs].value = eq ? recode(eq + 1, len - nlen - 1) : recode("", 0);
+			if (pairs[npairs].name == NULL || pairs[npairs].value == NULL)
+				failed = 1;
+			npairs++;
 		}
 		p += len;
 		if (*p == '&')
 			p++;
 	}
-	qsort(pairs, npairs, sizeof(Pair), pair_cmp);
+
+	if (!failed)
+	{
+		qsort(pairs, npairs, sizeof(QueryPair), query_pair_cmp);
+		for (i = 0; i < npairs; i++)
+		{
+			if (i > 0)
+				buf_add(&out, "&", 1);
+			buf_str(&out, pairs[i].name);
+			buf_add(&out, "=", 1);
+			buf_str(&out, pairs[i].value);
+		}
+	}
 	for (i = 0; i < npairs; i++)
 	{
-		if (i > 0)
-			buf_append(&out, "&");
-		buf_append(&out, pairs[i].key);
-		buf_append(&out, "=");
-		buf_append(&out, pairs[i].value);
-		free(pairs[i].key);
+		free(pairs[i].name);
 		free(pairs[i].value);
 	}
 	free(pairs);
-	return buf_finish(&out);
-}
-
-typedef struct Hdr
-{
-	char	   *name;			/* lower case */
-	const char *value;
-	size_t		order;			/* to keep duplicates in request order */
-} Hdr;
-
-static int
-hdr_cmp(const void *a, const void *b)
-{
-	const Hdr  *ha = a,
-			   *hb = b;
-	int			c = strcmp(ha->name, hb->name);
-
-	return c != 0 ? c : (ha->order > hb->order) - (ha->order < hb->order);
-}
-
-/* A header value trimmed, with runs of spaces folded to one. */
-static void
-append_trimmed(Buf *b, const char *v)
-{
-	int			space = 0;
-
-	while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
-		v++;
-	for (; *v; v++)
-	{
-		if (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
-		{
-			space = 1;
-			continue;
-		}
-		if (space)
-			buf_append(b, " ");
-		space = 0;
-		buf_append_len(b, v, 1);
-	}
-}
-
-/*
- * The canonical request of REQ with extra signed headers EXTRA (names
- * lower case), and its signed-headers list in *signed_headers.  Both
- * malloc'd; NULL on out of memory.
- */
-char *
-sigv4_canonical_request(const SigV4Request *req, const SigV4Header *extra,
-						int nextra, const char *payload_hash,
-						char **signed_headers)
-{
-	int			n = req->nheaders + nextra;
-	Hdr		   *hs = calloc(n > 0 ? n : 1, sizeof(Hdr));
-	Buf			out = {0},
-				sh = {0};
-	char	   *path = NULL,
-			   *query = NULL;
-	int			i,
-				j;
-
-	*signed_headers = NULL;
-	if (hs == NULL)
-		return NULL;
-	for (i = 0; i < n; i++)
-	{
-		const SigV4Header *h = i < req->nheaders ? &req->headers[i]
-			: &extra[i - req->nheaders];
-		char	   *name = strdup(h->name);
-
-		if (name == NULL)
-			goto oom;
-		for (j = 0; name[j]; j++)
-			name[j] = (char) tolower((unsigned char) name[j]);
-		hs[i].name = name;
-		hs[i].value = h->value;
-		hs[i].order = i;
-	}
-	qsort(hs, n, sizeof(Hdr), hdr_cmp);
-
-	path = normalize_path(req->path && req->path[0] ? req->path : "/");
-	query = canonical_query(req->query);
-	if (path == NULL || query == NULL)
-		goto oom;
-
-	buf_append(&out, req->method);
-	buf_append(&out, "\n");
-	uri_encode(&out, path, strlen(path), 1);
-	buf_append(&out, "\n");
-	buf_append(&out, query);
-	buf_append(&out, "\n");
-	for (i = 0; i < n; i++)
-	{
-		if (i > 0 && strcmp(hs[i].name, hs[i - 1].name) == 0)
-		{
-			buf_append(&out, ",");
-			append_trimmed(&out, hs[i].value);
-			continue;
-		}
-		if (i > 0)
-		{
-			buf_append(&out, "\n");
-			buf_append(&sh, ";");
-		}
-		buf_append(&out, hs[i].name);
-		buf_append(&out, ":");
-		append_trimmed(&out, hs[i].value);
-		buf_append(&sh, hs[i].name);
-	}
-	buf_append(&out, "\n\n");
-	buf_append(&out, buf_finish(&sh) ? sh.data : "");
-	buf_append(&out, "\n");
-	buf_append(&out, payload_hash);
-
-	for (i = 0; i < n; i++)
-		free(hs[i].name);
-	free(hs);
-	free(path);
-	free(query);
-	*signed_headers = buf_finish(&sh);
-	if (*signed_headers == NULL)
+	if (failed)
 	{
 		free(out.data);
 		return NULL;
 	}
 	return buf_finish(&out);
+}
 
-oom:
-	for (i = 0; i < n; i++)
+typedef struct CanonHeader
+{
+	char	   *name;			/* lower case copy */
+	const char *value;
+	int			pos;			/* place in the request: keeps repeats in order */
+} CanonHeader;
+
+static int
+canon_header_cmp(const void *a, const void *b)
+{
+	const CanonHeader *x = (const CanonHeader *) a;
+	const CanonHeader *y = (const CanonHeader *) b;
+	int			c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+		c == '\f';
+}
+
+/* VALUE without leading and trailing white space, inner runs folded. */
+static void
+buf_header_value(Buf *b, const char *value)
+{
+	const char *v = value ? value : "";
+	int			pending_space = 0;
+
+	while (is_space(*v))
+		v++;
+	for (; *v; v++)
+	{
+		if (is_space(*v))
+		{
+			pending_space = 1;
+			continue;
+		}
+		if (pending_space)
+			buf_add(b, " ", 1);
+		pending_space = 0;
+		buf_add(b, v, 1);
+	}
+}
+
+char *
+sigv4_canonical_headers(const SigV4Header *headers, int nheaders,
+						char **signed_headers)
+{
+	CanonHeader *hs;
+	Buf			out = {0};
+	Buf			names = {0};
+	int			i;
+	int			failed = 0;
+
+	*signed_headers = NULL;
+	hs = calloc(nheaders > 0 ? nheaders : 1, sizeof(CanonHeader));
+	if (hs == NULL)
+		return NULL;
+	for (i = 0; i < nheaders; i++)
+	{
+		char	   *c;
+
+		hs[i].name = strdup(headers[i].name);
+		if (hs[i].name == NULL)
+		{
+			failed = 1;
+			break;
+		}
+		for (c = hs[i].name; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char) (*c - 'A' + 'a');
+		hs[i].value = headers[i].value;
+		hs[i].pos = i;
+	}
+
+	if (!failed)
+	{
+		qsort(hs, nheaders, sizeof(CanonHeader), canon_header_cmp);
+		for (i = 0; i < nheaders; i++)
+		{
+			if (i > 0 && strcmp(hs[i].name, hs[i - 1].name) == 0)
+			{
+				/* a repeated header: its values joined in request order */
+				buf_add(&out, ",", 1);
+				buf_header_value(&out, hs[i].value);
+				continue;
+			}
+			if (i > 0)
+			{
+				buf_add(&out, "\n", 1);
+				buf_add(&names, ";", 1);
+			}
+			buf_str(&out, hs[i].name);
+			buf_add(&out, ":", 1);
+			buf_header_value(&out, hs[i].value);
+			buf_str(&names, hs[i].name);
+		}
+		if (nheaders > 0)
+			buf_add(&out, "\n", 1);
+	}
+
+	for (i = 0; i < nheaders; i++)
 		free(hs[i].name);
 	free(hs);
-	free(path);
-	free(query);
-	free(out.data);
-	free(sh.data);
-	return NULL;
+
+	if (failed || buf_finish(&out) == NULL || buf_finish(&names) == NULL)
+	{
+		free(out.data);
+		free(names.data);
+		return NULL;
+	}
+	*signed_headers = names.data;
+	return out.data;
 }
 
-/* "YYYYMMDDTHHMMSSZ" of WHEN into out[17]. */
-void
-sigv4_amz_date(time_t when, char out[17])
+char *
+sigv4_canonical_request(const char *method, const char *canonical_uri,
+						const char *canonical_query,
+						const char *canonical_headers,
+						const char *signed_headers, const char *payload_hash)
 {
-	struct tm	tm;
+	Buf			out = {0};
 
-	gmtime_r(&when, &tm);
-	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+	buf_str(&out, method);
+	buf_add(&out, "\n", 1);
+	buf_str(&out, canonical_uri);
+	buf_add(&out, "\n", 1);
+	buf_str(&out, canonical_query);
+	buf_add(&out, "\n", 1);
+	buf_str(&out, canonical_headers);
+	buf_add(&out, "\n", 1);
+	buf_str(&out, signed_headers);
+	buf_add(&out, "\n", 1);
+	buf_str(&out, payload_hash);
+	return buf_finish(&out);
 }
 
-/* The string to sign for a canonical request. malloc'd. */
+/* ---- Stages 2 to 5 ---- */
+
+char *
+sigv4_credential_scope(const SigV4Scope *scope)
+{
+	char		amz_date[17];
+	Buf			out = {0};
+
+	sigv4_amz_date(scope->when, amz_date);
+	buf_add(&out, amz_date, 8);
+	buf_add(&out, "/", 1);
+	buf_str(&out, scope->region);
+	buf_add(&out, "/", 1);
+	buf_str(&out, scope->service);
+	buf_str(&out, "/aws4_request");
+	return buf_finish(&out);
+}
+
 char *
 sigv4_string_to_sign(const char *canonical_request, const SigV4Scope *scope)
 {
 	char		amz_date[17];
 	char		hash[65];
+	char	   *cscope;
 	Buf			out = {0};
 
+	cscope = sigv4_credential_scope(scope);
+	if (cscope == NULL)
+		return NULL;
 	sigv4_amz_date(scope->when, amz_date);
 	sigv4_sha256_hex(canonical_request, strlen(canonical_request), hash);
-	buf_append(&out, "AWS4-HMAC-SHA256\n");
-	buf_append(&out, amz_date);
-	buf_append(&out, "\n");
-	buf_append_len(&out, amz_date, 8);
-	buf_append(&out, "/");
-	buf_append(&out, scope->region);
-	buf_append(&out, "/");
-	buf_append(&out, scope->service);
-	buf_append(&out, "/aws4_request\n");
-	buf_append(&out, hash);
+
+	buf_str(&out, SIGV4_ALGORITHM "\n");
+	buf_str(&out, amz_date);
+	buf_add(&out, "\n", 1);
+	buf_str(&out, cscope);
+	buf_add(&out, "\n", 1);
+	buf_str(&out, hash);
+	free(cscope);
 	return buf_finish(&out);
 }
 
-/* The signing key of SECRET for the scope's day, region and service. */
-void
+int
 sigv4_signing_key(const char *secret, const SigV4Scope *scope,
 				  unsigned char key[32])
 {
 	char		amz_date[17];
-	char		day[9];
-	size_t		klen = strlen(secret) + 5;
-	char	   *k0 = malloc(klen);
-	unsigned char k1[32],
-				k2[32],
-				k3[32];
+	size_t		slen = strlen(secret);
+	unsigned char *k0;
+	unsigned char k_date[32];
+	unsigned char k_region[32];
+	unsigned char k_service[32];
+	int			rc = 0;
 
-	sigv4_amz_date(scope->when, amz_date);
-	memcpy(day, amz_date, 8);
-	day[8] = '\0';
+	k0 = malloc(slen + 4);
 	if (k0 == NULL)
-	{
-		memset(key, 0, 32);
-		return;
-	}
-	snprintf(k0, klen, "AWS4%s", secret);
-	hmac_sha256((unsigned char *) k0, strlen(k0), day, k1);
-	hmac_sha256(k1, 32, scope->region, k2);
-	hmac_sha256(k2, 32, scope->service, k3);
-	hmac_sha256(k3, 32, "aws4_request", key);
-	/* the secret-derived key material is not left lying around */
-	memset(k0, 0, klen);
+		return -1;
+	memcpy(k0, "AWS4", 4);
+	memcpy(k0 + 4, secret, slen);
+	sigv4_amz_date(scope->when, amz_date);
+
+	if (hmac_sha256(k0, slen + 4, amz_date, 8, k_date) != 0 ||
+		hmac_sha256(k_date, 32, scope->region, strlen(scope->region), k_region) != 0 ||
+		hmac_sha256(k_region, 32, scope->service, strlen(scope->service), k_service) != 0 ||
+		hmac_sha256(k_service, 32, "aws4_request", 12, key) != 0)
+		rc = -1;
+
+	OPENSSL_cleanse(k0, slen + 4);
 	free(k0);
-	memset(k1, 0, 32);
-	memset(k2, 0, 32);
-	memset(k3, 0, 32);
+	OPENSSL_cleanse(k_date, sizeof(k_date));
+	OPENSSL_cleanse(k_region, sizeof(k_region));
+	OPENSSL_cleanse(k_service, sizeof(k_service));
+	return rc;
 }
 
-/* The hex signature of STRING_TO_SIGN. */
-void
+int
 sigv4_signature(const char *secret, const SigV4Scope *scope,
 				const char *string_to_sign, char out[65])
 {
 	unsigned char key[32];
-	unsigned char sig[32];
+	unsigned char mac[32];
+	int			rc;
 
-	sigv4_signing_key(secret, scope, key);
-	hmac_sha256(key, 32, string_to_sign, sig);
-	memset(key, 0, 32);
-	hex_encode(sig, 32, out);
+	out[0] = '\0';
+	rc = sigv4_signing_key(secret, scope, key);
+	if (rc == 0)
+		rc = hmac_sha256(key, 32, string_to_sign, strlen(string_to_sign), mac);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (rc != 0)
+		return -1;
+	hex_lower(mac, 32, out);
+	return 0;
+}
+
+char *
+sigv4_authorization(const char *access_key_id, const SigV4Scope *scope,
+					const char *signed_headers, const char *signature)
+{
+	char	   *cscope = sigv4_credential_scope(scope);
+	Buf			out = {0};
+
+	if (cscope == NULL)
+		return NULL;
+	buf_str(&out, SIGV4_ALGORITHM " Credential=");
+	buf_str(&out, access_key_id);
+	buf_add(&out, "/", 1);
+	buf_str(&out, cscope);
+	buf_str(&out, ", SignedHeaders=");
+	buf_str(&out, signed_headers);
+	buf_str(&out, ", Signature=");
+	buf_str(&out, signature);
+	free(cscope);
+	return buf_finish(&out);
+}
+
+/* ---- Putting the stages together ---- */
+
+/*
+ * Canonical request, string to sign and signature of REQ with EXTRA headers
+ * signed after its own and QUERY in place of req->query.  Fills
+ * *signed_headers (malloc'd) and signature; records the texts in TRACE when
+ * asked.  Returns 0 or -1 (nothing left allocated).
+ */
+static int
+sign_stages(const SigV4Request *req, const SigV4Header *extra, int nextra,
+			const char *query, const SigV4Credentials *creds,
+			const SigV4Scope *scope, int flags,
+			char **signed_headers, char signature[65], SigV4Trace *trace)
+{
+	SigV4Header *all;
+	char		payload_hash[65];
+	char	   *curi = NULL;
+	char	   *cquery = NULL;
+	char	   *cheaders = NULL;
+	char	   *creq = NULL;
+	char	   *sts = NULL;
+	int			nall = req->nheaders + nextra;
+	int			rc = -1;
+
+	*signed_headers = NULL;
+	all = malloc(sizeof(SigV4Header) * (nall > 0 ? nall : 1));
+	if (all == NULL)
+		return -1;
+	if (req->nheaders > 0)
+		memcpy(all, req->headers, sizeof(SigV4Header) * req->nheaders);
+	if (nextra > 0)
+		memcpy(all + req->nheaders, extra, sizeof(SigV4Header) * nextra);
+
+	if (req->payload == NULL || req->payload_len == 0)
+		strcpy(payload_hash, EMPTY_PAYLOAD_HASH);
+	else
+		sigv4_sha256_hex(req->payload, req->payload_len, payload_hash);
+
+	curi = sigv4_canonical_uri(req->path, (flags & SIGV4_KEEP_PATH) != 0);
+	cquery = sigv4_canonical_query(query);
+	cheaders = sigv4_canonical_headers(all, nall, signed_headers);
+	if (curi == NULL || cquery == NULL || cheaders == NULL)
+		goto done;
+	creq = sigv4_canonical_request(req->method, curi, cquery, cheaders,
+								   *signed_headers, payload_hash);
+	if (creq == NULL)
+		goto done;
+	sts = sigv4_string_to_sign(creq, scope);
+	if (sts == NULL)
+		goto done;
+	if (sigv4_signature(creds->secret_access_key, scope, sts, signature) != 0)
+		goto done;
+
+	if (trace != NULL)
+	{
+		trace->canonical_request = creq;
+		trace->string_to_sign = sts;
+		trace->signed_headers = strdup(*signed_headers);
+		creq = sts = NULL;
+		if (trace->signed_headers == NULL)
+		{
+			sigv4_trace_free(trace);
+			goto done;
+		}
+	}
+	rc = 0;
+
+done:
+	free(all);
+	free(curi);
+	free(cquery);
+	free(cheaders);
+	free(creq);
+	free(sts);
+	if (rc != 0)
+	{
+		free(*signed_headers);
+		*signed_headers = NULL;
+	}
+	return rc;
 }
 
 int
 sigv4_sign(const SigV4Request *req, const SigV4Credentials *creds,
 		   const SigV4Scope *scope, SigV4Signed *out)
 {
+	return sigv4_sign_ext(req, creds, scope, 0, out, NULL);
+}
+
+int
+sigv4_sign_ext(const SigV4Request *req, const SigV4Credentials *creds,
+			   const SigV4Scope *scope, int flags, SigV4Signed *out,
+			   SigV4Trace *trace)
+{
 	char		amz_date[17];
-	char		payload_hash[65];
 	char		signature[65];
 	SigV4Header extra[2];
 	int			nextra = 0;
 	char	   *signed_headers = NULL;
-	char	   *creq;
-	char	   *sts;
-	Buf			auth = {0};
+	int			has_token = creds->session_token != NULL &&
+		creds->session_token[0] != '\0';
 
 	memset(out, 0, sizeof(*out));
+	if (trace != NULL)
+		memset(trace, 0, sizeof(*trace));
 	sigv4_amz_date(scope->when, amz_date);
-	sigv4_sha256_hex(req->payload ? req->payload : "", req->payload_len, payload_hash);
 
 	extra[nextra].name = "x-amz-date";
 	extra[nextra++].value = amz_date;
-	if (creds->session_token)
+	if (has_token && !(flags & SIGV4_UNSIGNED_TOKEN))
 	{
 		extra[nextra].name = "x-amz-security-token";
 		extra[nextra++].value = creds->session_token;
 	}
 
-	creq = sigv4_canonical_request(req, extra, nextra, payload_hash, &signed_headers);
-	if (creq == NULL)
+	if (sign_stages(req, extra, nextra, req->query, creds, scope, flags,
+					&signed_headers, signature, trace) != 0)
 		return -1;
-	sts = sigv4_string_to_sign(creq, scope);
-	free(creq);
-	if (sts == NULL)
-	{
-		free(signed_headers);
-		return -1;
-	}
-	sigv4_signature(creds->secret_access_key, scope, sts, signature);
-	free(sts);
 
-	buf_append(&auth, "AWS4-HMAC-SHA256 Credential=");
-	buf_append(&auth, creds->access_key_id);
-	buf_append(&auth, "/");
-	buf_append_len(&auth, amz_date, 8);
-	buf_append(&auth, "/");
-	buf_append(&auth, scope->region);
-	buf_append(&auth, "/");
-	buf_append(&auth, scope->service);
-	buf_append(&auth, "/aws4_request, SignedHeaders=");
-	buf_append(&auth, signed_headers);
-	buf_append(&auth, ", Signature=");
-	buf_append(&auth, signature);
-	free(signed_headers);
-
-	out->authorization = buf_finish(&auth);
+	out->authorization = sigv4_authorization(creds->access_key_id, scope,
+											 signed_headers, signature);
 	out->amz_date = strdup(amz_date);
-	out->security_token = creds->session_token ? strdup(creds->session_token) : NULL;
+	if (has_token)
+		out->security_token = strdup(creds->session_token);
+	free(signed_headers);
+	OPENSSL_cleanse(signature, sizeof(signature));
+
 	if (out->authorization == NULL || out->amz_date == NULL ||
-		(creds->session_token && out->security_token == NULL))
+		(has_token && out->security_token == NULL))
 	{
 		sigv4_signed_free(out);
+		if (trace != NULL)
+			sigv4_trace_free(trace);
 		return -1;
 	}
 	return 0;
@@ -607,111 +824,143 @@ void
 sigv4_signed_free(SigV4Signed *s)
 {
 	free(s->amz_date);
-	free(s->security_token);
-	free(s->authorization);
+	free_wiped(s->security_token);
+	free_wiped(s->authorization);
 	s->amz_date = s->security_token = s->authorization = NULL;
 }
 
-/* Query parameter for presigning: name and raw (unencoded) value. */
+/* Append "&NAME=VALUE" (the first without '&'), VALUE URI-encoded. */
 static void
-append_param(Buf *b, const char *name, const char *value)
+buf_param(Buf *b, const char *name, const char *value)
 {
 	if (b->len > 0)
-		buf_append(b, "&");
-	uri_encode(b, name, strlen(name), 0);
-	buf_append(b, "=");
-	uri_encode(b, value, strlen(value), 0);
+		buf_add(b, "&", 1);
+	buf_str(b, name);
+	buf_add(b, "=", 1);
+	buf_uri_encode(b, value, strlen(value), 0);
 }
 
-/*
- * A presigned GET of HOST + PATH with the extra query parameters PARAMS
- * (nparams name/value pairs, unencoded), signing only the host header,
- * valid EXPIRES seconds.  The session token, when there is one, is part of
- * the signed query.  Returns the query string (without '?') with every
- * parameter, X-Amz-Signature included, in sorted order, as the AWS SDKs
- * write it.  malloc'd; NULL on out of memory.
- */
-char *
-sigv4_presign_query(const char *host, const char *path,
-					const SigV4Header *params, int nparams,
-					const SigV4Credentials *creds, const SigV4Scope *scope,
-					long expires)
+int
+sigv4_presign(const SigV4Request *req, const SigV4Credentials *creds,
+			  const SigV4Scope *scope, long expires, int flags,
+			  SigV4Presigned *out, SigV4Trace *trace)
 {
 	char		amz_date[17];
-	char		expires_text[24];
-	char		payload_hash[65];
+	char		expires_text[32];
 	char		signature[65];
-	Buf			credential = {0};
-	Buf			query = {0};
-	SigV4Header host_header;
-	SigV4Request req;
+	char	   *cscope;
 	char	   *signed_headers = NULL;
-	char	   *creq;
-	char	   *sts;
-	char	   *canonical;
-	char	   *result;
-	int			i;
+	char	   *tmp;
+	char	   *dummy = NULL;
+	Buf			credential = {0};
+	Buf			to_sign = {0};	/* the request's query + signing params */
+	Buf			query = {0};
+	Buf			all = {0};
+	int			has_token = creds->session_token != NULL &&
+		creds->session_token[0] != '\0';
+	int			token_signed = has_token && !(flags & SIGV4_UNSIGNED_TOKEN);
 
+	memset(out, 0, sizeof(*out));
+	if (trace != NULL)
+		memset(trace, 0, sizeof(*trace));
 	sigv4_amz_date(scope->when, amz_date);
 	snprintf(expires_text, sizeof(expires_text), "%ld", expires);
-	buf_append(&credential, creds->access_key_id);
-	buf_append(&credential, "/");
-	buf_append_len(&credential, amz_date, 8);
-	buf_append(&credential, "/");
-	buf_append(&credential, scope->region);
-	buf_append(&credential, "/");
-	buf_append(&credential, scope->service);
-	buf_append(&credential, "/aws4_request");
+
+	/* The signed headers list goes into the query, so work it out first. */
+	tmp = sigv4_canonical_headers(req->headers, req->nheaders, &signed_headers);
+	free(tmp);
+	cscope = sigv4_credential_scope(scope);
+	if (tmp == NULL || cscope == NULL)
+	{
+		free(signed_headers);
+		free(cscope);
+		return -1;
+	}
+	buf_str(&credential, creds->access_key_id);
+	buf_add(&credential, "/", 1);
+	buf_str(&credential, cscope);
+	free(cscope);
 	if (buf_finish(&credential) == NULL)
-		return NULL;
+	{
+		free(signed_headers);
+		return -1;
+	}
 
-	for (i = 0; i < nparams; i++)
-		append_param(&query, params[i].name, params[i].value);
-	append_param(&query, "X-Amz-Algorithm", "AWS4-HMAC-SHA256");
-	append_param(&query, "X-Amz-Credential", credential.data);
-	append_param(&query, "X-Amz-Date", amz_date);
-	append_param(&query, "X-Amz-Expires", expires_text);
-	if (creds->session_token)
-		append_param(&query, "X-Amz-Security-Token", creds->session_token);
-	append_param(&query, "X-Amz-SignedHeaders", "host");
+	if (req->query != NULL && req->query[0] != '\0')
+		buf_str(&to_sign, req->query);
+	buf_param(&to_sign, "X-Amz-Algorithm", SIGV4_ALGORITHM);
+	buf_param(&to_sign, "X-Amz-Credential", credential.data);
+	buf_param(&to_sign, "X-Amz-Date", amz_date);
+	buf_param(&to_sign, "X-Amz-Expires", expires_text);
+	if (token_signed)
+		buf_param(&to_sign, "X-Amz-Security-Token", creds->session_token);
+	buf_param(&to_sign, "X-Amz-SignedHeaders", signed_headers);
+
+	if (buf_finish(&to_sign) == NULL ||
+		sign_stages(req, NULL, 0, to_sign.data, creds, scope, flags,
+					&dummy, signature, trace) != 0)
+	{
+		free(to_sign.data);
+		free(credential.data);
+		free(signed_headers);
+		return -1;
+	}
+	free(dummy);
+
+	/* aws-c-auth's order: the request's own query verbatim, then ours */
+	if (req->query != NULL && req->query[0] != '\0')
+		buf_str(&query, req->query);
+	buf_param(&query, "X-Amz-Algorithm", SIGV4_ALGORITHM);
+	buf_param(&query, "X-Amz-Credential", credential.data);
+	buf_param(&query, "X-Amz-Date", amz_date);
+	buf_param(&query, "X-Amz-SignedHeaders", signed_headers);
+	buf_param(&query, "X-Amz-Expires", expires_text);
+	if (has_token)
+		buf_param(&query, "X-Amz-Security-Token", creds->session_token);
+	buf_param(&query, "X-Amz-Signature", signature);
+
+	/* sorted: everything, the signature and an unsigned token included */
+	buf_str(&all, to_sign.data);
+	if (has_token && !token_signed)
+		buf_param(&all, "X-Amz-Security-Token", creds->session_token);
+	buf_param(&all, "X-Amz-Signature", signature);
+
+	out->query = buf_finish(&query);
+	out->sorted_query = buf_finish(&all) ? sigv4_canonical_query(all.data) : NULL;
+	out->signature = strdup(signature);
+	out->amz_date = strdup(amz_date);
+
+	free_wiped(to_sign.data);
+	free_wiped(all.data);
 	free(credential.data);
-	if (buf_finish(&query) == NULL)
-		return NULL;
-
-	host_header.name = "host";
-	host_header.value = host;
-	req.method = "GET";
-	req.path = path;
-	req.query = query.data;
-	req.headers = &host_header;
-	req.nheaders = 1;
-	req.payload = "";
-	req.payload_len = 0;
-	sigv4_sha256_hex("", 0, payload_hash);
-
-	creq = sigv4_canonical_request(&req, NULL, 0, payload_hash, &signed_headers);
 	free(signed_headers);
-	if (creq == NULL)
-	{
-		free(query.data);
-		return NULL;
-	}
-	sts = sigv4_string_to_sign(creq, scope);
-	free(creq);
-	if (sts == NULL)
-	{
-		free(query.data);
-		return NULL;
-	}
-	sigv4_signature(creds->secret_access_key, scope, sts, signature);
-	free(sts);
 
-	/* every parameter, the signature too, in canonical (sorted) order */
-	append_param(&query, "X-Amz-Signature", signature);
-	if (buf_finish(&query) == NULL)
-		return NULL;
-	canonical = canonical_query(query.data);
-	free(query.data);
-	result = canonical;
-	return result;
+	if (out->query == NULL || out->sorted_query == NULL ||
+		out->signature == NULL || out->amz_date == NULL)
+	{
+		sigv4_presigned_free(out);
+		if (trace != NULL)
+			sigv4_trace_free(trace);
+		return -1;
+	}
+	return 0;
+}
+
+void
+sigv4_presigned_free(SigV4Presigned *p)
+{
+	free(p->amz_date);
+	free(p->signature);
+	free_wiped(p->query);
+	free_wiped(p->sorted_query);
+	p->amz_date = p->signature = p->query = p->sorted_query = NULL;
+}
+
+void
+sigv4_trace_free(SigV4Trace *t)
+{
+	free_wiped(t->canonical_request);
+	free(t->string_to_sign);
+	free(t->signed_headers);
+	t->canonical_request = t->string_to_sign = t->signed_headers = NULL;
 }
