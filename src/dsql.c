@@ -49,6 +49,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/syscache.h"
 
 #include "dynamo_fdw.h"
 #include "sigv4.h"
@@ -235,6 +236,22 @@ dsql_user_mapping(void)
 	aclresult = pg_foreign_server_aclcheck(server->serverid, GetUserId(), ACL_USAGE);
 	if (aclresult != ACLCHECK_OK)
 		aclcheck_error(aclresult, OBJECT_FOREIGN_SERVER, server->servername);
+
+	/* GetUserMapping's own error would not say what to do about it */
+	if (!SearchSysCacheExists2(USERMAPPINGUSERSERVER,
+							   ObjectIdGetDatum(GetUserId()),
+							   ObjectIdGetDatum(server->serverid)) &&
+		!SearchSysCacheExists2(USERMAPPINGUSERSERVER,
+							   ObjectIdGetDatum(InvalidOid),
+							   ObjectIdGetDatum(server->serverid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("no user mapping for role \"%s\" on server \"%s\"",
+						GetUserNameFromId(GetUserId(), false), server->servername),
+				 errdetail("dynamo_fdw.dsql_server is \"%s\", so DSQL tokens are signed with the credentials of the caller's user mapping of that server.",
+						   server->servername),
+				 errhint("Create a user mapping for the role (or for PUBLIC) on server \"%s\", or reset dynamo_fdw.dsql_server.",
+						 server->servername)));
 
 	return GetUserMapping(GetUserId(), server->serverid);
 }
