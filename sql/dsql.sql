@@ -48,6 +48,12 @@ SELECT split_part(split_part(dsql_generate_db_connect_auth_token('X.DSQL.EU-NORT
 SELECT split_part(dsql_generate_db_connect_auth_token('X.DSQL.EU-NORTH-1.ON.AWS'), '?', 1) AS host_part;
 SELECT split_part(dsql_generate_db_connect_auth_token('db_1.internal.example', 'us-east-1'), '?', 1) AS host_part;
 
+-- No region anywhere: the hostname names none and the server's environment
+-- (scripts/test.sh starts PostgreSQL with a clean one) has none.
+\set VERBOSITY default
+SELECT dsql_generate_db_connect_auth_token('db.internal.example');
+\set VERBOSITY terse
+
 -- Bad input.
 \set VERBOSITY default
 SELECT dsql_generate_db_connect_auth_token(NULL);
@@ -77,6 +83,67 @@ SELECT dsql_generate_db_connect_auth_token('abc123.dsql.us-east-1.on.aws', '');
 SELECT dsql_generate_db_connect_auth_token('abc123.dsql.us-east-1.on.aws', 'US East');
 SELECT dsql_generate_db_connect_auth_token('abc123.dsql.us-east-1.on.aws', 'us-east-1/x');
 \set VERBOSITY terse
+
+-- Recipes: connect to DSQL with a fresh token at connect time.  This
+-- PostgreSQL stands in for the cluster (it trusts local connections, so the
+-- password itself is not checked); the token is for the real endpoint.
+\getenv pghost PGHOST
+\getenv pgport PGPORT
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS dblink;
+CREATE EXTENSION IF NOT EXISTS postgres_fdw;
+RESET client_min_messages;
+CREATE TABLE dsql_standin (id int PRIMARY KEY, note text);
+INSERT INTO dsql_standin VALUES (1, 'from the stand-in cluster');
+
+-- dblink: the token is the password of each new connection
+SELECT dblink_connect('dsql', format('host=%s port=%s dbname=%s user=%s password=%s',
+         :'pghost', :'pgport', current_database(), current_user,
+         dsql_generate_db_connect_admin_auth_token('abc123.dsql.us-east-1.on.aws')));
+SELECT * FROM dblink('dsql', 'SELECT id, note FROM dsql_standin') AS t(id int, note text);
+SELECT dblink_disconnect('dsql');
+
+-- postgres_fdw: a function renews the password of the user mapping; call it
+-- before using the server (postgres_fdw reconnects when the mapping changes,
+-- and when DSQL has closed the session, which it does after an hour)
+CREATE SERVER dsql_pg FOREIGN DATA WRAPPER postgres_fdw
+  OPTIONS (host :'pghost', port :'pgport', dbname :'DBNAME');
+CREATE USER MAPPING FOR CURRENT_USER SERVER dsql_pg OPTIONS (user :'USER');
+CREATE FUNCTION dsql_renew_password(server name, endpoint text, admin boolean DEFAULT true)
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  token text := CASE WHEN admin
+                     THEN dsql_generate_db_connect_admin_auth_token(endpoint)
+                     ELSE dsql_generate_db_connect_auth_token(endpoint) END;
+  verb text := CASE WHEN EXISTS (SELECT 1 FROM pg_user_mappings m
+                                 WHERE m.srvname = server AND m.usename = current_user
+                                   AND EXISTS (SELECT 1 FROM unnest(m.umoptions) o WHERE o LIKE 'password=%'))
+                    THEN 'SET' ELSE 'ADD' END;
+BEGIN
+  EXECUTE format('ALTER USER MAPPING FOR CURRENT_USER SERVER %I OPTIONS (%s password %L)',
+                 server, verb, token);
+END
+$fn$;
+CREATE FOREIGN TABLE dsql_remote (id int, note text)
+  SERVER dsql_pg OPTIONS (table_name 'dsql_standin');
+SELECT dsql_renew_password('dsql_pg', 'abc123.dsql.us-east-1.on.aws');
+SELECT * FROM dsql_remote;
+SELECT split_part(o, '?', 1) AS password_host FROM pg_user_mappings m, unnest(m.umoptions) o
+ WHERE m.srvname = 'dsql_pg' AND o LIKE 'password=%';
+-- later: a new token, a new connection, the same data
+SET dynamo_fdw.signing_time = '2026-01-02 04:04:05+00';
+SELECT dsql_renew_password('dsql_pg', 'abc123.dsql.us-east-1.on.aws');
+SELECT * FROM dsql_remote;
+SELECT split_part(split_part(o, 'X-Amz-Date=', 2), '&', 1) AS signed_at FROM pg_user_mappings m, unnest(m.umoptions) o
+ WHERE m.srvname = 'dsql_pg' AND o LIKE 'password=%';
+SET dynamo_fdw.signing_time = '2026-01-02 03:04:05+00';
+DROP FOREIGN TABLE dsql_remote;
+DROP FUNCTION dsql_renew_password(name, text, boolean);
+DROP USER MAPPING FOR CURRENT_USER SERVER dsql_pg;
+DROP SERVER dsql_pg;
+DROP TABLE dsql_standin;
+DROP EXTENSION postgres_fdw;
+DROP EXTENSION dblink;
 
 -- dynamo_fdw.dsql_server must name a dynamo_fdw server the caller may use.
 SET dynamo_fdw.dsql_server = 'no_such_server';

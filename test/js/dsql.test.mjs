@@ -166,3 +166,35 @@ test("the reference's clock is really frozen (two tokens a second apart differ)"
   assert.notEqual(a, b);
   assert.equal(a, await sdkToken(c));
 });
+
+test("psql recipe: PGPASSWORD=$(psql -Atc \"select dsql_generate_db_connect_admin_auth_token(...)\") psql ...", { skip: havePg ? false : "no PostgreSQL (PGHOST/PGPORT unset)" }, () => {
+  // The stand-in cluster trusts local connections: what is checked is that
+  // the recipe runs as written and hands psql a fresh token (signed now).
+  const server = `${SERVER}_psql`;
+  psql(`SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS dynamo_fdw;
+DROP SERVER IF EXISTS ${server} CASCADE;
+CREATE SERVER ${server} FOREIGN DATA WRAPPER dynamo_fdw;
+CREATE USER MAPPING FOR CURRENT_USER SERVER ${server} OPTIONS (access_key_id 'AKIDPSQLRECIPE', secret_access_key 'psql-recipe-secret');
+`);
+  try {
+    const script = `
+set -e
+export PGOPTIONS="-c dynamo_fdw.dsql_server=${server}"
+PGPASSWORD=$(psql -X -Atc "select dsql_generate_db_connect_admin_auth_token('abc123.dsql.us-east-1.on.aws')") \\
+  psql -X -Atc "select 'connected'"
+PGPASSWORD=$(psql -X -Atc "select dsql_generate_db_connect_admin_auth_token('abc123.dsql.us-east-1.on.aws')") \\
+  sh -c 'printf "%s\\n" "$PGPASSWORD"'
+`;
+    const res = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+    assert.equal(res.status, 0, res.stderr);
+    const [connected, password] = res.stdout.trim().split("\n");
+    assert.equal(connected, "connected");
+    assert.match(password, /^abc123\.dsql\.us-east-1\.on\.aws\/\?Action=DbConnectAdmin&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDPSQLRECIPE%2F\d{8}%2Fus-east-1%2Fdsql%2Faws4_request&X-Amz-Date=\d{8}T\d{6}Z&X-Amz-Expires=900&X-Amz-Signature=[0-9a-f]{64}&X-Amz-SignedHeaders=host$/);
+    const signedAt = password.match(/X-Amz-Date=(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/).slice(1).map(Number);
+    const ms = Date.UTC(signedAt[0], signedAt[1] - 1, signedAt[2], signedAt[3], signedAt[4], signedAt[5]);
+    assert.ok(Math.abs(ms - Date.now()) < 120000, "signed at the current time");
+  } finally {
+    psql(`DROP SERVER ${server} CASCADE;`);
+  }
+});
