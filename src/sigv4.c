@@ -868,12 +868,13 @@ sigv4_presign(const SigV4Request *req, const SigV4Credentials *creds,
 
 	/* The signed headers list goes into the query, so work it out first. */
 	tmp = sigv4_canonical_headers(req->headers, req->nheaders, &signed_headers);
+	if (tmp == NULL)
+		return -1;
 	free(tmp);
 	cscope = sigv4_credential_scope(scope);
-	if (tmp == NULL || cscope == NULL)
+	if (cscope == NULL)
 	{
 		free(signed_headers);
-		free(cscope);
 		return -1;
 	}
 	buf_str(&credential, creds->access_key_id);
