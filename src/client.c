@@ -121,6 +121,7 @@ dynamo_json_parse(const char *body, int len)
 
 	if (tok == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);	/* text must be valid */
 	obj = json_tokener_parse_ex(tok, body, len);
 	if (obj != NULL && json_tokener_get_error(tok) != json_tokener_success)
 	{
@@ -517,11 +518,15 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 	const char *type = err->type ? err->type : psprintf("HTTP %ld", status);
 
 	if (sqlstate == ERRCODE_FDW_TABLE_NOT_FOUND)
+	{
+		/* the table (or index) may be gone or recreated: describe it anew */
+		dynamo_forget_tables();
 		ereport(ERROR,
 				(errcode(sqlstate),
 				 errmsg("DynamoDB table or index not found in %s request", operation),
 				 errdetail_internal("%s: %s", type, err->message ? err->message : ""),
 				 errhint("Check the foreign table's \"table_name\" option and the server's region and endpoint.")));
+	}
 	if (sqlstate == ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION)
 		ereport(ERROR,
 				(errcode(sqlstate),
@@ -529,6 +534,9 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 				 errdetail_internal("%s: %s", type, err->message ? err->message : ""),
 				 errhint("Check the user mapping's credentials for server \"%s\".",
 						 conn->server_name)));
+	/* a table recreated with another key schema: describe it anew */
+	if (sqlstate == ERRCODE_INVALID_PARAMETER_VALUE)
+		dynamo_forget_tables();
 	ereport(ERROR,
 			(errcode(sqlstate),
 			 errmsg("DynamoDB %s request failed", operation),

@@ -162,6 +162,7 @@ extern const DynamoTable *dynamo_describe_table(ForeignServer *server,
 extern const DynamoColumn *dynamo_column_by_attr(const DynamoRelation *rel,
 												 const char *attr);
 extern const DynamoColumn *dynamo_document_column(const DynamoRelation *rel);
+extern void dynamo_forget_tables(void);
 
 /* in planner.c */
 extern void dynamoGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,

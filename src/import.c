@@ -791,6 +791,9 @@ dynamoImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	parse_import_options(stmt->options, &opts);
 	conn = dynamo_connect(server, user);
 
+	/* an import describes the tables as they are now, not as cached */
+	dynamo_forget_tables();
+
 	/* Which tables, under which names; collisions before any DescribeTable. */
 	names = list_tables(conn, stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO,
 						&denied);

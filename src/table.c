@@ -51,13 +51,23 @@ typedef struct TableCacheEntry
 static HTAB *table_cache = NULL;
 static MemoryContext table_cache_cxt = NULL;
 
-/* Any change to servers, tables or user mappings: forget everything. */
-static void
-table_cache_invalidate(Datum arg, int cacheid, uint32 hashvalue)
+/*
+ * Forget every table's metadata: DynamoDB said a table is gone, or an
+ * IMPORT wants the tables as they are now.
+ */
+void
+dynamo_forget_tables(void)
 {
 	if (table_cache_cxt)
 		MemoryContextReset(table_cache_cxt);
 	table_cache = NULL;
+}
+
+/* Any change to servers, tables or user mappings: forget everything. */
+static void
+table_cache_invalidate(Datum arg, int cacheid, uint32 hashvalue)
+{
+	dynamo_forget_tables();
 }
 
 static void
