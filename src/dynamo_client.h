@@ -108,4 +108,56 @@ extern DynamoTxnView *dynamo_txn_view(Oid serverid, const char *table,
 extern json_c_object *dynamo_txn_overlay(DynamoTxnView *view, json_c_object *item);
 extern json_c_object *dynamo_txn_next_unseen(DynamoTxnView *view);
 
+/*
+ * Where a buffered write goes: the DynamoDB table and its key, and whose
+ * user mapping signs the request (one TransactWriteItems per mapping).
+ */
+typedef struct DynamoWriteTarget
+{
+	Oid			serverid;
+	Oid			userid;			/* the role the user mapping was found for */
+	Oid			umid;			/* that user mapping */
+	const char *table;
+	const char *partition_key;
+	const char *sort_key;		/* NULL: none */
+	bool		track_sent;		/* the statement also reads the table */
+} DynamoWriteTarget;
+
+typedef enum DynamoTxnOutcome
+{
+	DYNAMO_TXN_BUFFERED,		/* merged into the buffer */
+	DYNAMO_TXN_SKIPPED,			/* nothing to do: the item is gone for this
+								 * transaction, or this command changed it */
+	DYNAMO_TXN_DUPLICATE		/* INSERT of an item the transaction made */
+} DynamoTxnOutcome;
+
+typedef enum DynamoTxnKnown
+{
+	DYNAMO_TXN_UNKNOWN,			/* no buffered write */
+	DYNAMO_TXN_EXISTS,
+	DYNAMO_TXN_ABSENT
+} DynamoTxnKnown;
+
+extern char *dynamo_key_string(json_c_object *item, const char *pk, const char *sk);
+extern char *dynamo_key_display(json_c_object *item, const char *pk, const char *sk);
+extern void dynamo_report_duplicate(const char *table, const char *keydisp,
+									const char *detail_more) pg_attribute_noreturn();
+extern DynamoTxnKnown dynamo_txn_known(const DynamoWriteTarget *wt, json_c_object *key);
+extern DynamoTxnOutcome dynamo_txn_insert(const DynamoWriteTarget *wt, json_c_object *key,
+										  json_c_object *item, bool do_nothing,
+										  CommandId cid);
+extern DynamoTxnOutcome dynamo_txn_update(const DynamoWriteTarget *wt, json_c_object *key,
+										  json_c_object *set, json_c_object *remove,
+										  json_c_object *image, CommandId cid);
+extern DynamoTxnOutcome dynamo_txn_delete(const DynamoWriteTarget *wt, json_c_object *key,
+										  CommandId cid);
+extern void dynamo_txn_note_bulk(uint64 items);
+
+/* in bulk.c */
+typedef struct DynamoBulkWriter DynamoBulkWriter;
+extern DynamoBulkWriter *dynamo_bulk_begin(DynamoConn *conn, const char *table,
+										   const char *pk, const char *sk);
+extern void dynamo_bulk_add(DynamoBulkWriter *w, json_c_object *item);
+extern uint64 dynamo_bulk_finish(DynamoBulkWriter *w);
+
 #endif							/* DYNAMO_CLIENT_H */

@@ -822,15 +822,21 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	/* ProjectionExpression: only what is needed, unless the whole item is. */
 	if (!whole_item)
 	{
+		List	   *attrs = NIL;
+
 		foreach(lc, retrieved)
 		{
 			const DynamoColumn *col = &info->rel->columns[lfirst_int(lc) - 1];
 
-			appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
-							 dynamo_name_placeholder(&b, col->attr));
+			attrs = list_append_unique(attrs, makeString(col->attr));
 		}
-		if (proj.len == 0)		/* e.g. count(*): the smallest thing to ask for */
-			appendStringInfoString(&proj, dynamo_name_placeholder(&b, t->partition_key));
+		/* always the key: buffered writes are matched to items by it */
+		attrs = list_append_unique(attrs, makeString(t->partition_key));
+		if (t->sort_key)
+			attrs = list_append_unique(attrs, makeString(t->sort_key));
+		foreach(lc, attrs)
+			appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
+							 dynamo_name_placeholder(&b, strVal(lfirst(lc))));
 	}
 
 	/* In DynamoScanPrivate order. */
