@@ -1,0 +1,478 @@
+#!/usr/bin/env node
+/*
+ * test/tools/proxy.mjs - a counting, fault-injecting HTTP proxy in front of
+ * DynamoDB Local, for the read-path and reliability tests.
+ *
+ * Usage as a program:
+ *
+ *   node test/tools/proxy.mjs [--target URL] [--port N]
+ *
+ * forwards every request to URL (default $DYNAMO_ENDPOINT, which must be a
+ * loopback address), listens on 127.0.0.1:N (default: a free port) and
+ * prints one line "listening on http://127.0.0.1:PORT" when ready.  It runs
+ * until SIGINT/SIGTERM.
+ *
+ * Usage as a module (what test/js suites do; the proxy then runs in the
+ * test's own process, so drive psql asynchronously):
+ *
+ *   import { startProxy } from '../tools/proxy.mjs';
+ *   const proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT });
+ *   proxy.url; proxy.counts(); proxy.reset(); proxy.setFaults([...]);
+ *   await proxy.close();
+ *
+ * Every request is counted by its DynamoDB operation (the part of the
+ * X-Amz-Target header after the dot: "GetItem", "Scan" ...), faulted or
+ * not.  Control endpoints (never forwarded, never counted):
+ *
+ *   GET  /__counts   {"GetItem": 1, "Scan": 3, ...}: requests received
+ *   GET  /__log      [{"op","fault","status","ms"}, ...]: every request
+ *                    since the last reset, in arrival order
+ *   GET  /__faults   the fault rules still armed
+ *   POST /__faults   arm fault rules (JSON: one rule or an array), replacing
+ *                    the armed ones; POST /__faults?append adds to them
+ *   DELETE /__faults disarm every rule
+ *   POST /__reset    zero the counts, clear the log, disarm every rule
+ *
+ * A fault rule:
+ *
+ *   { "op": "Scan",          operation it applies to; "*" (default) = any
+ *     "fault": "throttle",   what to do (below)
+ *     "times": 3,            how many matching requests it hits; omitted or
+ *                            -1: every one, forever
+ *     "after": 1,            let this many matching requests through first
+ *     "match": "Exclusive",  only requests whose body contains this text
+ *     "delayMs": 500 }       for "delay" (default 1000)
+ *
+ * The first armed rule that matches a request decides its fate.  Faults:
+ *
+ *   throttle       400 ThrottlingException (not forwarded)
+ *   throughput     400 ProvisionedThroughputExceededException (not forwarded)
+ *   status500      500 InternalServerError (not forwarded)
+ *   status503      503 ServiceUnavailable (not forwarded)
+ *   validation     400 ValidationException (not forwarded; never retried)
+ *   reset          the connection is reset before any response (not
+ *                  forwarded)
+ *   reset-mid-body forwarded; the response's headers and half its body are
+ *                  sent, then the connection is reset
+ *   truncate       forwarded; half the body is sent as a complete response
+ *                  (Content-Length of the half, no x-amz-crc32), so only a
+ *                  JSON parse can tell
+ *   truncate-crc   as truncate, but DynamoDB's x-amz-crc32 of the whole
+ *                  body is kept
+ *   bad-crc        forwarded; the body is intact, x-amz-crc32 is wrong
+ *   drop-lek       forwarded; LastEvaluatedKey is removed from the JSON
+ *                  body (a well-formed response that silently ends a scan)
+ *                  while DynamoDB's x-amz-crc32 of the original is kept:
+ *                  only the CRC check can catch it
+ *   unprocess      for a BatchGetItem: only the first half of each table's
+ *                  keys is forwarded and the rest is answered in
+ *                  UnprocessedKeys (with the request's projection), as
+ *                  DynamoDB does under load; the CRC32 is recomputed
+ *   delay          forwarded after delayMs
+ *   hang           the request is accepted and never answered (the socket
+ *                  stays open until the client gives up or the proxy closes)
+ *
+ * Only loopback: the proxy listens on 127.0.0.1 and refuses a non-loopback
+ * target.
+ */
+
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+
+const FAULTS = new Set([
+	'throttle', 'throughput', 'status500', 'status503', 'validation', 'reset',
+	'reset-mid-body', 'truncate', 'truncate-crc', 'bad-crc', 'drop-lek',
+	'delay', 'hang', 'unprocess',
+]);
+
+/* Error documents as DynamoDB sends them. */
+const AWS_ERRORS = {
+	throttle: [400, 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
+		'Rate of requests exceeds the allowed throughput.'],
+	throughput: [400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+		'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.'],
+	status500: [500, 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+		'Internal server error (injected by the test proxy)'],
+	status503: [503, 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable',
+		'Service unavailable (injected by the test proxy)'],
+	validation: [400, 'com.amazon.coral.validate#ValidationException',
+		'Injected validation error'],
+};
+
+function isLoopback(host) {
+	return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host);
+}
+
+/* Normalise and check one rule; throws on a bad one. */
+function checkRule(r) {
+	if (r === null || typeof r !== 'object' || Array.isArray(r))
+		throw new Error('a fault rule must be a JSON object');
+	if (!FAULTS.has(r.fault))
+		throw new Error(`unknown fault "${r.fault}" (known: ${[...FAULTS].join(', ')})`);
+	return {
+		op: r.op ?? '*',
+		fault: r.fault,
+		times: r.times === undefined || r.times === null ? -1 : Number(r.times),
+		after: Number(r.after ?? 0),
+		match: r.match ?? null,
+		delayMs: Number(r.delayMs ?? 1000),
+		hits: 0,
+	};
+}
+
+function readBody(stream) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		stream.on('data', (c) => chunks.push(c));
+		stream.on('end', () => resolve(Buffer.concat(chunks)));
+		stream.on('error', reject);
+	});
+}
+
+/*
+ * Start a proxy.  Resolves to an object with url, port, counts(), log(),
+ * reset(), setFaults(rules), addFaults(rules), faults() and close().
+ */
+export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 0 } = {}) {
+	if (!target)
+		throw new Error('no target: pass --target or set DYNAMO_ENDPOINT');
+	const up = new URL(target);
+	if (!isLoopback(up.hostname))
+		throw new Error(`the target must be a loopback address, not ${up.hostname}`);
+
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+	const sockets = new Set();
+	let counts = {};
+	let entries = [];
+	let rules = [];
+
+	function pickRule(op, body) {
+		for (const r of rules) {
+			if (r.op !== '*' && r.op !== op)
+				continue;
+			if (r.match !== null && !body.includes(r.match))
+				continue;
+			if (r.after > 0) {
+				r.after--;
+				continue;
+			}
+			if (r.times === 0)
+				continue;
+			if (r.times > 0)
+				r.times--;
+			r.hits++;
+			return r;
+		}
+		return null;
+	}
+
+	/* Forward to DynamoDB Local; resolves to {status, headers, body}. */
+	function forward(req, body) {
+		return new Promise((resolve, reject) => {
+			const headers = { ...req.headers };
+			delete headers.connection;
+			headers['content-length'] = body.length;
+			const u = http.request({
+				host: up.hostname, port: up.port || 80, method: req.method,
+				path: req.url, headers, agent,
+			}, async (res) => {
+				try {
+					resolve({ status: res.statusCode, headers: res.headers, body: await readBody(res) });
+				} catch (e) {
+					reject(e);
+				}
+			});
+			u.on('error', reject);
+			u.end(body);
+		});
+	}
+
+	function sendAwsError(res, kind) {
+		const [status, type, message] = AWS_ERRORS[kind];
+		const body = Buffer.from(JSON.stringify({ __type: type, message }));
+		res.writeHead(status, {
+			'Content-Type': 'application/x-amz-json-1.0',
+			'Content-Length': body.length,
+			'x-amzn-RequestId': 'proxy-injected',
+		});
+		res.end(body);
+		return status;
+	}
+
+	/* Send an upstream response, with the headers we keep. */
+	function sendUpstream(res, u, { body = u.body, dropCrc = false, crc = null } = {}) {
+		const headers = {};
+		for (const [k, v] of Object.entries(u.headers)) {
+			if (['content-length', 'connection', 'keep-alive', 'transfer-encoding', 'date', 'server'].includes(k))
+				continue;
+			if (k === 'x-amz-crc32' && dropCrc)
+				continue;
+			headers[k] = v;
+		}
+		if (crc !== null)
+			headers['x-amz-crc32'] = String(crc);
+		headers['content-length'] = body.length;
+		res.writeHead(u.status, headers);
+		res.end(body);
+		return u.status;
+	}
+
+	/*
+	 * Split a BatchGetItem request as DynamoDB does under load: the first
+	 * half of each table's keys is forwarded, the rest comes back in
+	 * UnprocessedKeys (with the request's projection and read settings).
+	 * Returns {forwardBody, unprocessed} or null when BODY is not one.
+	 */
+	function splitBatchGet(body) {
+		let request;
+		try {
+			request = JSON.parse(body.toString('utf8'));
+		} catch {
+			return null;
+		}
+		if (!request || typeof request.RequestItems !== 'object')
+			return null;
+		const unprocessed = {};
+		for (const [table, spec] of Object.entries(request.RequestItems)) {
+			if (!Array.isArray(spec.Keys) || spec.Keys.length < 2)
+				continue;
+			const keep = Math.ceil(spec.Keys.length / 2);
+			unprocessed[table] = { ...spec, Keys: spec.Keys.slice(keep) };
+			spec.Keys = spec.Keys.slice(0, keep);
+		}
+		return { forwardBody: Buffer.from(JSON.stringify(request)), unprocessed };
+	}
+
+	/* Add UNPROCESSED to an upstream BatchGetItem answer; sendUpstream options. */
+	function withUnprocessed(upstream, unprocessed) {
+		let doc;
+		try {
+			doc = JSON.parse(upstream.body.toString('utf8'));
+		} catch {
+			return {};
+		}
+		if (upstream.status !== 200)
+			return {};
+		doc.UnprocessedKeys = { ...(doc.UnprocessedKeys ?? {}) };
+		for (const [table, spec] of Object.entries(unprocessed)) {
+			const prev = doc.UnprocessedKeys[table]?.Keys ?? [];
+			doc.UnprocessedKeys[table] = { ...spec, Keys: prev.concat(spec.Keys) };
+		}
+		const body = Buffer.from(JSON.stringify(doc));
+		return { body, crc: zlib.crc32(body) };
+	}
+
+	async function handleControl(req, res, path, query) {
+		const reply = (status, obj) => {
+			const body = Buffer.from(JSON.stringify(obj, null, 1) + '\n');
+			res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+			res.end(body);
+		};
+		try {
+			if (path === '/__counts' && req.method === 'GET')
+				return reply(200, counts);
+			if (path === '/__log' && req.method === 'GET')
+				return reply(200, entries);
+			if (path === '/__reset' && req.method === 'POST') {
+				api.reset();
+				return reply(200, { ok: true });
+			}
+			if (path === '/__faults') {
+				if (req.method === 'GET')
+					return reply(200, api.faults());
+				if (req.method === 'DELETE') {
+					api.setFaults([]);
+					return reply(200, { ok: true });
+				}
+				if (req.method === 'POST') {
+					const text = (await readBody(req)).toString('utf8');
+					const parsed = JSON.parse(text || '[]');
+					if (query.has('append'))
+						api.addFaults(parsed);
+					else
+						api.setFaults(parsed);
+					return reply(200, api.faults());
+				}
+			}
+			return reply(404, { error: `no control endpoint ${req.method} ${path}` });
+		} catch (e) {
+			return reply(400, { error: e.message });
+		}
+	}
+
+	async function handle(req, res) {
+		const u = new URL(req.url, 'http://proxy');
+		if (u.pathname.startsWith('/__'))
+			return handleControl(req, res, u.pathname, u.searchParams);
+
+		const started = Date.now();
+		const body = await readBody(req);
+		const targetHeader = String(req.headers['x-amz-target'] ?? '');
+		const op = targetHeader.startsWith(TARGET_PREFIX)
+			? targetHeader.slice(TARGET_PREFIX.length) : (targetHeader || '(none)');
+		counts[op] = (counts[op] ?? 0) + 1;
+		const rule = pickRule(op, body.toString('utf8'));
+		const entry = { op, fault: rule ? rule.fault : null, status: null, ms: null };
+		entries.push(entry);
+		const done = (status) => {
+			entry.status = status;
+			entry.ms = Date.now() - started;
+		};
+
+		switch (rule?.fault) {
+			case 'throttle':
+			case 'throughput':
+			case 'status500':
+			case 'status503':
+			case 'validation':
+				return done(sendAwsError(res, rule.fault));
+			case 'reset':
+				req.socket.resetAndDestroy();
+				return done('reset');
+			case 'hang':
+				return done('hang');	/* the socket stays open until closed */
+			case 'delay':
+				await new Promise((r) => setTimeout(r, rule.delayMs));
+				break;
+			default:
+				break;
+		}
+
+		let upstream;
+		let split = null;
+		if (rule?.fault === 'unprocess')
+			split = splitBatchGet(body);
+		try {
+			upstream = await forward(req, split ? split.forwardBody : body);
+		} catch (e) {
+			/* DynamoDB Local itself failed: say so as a 502 */
+			const msg = Buffer.from(`proxy: upstream error: ${e.message}`);
+			res.writeHead(502, { 'Content-Type': 'text/plain', 'Content-Length': msg.length });
+			res.end(msg);
+			return done(502);
+		}
+
+		switch (rule?.fault) {
+			case 'reset-mid-body': {
+				const half = upstream.body.subarray(0, Math.floor(upstream.body.length / 2));
+				const headers = { ...upstream.headers };
+				delete headers['transfer-encoding'];
+				headers['content-length'] = upstream.body.length;
+				res.writeHead(upstream.status, headers);
+				res.write(half, () => setTimeout(() => req.socket.resetAndDestroy(), 20));
+				return done('reset-mid-body');
+			}
+			case 'truncate':
+			case 'truncate-crc':
+				return done(sendUpstream(res, upstream, {
+					body: upstream.body.subarray(0, Math.floor(upstream.body.length / 2)),
+					dropCrc: rule.fault === 'truncate',
+				}));
+			case 'bad-crc': {
+				const real = Number(upstream.headers['x-amz-crc32'] ?? 0);
+				return done(sendUpstream(res, upstream, { crc: (real + 1) % 4294967296 }));
+			}
+			case 'drop-lek': {
+				let doc;
+				try {
+					doc = JSON.parse(upstream.body.toString('utf8'));
+				} catch {
+					doc = null;
+				}
+				if (doc && typeof doc === 'object' && 'LastEvaluatedKey' in doc) {
+					delete doc.LastEvaluatedKey;
+					return done(sendUpstream(res, upstream, { body: Buffer.from(JSON.stringify(doc)) }));
+				}
+				return done(sendUpstream(res, upstream));
+			}
+			case 'unprocess':
+				return done(sendUpstream(res, upstream, split ? withUnprocessed(upstream, split.unprocessed) : {}));
+			default:
+				return done(sendUpstream(res, upstream));
+		}
+	}
+
+	const server = http.createServer((req, res) => {
+		handle(req, res).catch((e) => {
+			if (!res.headersSent) {
+				res.writeHead(500, { 'Content-Type': 'text/plain' });
+				res.end(`proxy: ${e.message}`);
+			}
+		});
+	});
+	server.keepAliveTimeout = 60000;
+	server.on('connection', (s) => {
+		sockets.add(s);
+		s.on('close', () => sockets.delete(s));
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', resolve);
+	});
+	const actualPort = server.address().port;
+
+	const api = {
+		port: actualPort,
+		url: `http://127.0.0.1:${actualPort}`,
+		counts: () => ({ ...counts }),
+		log: () => entries.map((e) => ({ ...e })),
+		reset() {
+			counts = {};
+			entries = [];
+			rules = [];
+		},
+		setFaults(list) {
+			rules = (Array.isArray(list) ? list : [list]).map(checkRule);
+		},
+		addFaults(list) {
+			rules = rules.concat((Array.isArray(list) ? list : [list]).map(checkRule));
+		},
+		faults: () => rules.map(({ op, fault, times, after, match, delayMs, hits }) =>
+			({ op, fault, times, after, match, delayMs, hits })),
+		/* Forget hung connections and stop listening. */
+		close() {
+			return new Promise((resolve) => {
+				for (const s of sockets)
+					s.destroy();
+				agent.destroy();
+				server.close(() => resolve());
+			});
+		},
+	};
+	return api;
+}
+
+/* ---------- as a program ---------- */
+
+async function main(argv) {
+	let target = process.env.DYNAMO_ENDPOINT;
+	let port = 0;
+	for (let i = 0; i < argv.length; i++) {
+		if (argv[i] === '--target')
+			target = argv[++i];
+		else if (argv[i] === '--port')
+			port = Number(argv[++i]);
+		else {
+			process.stderr.write(`proxy.mjs: unknown argument ${argv[i]}\nUsage: node test/tools/proxy.mjs [--target URL] [--port N]\n`);
+			process.exit(2);
+		}
+	}
+	const proxy = await startProxy({ target, port });
+	process.stdout.write(`listening on ${proxy.url}\n`);
+	const stop = async () => {
+		await proxy.close();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+	main(process.argv.slice(2)).catch((e) => {
+		process.stderr.write(`proxy.mjs: ${e.message}\n`);
+		process.exit(1);
+	});
+}
