@@ -88,6 +88,35 @@ dynamo_cred_from_profile(const char *profile, const char *region,
 	return resolve_profile(&files, profile, region, 0, tried, out);
 }
 
+/*
+ * The "region" of PROFILE (AWS_PROFILE, else "default", when NULL) in the
+ * shared files, as the SDKs read it when no region is configured otherwise:
+ * the config file wins over the credentials file.  NULL when none.
+ */
+const char *
+dynamo_profile_region(const char *profile)
+{
+	SharedFiles files;
+	StringInfoData scratch;
+	bool		found;
+	const char *region = NULL;
+
+	if (profile == NULL || profile[0] == '\0')
+		profile = dynamo_cred_getenv("AWS_PROFILE");
+	if (profile == NULL || profile[0] == '\0')
+		profile = "default";
+	initStringInfo(&scratch);
+	load_shared_files(&files, &scratch);
+	if (files.config_text)
+		region = profile_get(parse_profile(files.config_text, true, profile,
+										   &found), "region");
+	if (region == NULL && files.credentials_text)
+		region = profile_get(parse_profile(files.credentials_text, false,
+										   profile, &found), "region");
+	pfree(scratch.data);
+	return (region && region[0]) ? region : NULL;
+}
+
 static void
 load_shared_files(SharedFiles *files, StringInfo tried)
 {

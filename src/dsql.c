@@ -300,7 +300,7 @@ generate_token(FunctionCallInfo fcinfo, const char *action)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("no AWS region for DSQL endpoint \"%s\"", host),
-					 errdetail("The hostname is not of the form <cluster>.dsql.<region>.on.aws, and the database server's environment names no region."),
+					 errdetail("The hostname is not of the form <cluster>.dsql.<region>.on.aws, and neither the database server's environment (AWS_REGION, AWS_DEFAULT_REGION) nor its shared AWS config file names a region."),
 					 errhint("Pass the region as the second argument.")));
 		region = pstrdup(env);
 	}

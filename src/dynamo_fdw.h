@@ -141,6 +141,7 @@ extern DynamoServerOptions *dynamo_get_server_options(ForeignServer *server);
 extern char *dynamo_option_string(List *options, const char *name);
 extern bool dynamo_option_bool(List *options, const char *name, bool dflt);
 extern const char *dynamo_region_or_default(const char *region);
+extern const char *dynamo_profile_region(const char *profile);
 
 /* in clock.c */
 extern char *dynamo_signing_time;	/* GUC dynamo_fdw.signing_time */

@@ -348,8 +348,9 @@ dynamo_get_server_options(ForeignServer *server)
 }
 
 /*
- * The region to use: the given one, else the environment's, as the AWS SDKs
- * read it.  NULL when none is known.
+ * The region to use: the given one, else the environment's, else the
+ * shared config file's for AWS_PROFILE (or "default"), as the AWS SDKs read
+ * it.  NULL when none is known.
  */
 const char *
 dynamo_region_or_default(const char *region)
@@ -364,5 +365,5 @@ dynamo_region_or_default(const char *region)
 	env = getenv("AWS_DEFAULT_REGION");
 	if (env && env[0])
 		return env;
-	return NULL;
+	return dynamo_profile_region(NULL);
 }

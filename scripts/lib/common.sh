@@ -96,6 +96,9 @@ df_suite_env() {
 	export AWS_REGION=us-east-1
 	export AWS_DEFAULT_REGION=us-east-1
 	export AWS_EC2_METADATA_DISABLED=true
+	# Suites that start servers of their own use the same PostgreSQL build.
+	export DYNAMO_FDW_PG_BIN="$DF_PG_BIN"
+	export PATH="$DF_PG_BIN:$PATH"
 	# The SDK warns on stderr under node < 22; keep test output clean.
 	export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 	# Loopback traffic must never go through a proxy.

@@ -39,7 +39,7 @@ import { startFakeAws } from '../tools/fake_aws.mjs';
 
 const run = promisify(execFile);
 
-const PG_BIN = execFileSync('pg_config', ['--bindir']).toString().trim();
+const PG_BIN = process.env.DYNAMO_FDW_PG_BIN ?? execFileSync('pg_config', ['--bindir']).toString().trim();
 const AS_ROOT = process.getuid() === 0;
 const PG_UID = AS_ROOT ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : process.getuid();
 const PG_GID = AS_ROOT ? Number(execFileSync('id', ['-g', 'postgres']).toString()) : process.getgid();
@@ -764,4 +764,33 @@ test('no secret or session token in the server log, EXPLAIN or any error message
 		assert.ok(!log.includes(s), `the server log contains a secret (${s.slice(0, 6)}...)`);
 		assert.ok(!seen.includes(s), `an error message or plan contains a secret (${s.slice(0, 6)}...)`);
 	}
+});
+
+/* ---------------------------------------------------------------------- */
+/* Region                                                                  */
+/* ---------------------------------------------------------------------- */
+
+test('region: AWS_REGION, then AWS_DEFAULT_REGION, then the profile\'s region in the config file', async () => {
+	writeFile(credPath, `[default]\naws_access_key_id = ${K.file.id}\naws_secret_access_key = ${K.file.secret}\n[other]\nregion = sa-east-1\n`);
+	writeFile(cfgPath, '[default]\nregion = eu-west-3\n[profile other]\nregion = ap-south-1\n');
+	const noRegion = "SELECT dsql_generate_db_connect_auth_token('db.example.internal')";
+	const regionOf = async () => (await tokenCredentials((await sql(noRegion))[0])).region;
+
+	await restart({ AWS_REGION: 'us-west-1', AWS_DEFAULT_REGION: 'us-west-2' });
+	assert.equal(await regionOf(), 'us-west-1');
+	await restart({ AWS_REGION: undefined, AWS_DEFAULT_REGION: 'us-west-2' });
+	assert.equal(await regionOf(), 'us-west-2');
+	await restart({ AWS_REGION: undefined });
+	assert.equal(await regionOf(), 'eu-west-3');
+	/* AWS_PROFILE picks the section; the config file wins over the credentials file */
+	await restart({ AWS_REGION: undefined, AWS_PROFILE: 'other' });
+	writeFile(credPath, `[other]\naws_access_key_id = ${K.file.id}\naws_secret_access_key = ${K.file.secret}\nregion = sa-east-1\n`);
+	assert.equal(await regionOf(), 'ap-south-1');
+	writeFile(cfgPath, '[default]\nregion = eu-west-3\n');
+	assert.equal(await regionOf(), 'sa-east-1');
+	/* none anywhere: the clear error */
+	writeFile(credPath, `[other]\naws_access_key_id = ${K.file.id}\naws_secret_access_key = ${K.file.secret}\n`);
+	const err = await sqlFails(noRegion);
+	assert.match(err, /no AWS region for DSQL endpoint "db\.example\.internal"/);
+	await restart();
 });
