@@ -96,6 +96,7 @@ dynamo_fdw_handler(PG_FUNCTION_ARGS)
 	routine->GetForeignRelSize = dynamoGetForeignRelSize;
 	routine->GetForeignPaths = dynamoGetForeignPaths;
 	routine->GetForeignPlan = dynamoGetForeignPlan;
+	routine->GetForeignUpperPaths = dynamoGetForeignUpperPaths;
 
 	/* Running a scan (scan.c) */
 	routine->BeginForeignScan = dynamoBeginForeignScan;

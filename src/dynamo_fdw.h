@@ -174,6 +174,9 @@ extern ForeignScan *dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 										 Oid foreigntableid, ForeignPath *best_path,
 										 List *tlist, List *scan_clauses,
 										 Plan *outer_plan);
+extern void dynamoGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
+									   RelOptInfo *input_rel, RelOptInfo *output_rel,
+									   void *extra);
 
 /* in scan.c */
 extern void dynamoBeginForeignScan(ForeignScanState *node, int eflags);

@@ -34,8 +34,11 @@
 #include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "optimizer/tlist.h"
 #include "access/stratnum.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_aggregate.h"
+#include "utils/fmgroids.h"
 #include "catalog/pg_collation.h"
 #include "commands/defrem.h"
 #include "utils/builtins.h"
@@ -727,13 +730,17 @@ is_pushed(const DynamoChoice *ch, RestrictInfo *ri)
 }
 
 ForeignScan *
-dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
+dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 					 Oid foreigntableid, ForeignPath *best_path,
 					 List *tlist, List *scan_clauses, Plan *outer_plan)
 {
+	bool		count_only = IS_UPPER_REL(foreignrel);
+	RelOptInfo *baserel = count_only ? lsecond(best_path->fdw_private) : foreignrel;
 	DynamoPlanInfo *info = baserel->fdw_private;
 	DynamoChoice *ch = linitial(best_path->fdw_private);
 	const DynamoTable *t = info->rel->meta;
+	List	   *scan_tlist = NIL;
+	int			cond_names;
 	DynamoExprBuilder b = {NIL, NIL};
 	char	   *keycond = "";
 	char	   *filter;
@@ -755,6 +762,8 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	 * ones are kept as recheck quals: rows this transaction wrote itself come
 	 * from the write buffer, not from DynamoDB, and are checked with them.
 	 */
+	if (count_only)
+		scan_clauses = baserel->baserestrictinfo;	/* all pushed */
 	foreach(lc, scan_clauses)
 	{
 		RestrictInfo *ri = lfirst(lc);
@@ -766,7 +775,8 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	}
 
 	/* Columns to fill: the target list's and the local quals'. */
-	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid, &needed);
+	if (!count_only)
+		pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid, &needed);
 	pull_varattnos((Node *) local_exprs, baserel->relid, &needed);
 	pull_varattnos((Node *) recheck_exprs, baserel->relid, &needed);
 	if (bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, needed))
@@ -818,6 +828,7 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 			break;
 	}
 	filter = deparse_conds(ch->filter, &b);
+	cond_names = list_length(b.names);	/* a COUNT request sends just these */
 
 	/* ProjectionExpression: only what is needed, unless the whole item is. */
 	if (!whole_item)
@@ -854,7 +865,7 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	fdw_private = lappend(fdw_private, makeInteger(info->rel->consistent_read));
 	fdw_private = lappend(fdw_private,
 						  makeInteger(ch->op == DYNAMO_OP_SCAN ? info->rel->scan_segments : 1));
-	fdw_private = lappend(fdw_private, makeInteger(0));
+	fdw_private = lappend(fdw_private, makeInteger(count_only ? cond_names : -1));
 	fdw_private = lappend(fdw_private, makeInteger(ch->limit));
 	fdw_private = lappend(fdw_private, makeInteger(ch->ordered ? (ch->forward ? 1 : -1) : 0));
 	fdw_private = lappend(fdw_private,
@@ -863,7 +874,85 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 						  makeString(pstrdup(ch->index ? (ch->index->sort_key ? ch->index->sort_key : "")
 											 : (t->sort_key ? t->sort_key : ""))));
 
-	return make_foreignscan(tlist, local_exprs, baserel->relid,
-							list_concat(b.values, key_exprs), fdw_private,
-							NIL, recheck_exprs, outer_plan);
+	if (!count_only)
+		return make_foreignscan(tlist, local_exprs, baserel->relid,
+								list_concat(b.values, key_exprs), fdw_private,
+								NIL, recheck_exprs, outer_plan);
+
+	/*
+	 * COUNT(*): the scan's row is the count(*) aggregates, then the columns
+	 * the pushed conditions need, for rows of this transaction's buffered
+	 * writes (counted here rather than by DynamoDB).
+	 */
+	Assert(local_exprs == NIL);
+	scan_tlist = add_to_flat_tlist(NIL, foreignrel->reltarget->exprs);
+	foreach(lc, retrieved)
+	{
+		const DynamoColumn *col = &info->rel->columns[lfirst_int(lc) - 1];
+
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry((Expr *) makeVar(baserel->relid, col->attnum,
+															  col->type, col->typmod,
+															  col->collation, 0),
+											 list_length(scan_tlist) + 1, NULL, true));
+	}
+	return make_foreignscan(tlist, NIL, 0, list_concat(b.values, key_exprs),
+							fdw_private, scan_tlist, recheck_exprs, outer_plan);
+}
+
+/* Is E count(*), plain (no FILTER, DISTINCT or ORDER BY)? */
+static bool
+is_plain_count_star(Expr *e)
+{
+	Aggref	   *a;
+
+	if (!IsA(e, Aggref))
+		return false;
+	a = (Aggref *) e;
+	return a->aggfnoid == F_COUNT_ && a->aggstar && a->aggfilter == NULL &&
+		a->aggdistinct == NIL && a->aggorder == NIL &&
+		a->aggsplit == AGGSPLIT_SIMPLE && a->agglevelsup == 0;
+}
+
+/*
+ * SELECT count(*) FROM t [WHERE ...]: a Query or Scan with Select=COUNT,
+ * when DynamoDB evaluates every condition (the count is then exact) and
+ * there is nothing else to compute.
+ */
+void
+dynamoGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
+						   RelOptInfo *input_rel, RelOptInfo *output_rel,
+						   void *extra)
+{
+	Query	   *parse = root->parse;
+	DynamoPlanInfo *info;
+	DynamoChoice *ch;
+	ListCell   *lc;
+	Cost		total;
+
+	if (stage != UPPERREL_GROUP_AGG || input_rel->reloptkind != RELOPT_BASEREL ||
+		input_rel->fdw_private == NULL || output_rel->fdw_private != NULL)
+		return;
+	if (parse->groupClause || parse->groupingSets || parse->havingQual ||
+		parse->hasTargetSRFs || input_rel->lateral_relids)
+		return;
+	if (output_rel->reltarget->exprs == NIL)
+		return;
+	foreach(lc, output_rel->reltarget->exprs)
+		if (!is_plain_count_star(lfirst(lc)))
+			return;
+
+	info = input_rel->fdw_private;
+	ch = choose_operation(root, input_rel, info, info->quals);
+	if ((ch->op != DYNAMO_OP_QUERY && ch->op != DYNAMO_OP_SCAN) || ch->local != NIL)
+		return;
+	output_rel->fdw_private = ch;	/* offered once */
+
+	/* DynamoDB still reads every item, but sends none */
+	total = ch->requests * info->request_cost +
+		(ch->op == DYNAMO_OP_SCAN ? info->items : ch->rows) * info->item_cost * 0.1;
+	add_path(output_rel, (Path *)
+			 create_foreign_upper_path(root, output_rel, output_rel->reltarget,
+									   1, info->request_cost, total, NIL, NULL,
+									   list_make2(ch, input_rel)));
 }

@@ -62,6 +62,8 @@ typedef struct DynamoScanState
 	int			limit;			/* page size, or -1 */
 	int			order;			/* 1/-1: sort key order promised, 0: none */
 	char	   *sort_attr;
+	int			count_names;	/* COUNT(*): names the conditions use; else -1 */
+	int		   *slot_pos;		/* where each retrieved column goes in the slot */
 
 	/* per column: how to read it */
 	DynamoColumnIO *io;
@@ -89,6 +91,8 @@ typedef struct DynamoScanState
 	uint64		scanned;
 	uint64		returned;
 	double		capacity;
+	uint64		counted;		/* Select=COUNT: the Counts DynamoDB sent */
+	bool		count_done;
 
 	/* this transaction's own buffered writes to the table, or NULL */
 	DynamoTxnView *txn_view;
@@ -137,7 +141,7 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	EState	   *estate = node->ss.ps.state;
 	DynamoScanState *s = palloc0(sizeof(DynamoScanState));
 	List	   *priv = fs->fdw_private;
-	Oid			relid = RelationGetRelid(node->ss.ss_currentRelation);
+	Oid			relid;
 	UserMapping *user;
 	Oid			userid;
 	int			nvalues;
@@ -162,16 +166,24 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 		s->value_display = list_nth(priv, ScanPrivateValueDisplay);
 		s->nvalues = intVal(list_nth(priv, ScanPrivateNumValues));
 		s->key_attrs = list_nth(priv, ScanPrivateKeyAttrs);
+		s->count_names = intVal(list_nth(priv, ScanPrivateCountOnly));
 		return;
 	}
 
-	s->rel = dynamo_get_relation(relid);
 	{
-		/* as postgres_fdw: the view owner's mapping for a view's query */
-		RangeTblEntry *rte = exec_rt_fetch(fs->scan.scanrelid, estate);
+		/*
+		 * As postgres_fdw: the view owner's mapping for a view's query.  A
+		 * COUNT(*) scan has no scan relation of its own: it counts the one
+		 * foreign table below it.
+		 */
+		Index		rtindex = fs->scan.scanrelid ? fs->scan.scanrelid :
+			(Index) bms_next_member(fs->fs_relids, -1);
+		RangeTblEntry *rte = exec_rt_fetch(rtindex, estate);
 
+		relid = rte->relid;
 		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
 	}
+	s->rel = dynamo_get_relation(relid);
 	user = GetUserMapping(userid, s->rel->server->serverid);
 	s->conn = dynamo_connect(s->rel->server, user);
 
@@ -193,6 +205,7 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	s->limit = intVal(list_nth(priv, ScanPrivateLimit));
 	s->order = intVal(list_nth(priv, ScanPrivateOrder));
 	s->sort_attr = strVal(list_nth(priv, ScanPrivateSortAttr));
+	s->count_names = intVal(list_nth(priv, ScanPrivateCountOnly));
 
 	i = 0;
 	foreach(lc, fs->fdw_exprs)
@@ -213,9 +226,27 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	}
 
 	s->io = palloc0(sizeof(DynamoColumnIO) * Max(s->rel->ncolumns, 1));
+	s->slot_pos = palloc0(sizeof(int) * Max(list_length(s->retrieved), 1));
+	i = 0;
 	foreach(lc, s->retrieved)
 	{
 		const DynamoColumn *col = &s->rel->columns[lfirst_int(lc) - 1];
+
+		/* a table's row has its columns; a COUNT(*) row has them at the end */
+		s->slot_pos[i] = col->attnum - 1;
+		if (fs->scan.scanrelid == 0)
+		{
+			ListCell   *tc;
+
+			foreach(tc, fs->fdw_scan_tlist)
+			{
+				TargetEntry *te = lfirst(tc);
+
+				if (IsA(te->expr, Var) && ((Var *) te->expr)->varattno == col->attnum)
+					s->slot_pos[i] = te->resno - 1;
+			}
+		}
+		i++;
 
 		dynamo_column_io_init(&s->io[col->attnum - 1], col->type, col->typmod);
 		if (col->document)
@@ -356,18 +387,37 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	if (s->filter[0])
 		json_object_object_add(s->request, "FilterExpression",
 							   json_object_new_string(s->filter));
-	if (s->projection[0])
+	/*
+	 * COUNT(*) asks DynamoDB for the count alone, unless this transaction
+	 * has buffered writes to the table: then its items are read and counted
+	 * here, seen through those writes.
+	 */
+	s->counted = 0;
+	s->count_done = false;
+	if (s->count_names >= 0 && s->txn_view == NULL)
+		json_object_object_add(s->request, "Select", json_object_new_string("COUNT"));
+	else if (s->projection[0])
 		json_object_object_add(s->request, "ProjectionExpression",
 							   json_object_new_string(s->projection));
 	if (s->names)
 	{
 		json_c_object *names = json_object_new_object();
+		int			nnames = list_length(s->names);
 
+		if (s->count_names >= 0 && s->txn_view == NULL)
+			nnames = s->count_names;	/* the projection's are unused */
 		i = 0;
 		foreach(lc, s->names)
+		{
+			if (i >= nnames)
+				break;
 			json_object_object_add(names, psprintf("#n%d", i++),
 								   json_object_new_string(strVal(lfirst(lc))));
-		json_object_object_add(s->request, "ExpressionAttributeNames", names);
+		}
+		if (nnames > 0)
+			json_object_object_add(s->request, "ExpressionAttributeNames", names);
+		else
+			json_object_put(names);
 	}
 	if (s->value_states)
 	{
@@ -505,6 +555,8 @@ fetch_segments(DynamoScanState *s)
 		add_capacity(s, results[i]);
 		if (json_object_object_get_ex(results[i], "ScannedCount", &v))
 			s->scanned += json_object_get_int64(v);
+		if (json_object_object_get_ex(results[i], "Count", &v))
+			s->counted += json_object_get_int64(v);
 		if (json_object_object_get_ex(results[i], "Items", &v))
 		{
 			size_t		j;
@@ -656,6 +708,8 @@ fetch_page(DynamoScanState *s)
 				add_capacity(s, resp);
 				if (json_object_object_get_ex(resp, "ScannedCount", &v))
 					s->scanned += json_object_get_int64(v);
+				if (json_object_object_get_ex(resp, "Count", &v))
+					s->counted += json_object_get_int64(v);
 				if (json_object_object_get_ex(resp, "Items", &v))
 					s->items = v;
 
@@ -696,19 +750,20 @@ store_item(DynamoScanState *s, TupleTableSlot *slot, json_c_object *item)
 	foreach(lc, s->retrieved)
 	{
 		int			attnum = lfirst_int(lc);
+		int			pos = s->slot_pos[foreach_current_index(lc)];
 		const DynamoColumn *col = &s->rel->columns[attnum - 1];
 		json_c_object *av = NULL;
 
 		s->current_column = col->column;
 		if (col->document)
 		{
-			slot->tts_values[attnum - 1] = JsonbPGetDatum(dynamo_item_to_jsonb(item));
-			slot->tts_isnull[attnum - 1] = false;
+			slot->tts_values[pos] = JsonbPGetDatum(dynamo_item_to_jsonb(item));
+			slot->tts_isnull[pos] = false;
 			continue;
 		}
 		json_object_object_get_ex(item, col->attr, &av);
-		slot->tts_values[attnum - 1] =
-			dynamo_av_to_datum(av, &s->io[attnum - 1], &slot->tts_isnull[attnum - 1]);
+		slot->tts_values[pos] =
+			dynamo_av_to_datum(av, &s->io[attnum - 1], &slot->tts_isnull[pos]);
 	}
 
 	error_context_stack = errcb.previous;
@@ -871,6 +926,53 @@ next_item(DynamoScanState *s, bool *buffered)
 									 json_object_array_length(s->sorted) - 1 - s->next_sorted++);
 }
 
+/*
+ * COUNT(*): DynamoDB's count, or with buffered writes to the table, the
+ * items seen through them that meet the conditions.
+ */
+static uint64
+count_items(ForeignScanState *node, DynamoScanState *s)
+{
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	uint64		n = 0;
+
+	if (s->txn_view == NULL)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(s));
+
+		for (;;)
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (!fetch_page(s))
+				break;
+		}
+		MemoryContextSwitchTo(oldcxt);
+		return s->counted;
+	}
+	for (;;)
+	{
+		json_c_object *item;
+		MemoryContext oldcxt;
+		bool		buffered;
+
+		MemoryContextReset(s->row_cxt);
+		oldcxt = MemoryContextSwitchTo(s->row_cxt);
+		item = next_item(s, &buffered);
+		if (item == NULL)
+		{
+			MemoryContextSwitchTo(oldcxt);
+			break;
+		}
+		if (buffered)
+			store_item(s, slot, item);
+		MemoryContextSwitchTo(oldcxt);
+		if (buffered && !recheck_buffered(node, s, slot))
+			continue;
+		n++;
+	}
+	return n;
+}
+
 TupleTableSlot *
 dynamoIterateForeignScan(ForeignScanState *node)
 {
@@ -879,6 +981,32 @@ dynamoIterateForeignScan(ForeignScanState *node)
 
 	if (!s->started)
 		start_scan(node, s);
+
+	if (s->count_names >= 0)
+	{
+		ForeignScan *fs = (ForeignScan *) node->ss.ps.plan;
+		uint64		n;
+		ListCell   *lc;
+
+		if (s->count_done)
+			return ExecClearTuple(slot);
+		n = s->exhausted ? 0 : count_items(node, s);
+		s->count_done = true;
+		s->returned = n;
+		ExecClearTuple(slot);
+		memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+		foreach(lc, fs->fdw_scan_tlist)
+		{
+			TargetEntry *te = lfirst(lc);
+
+			if (!te->resjunk)
+			{
+				slot->tts_values[te->resno - 1] = Int64GetDatum((int64) n);
+				slot->tts_isnull[te->resno - 1] = false;
+			}
+		}
+		return ExecStoreVirtualTuple(slot);
+	}
 
 	for (;;)
 	{
@@ -938,6 +1066,8 @@ dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 
 	ExplainPropertyText("DynamoDB Operation", dynamo_operation_names[s->op], es);
 	ExplainPropertyText("DynamoDB Table", s->table, es);
+	if (s->count_names >= 0)
+		ExplainPropertyText("DynamoDB Select", "COUNT", es);
 	if (s->index && s->index[0])
 		ExplainPropertyText("DynamoDB Index", s->index, es);
 	if (s->op == DYNAMO_OP_BATCH_GET_ITEM)
@@ -946,7 +1076,8 @@ dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyText("Key Condition", s->keycond, es);
 	if (s->filter && s->filter[0])
 		ExplainPropertyText("Filter Expression", s->filter, es);
-	if (s->projection && s->projection[0])
+	/* a COUNT(*) projects only to count buffered writes: not shown */
+	if (s->projection && s->projection[0] && s->count_names < 0)
 		ExplainPropertyText("Projection", s->projection, es);
 	if (es->verbose && s->names)
 	{
@@ -956,8 +1087,14 @@ dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 
 		initStringInfo(&buf);
 		foreach(lc, s->names)
-			appendStringInfo(&buf, "%s#n%d = %s", i > 0 ? ", " : "", i, strVal(lfirst(lc))), i++;
-		ExplainPropertyText("Attribute Names", buf.data, es);
+		{
+			if (s->count_names >= 0 && i >= s->count_names)
+				break;			/* the projection's, not shown */
+			appendStringInfo(&buf, "%s#n%d = %s", i > 0 ? ", " : "", i, strVal(lfirst(lc)));
+			i++;
+		}
+		if (buf.len > 0)
+			ExplainPropertyText("Attribute Names", buf.data, es);
 	}
 	if (es->verbose && s->value_display)
 	{
