@@ -25,14 +25,21 @@
 #include "common/base64.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
+
+/* Significant digits of a DynamoDB number, at most. */
+#define DYNAMO_MAX_NUMBER_DIGITS	38
 
 /* The one member of an AttributeValue: its type tag and value. */
 static bool
@@ -410,8 +417,8 @@ av_new(const char *tag, json_c_object *value)
 	return av;
 }
 
-static json_c_object *
-av_from_jsonb_value(JsonbValue *jv);
+static json_c_object *av_from_jsonb_value(JsonbValue *jv);
+static void check_number(const char *s);
 
 static json_c_object *
 av_from_container(JsonbContainer *c)
@@ -473,8 +480,13 @@ av_from_jsonb_value(JsonbValue *jv)
 			return av_new("S", json_object_new_string_len(jv->val.string.val,
 														  jv->val.string.len));
 		case jbvNumeric:
-			return av_new("N", json_object_new_string(DatumGetCString(DirectFunctionCall1(numeric_out,
-																						  NumericGetDatum(jv->val.numeric)))));
+			{
+				char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out,
+																		NumericGetDatum(jv->val.numeric)));
+
+				check_number(text);
+				return av_new("N", json_object_new_string(text));
+			}
 		case jbvBool:
 			return av_new("BOOL", json_object_new_boolean(jv->val.boolean));
 		case jbvBinary:
@@ -492,6 +504,66 @@ dynamo_jsonb_to_av(Jsonb *jb)
 	return av_from_container(&jb->root);
 }
 
+/*
+ * Refuse decimal text S that DynamoDB cannot store as a number: more than
+ * 38 significant digits, or a magnitude outside 1E-130 .. 1E+126.  Done
+ * here, at the row, so that the error names the column (DynamoDB would
+ * only refuse the whole request at commit).
+ */
+static void
+check_number(const char *s)
+{
+	const char *p = s;
+	int			first = -1;		/* position of the first nonzero digit */
+	int			last = -1;		/* ... and of the last */
+	int			point = -1;		/* digits before the decimal point */
+	int			ndigits = 0;
+	long		exp10 = 0;
+	long		adjusted;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; *p; p++)
+	{
+		if (*p == '.')
+			point = ndigits;
+		else if (*p >= '0' && *p <= '9')
+		{
+			if (*p != '0')
+			{
+				if (first < 0)
+					first = ndigits;
+				last = ndigits;
+			}
+			ndigits++;
+		}
+		else if (*p == 'e' || *p == 'E')
+		{
+			exp10 = strtol(p + 1, NULL, 10);
+			break;
+		}
+		else
+			break;
+	}
+	if (first < 0)
+		return;					/* zero */
+	if (point < 0)
+		point = ndigits;
+	if (last - first + 1 > DYNAMO_MAX_NUMBER_DIGITS)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("value %s has more significant digits than a DynamoDB number", s),
+				 errdetail("DynamoDB numbers hold at most %d significant digits.",
+						   DYNAMO_MAX_NUMBER_DIGITS)));
+	/* the exponent of the first significant digit, as in 1.23E+4 */
+	adjusted = exp10 + (point - first - 1);
+	if (adjusted > 125 || adjusted < -130)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("value %s is out of range for a DynamoDB number", s),
+				 errdetail("DynamoDB numbers range from 1E-130 to 9.9999999999999999999999999999999999999E+125 in magnitude.")));
+}
+
 /* The decimal text of a number Datum, refusing what DynamoDB cannot hold. */
 static char *
 number_text(Datum d, Oid type, FmgrInfo *output)
@@ -502,7 +574,71 @@ number_text(Datum d, Oid type, FmgrInfo *output)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("DynamoDB numbers cannot be %s", s)));
+	check_number(s);
 	return s;
+}
+
+/* Number text in one spelling per value (1.50 and 1.5 alike), for comparing. */
+static char *
+number_canonical(const char *s)
+{
+	Datum		n = DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+										ObjectIdGetDatum(InvalidOid),
+										Int32GetDatum(-1));
+
+	return numeric_normalize(DatumGetNumeric(n));
+}
+
+/*
+ * Values whose text depends on session settings are written in one fixed
+ * form, so that an item reads back the same in every session and equal
+ * values make equal strings (keys, string comparisons): dates and times in
+ * ISO style (never "02-29-2024", which DateStyle DMY would read as another
+ * day), timestamptz in UTC, intervals in PostgreSQL style, floats shortest
+ * exact.  Returns the GUC nest level to end, or -1 when nothing was set.
+ */
+static int
+fixed_style_begin(Oid base)
+{
+	bool		timestamptz = base == TIMESTAMPTZOID;
+	int			nest;
+
+	switch (base)
+	{
+		case DATEOID:
+		case TIMEOID:
+		case TIMETZOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case INTERVALOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+			break;
+		default:
+			return -1;
+	}
+	if (DateStyle == USE_ISO_DATES && IntervalStyle == INTSTYLE_POSTGRES &&
+		extra_float_digits > 0 &&
+		(!timestamptz || strcmp(pg_get_timezone_name(session_timezone), "UTC") == 0))
+		return -1;
+	nest = NewGUCNestLevel();
+	(void) set_config_option("datestyle", "ISO", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("intervalstyle", "postgres", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	if (timestamptz)
+		(void) set_config_option("timezone", "UTC", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
+static void
+fixed_style_end(int nest)
+{
+	if (nest >= 0)
+		AtEOXact_GUC(true, nest);
 }
 
 /*
@@ -518,6 +654,8 @@ dynamo_datum_to_av(Datum d, Oid type)
 	Oid			outfunc;
 	bool		isvarlena;
 	FmgrInfo	output;
+	int			nest;
+	char	   *out;
 
 	if (base == BOOLOID)
 		return av_new("BOOL", json_object_new_boolean(DatumGetBool(d)));
@@ -554,6 +692,7 @@ dynamo_datum_to_av(Datum d, Oid type)
 					j;
 		json_c_object *set;
 		char	  **texts;
+		char	  **canon;
 
 		get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
 		deconstruct_array(arr, elemtype, elen, ebyval, ealign, &elems, &nulls, &n);
@@ -561,7 +700,9 @@ dynamo_datum_to_av(Datum d, Oid type)
 			return NULL;		/* DynamoDB has no empty sets */
 		getTypeOutputInfo(elemtype, &outfunc, &isvarlena);
 		fmgr_info(outfunc, &output);
+		nest = fixed_style_begin(ebase);
 		texts = palloc(sizeof(char *) * n);
+		canon = palloc(sizeof(char *) * n);
 		for (i = 0; i < n; i++)
 		{
 			if (nulls[i])
@@ -577,13 +718,16 @@ dynamo_datum_to_av(Datum d, Oid type)
 			else
 				texts[i] = number ? number_text(elems[i], ebase, &output)
 					: OutputFunctionCall(&output, elems[i]);
+			/* DynamoDB compares numbers as numbers: 1.0 and 1 are one */
+			canon[i] = number ? number_canonical(texts[i]) : texts[i];
 			for (j = 0; j < i; j++)
-				if (strcmp(texts[j], texts[i]) == 0)
+				if (strcmp(canon[j], canon[i]) == 0)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("DynamoDB sets cannot contain duplicates"),
 							 errdetail("The value \"%s\" appears twice.", texts[i])));
 		}
+		fixed_style_end(nest);
 		set = json_object_new_array();
 		for (i = 0; i < n; i++)
 			json_object_array_add(set, json_object_new_string(texts[i]));
@@ -592,9 +736,11 @@ dynamo_datum_to_av(Datum d, Oid type)
 
 	getTypeOutputInfo(type, &outfunc, &isvarlena);
 	fmgr_info(outfunc, &output);
-	if (is_number_type(base))
-		return av_new("N", json_object_new_string(number_text(d, base, &output)));
-	return av_new("S", json_object_new_string(OutputFunctionCall(&output, d)));
+	nest = fixed_style_begin(base);
+	out = is_number_type(base) ? number_text(d, base, &output)
+		: OutputFunctionCall(&output, d);
+	fixed_style_end(nest);
+	return av_new(is_number_type(base) ? "N" : "S", json_object_new_string(out));
 }
 
 /* The DynamoDB type tag a column's values are written with ('S', 'N', 'B'...). */

@@ -495,6 +495,15 @@ key_of_item(DynamoModifyState *s, json_c_object *item)
 	{
 		json_c_object *av;
 
+		if ((!json_object_object_get_ex(item, s->key_attrs[i], &av) ||
+			 json_object_object_get_ex(av, "NULL", NULL)) &&
+			s->key_cols[i] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("null value in key attribute \"%s\" of DynamoDB table \"%s\"",
+							s->key_attrs[i], s->target.table),
+					 errdetail("No column maps the key attribute, and the document column \"%s\" of foreign table \"%s\" has no non-null member \"%s\".",
+							   s->document->column, s->rel->relname, s->key_attrs[i])));
 		if (!json_object_object_get_ex(item, s->key_attrs[i], &av) ||
 			json_object_object_get_ex(av, "NULL", NULL))
 			ereport(ERROR,
@@ -853,7 +862,8 @@ dynamoExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 			ItemPointerSetInvalid(&tuple.t_self);
 			tuple.t_tableOid = RelationGetRelid(rinfo->ri_RelationDesc);
 			tuple.t_data = td;
-			ExecForceStoreHeapTuple(&tuple, slot, false);
+			/* a copy: a foreign table's slot keeps the HeapTuple pointer */
+			ExecForceStoreHeapTuple(heap_copytuple(&tuple), slot, true);
 		}
 	}
 	return slot;

@@ -1471,10 +1471,11 @@ send_error_callback(void *arg)
 	SendContext *sc = (SendContext *) arg;
 
 	if (sc->sent_before > 0)
-		errcontext("DynamoDB TransactWriteItems request of %d actions (%llu actions of this transaction were committed to DynamoDB by earlier requests and stay committed)",
-				   sc->n, (unsigned long long) sc->sent_before);
+		errcontext("DynamoDB TransactWriteItems request of %d action%s (%llu actions of this transaction were committed to DynamoDB by earlier requests and stay committed)",
+				   sc->n, sc->n == 1 ? "" : "s", (unsigned long long) sc->sent_before);
 	else
-		errcontext("DynamoDB TransactWriteItems request of %d actions%s", sc->n,
+		errcontext("DynamoDB TransactWriteItems request of %d action%s%s",
+				   sc->n, sc->n == 1 ? "" : "s",
 				   sc->early ? ", sent before the commit because the transaction outgrew its buffer" : "");
 }
 
@@ -1555,7 +1556,8 @@ report_cancellation(const DynamoError *err, const TxnBatch *b, uint64 sent_befor
 	st = e->cur;
 	code = codes[first];
 	keydisp = dynamo_key_display(e->key, e->table->partition_key, e->table->sort_key);
-	more = others > 0 ? psprintf(" %d other actions of the request failed too.", others) : "";
+	more = others == 1 ? " 1 other action of the request failed too."
+		: others > 1 ? psprintf(" %d other actions of the request failed too.", others) : "";
 
 	if (strcmp(code, "ConditionalCheckFailed") == 0)
 	{
