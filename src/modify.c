@@ -724,7 +724,7 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 					dynamo_report_duplicate(s->target.table,
 											dynamo_key_display(key, s->target.partition_key,
 															   s->target.sort_key),
-											NULL);
+											"This transaction wrote it earlier.");
 				result = NULL;
 			}
 		}

@@ -1645,8 +1645,9 @@ send_batch(bool early)
 	json_object_object_add(req, "ClientRequestToken", json_object_new_string(new_token()));
 
 	ereport(DEBUG1,
-			(errmsg_internal("dynamo_fdw: TransactWriteItems with %d actions%s",
-							 b->n, early ? " (buffer full: sent before the commit)" : "")));
+			(errmsg_internal("dynamo_fdw: TransactWriteItems with %d action%s%s",
+							 b->n, b->n == 1 ? "" : "s",
+							 early ? " (buffer full: sent before the commit)" : "")));
 
 	sc.n = b->n;
 	sc.sent_before = buf->sent_actions;
