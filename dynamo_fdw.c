@@ -79,9 +79,19 @@ _PG_init(void)
 							   0,
 							   NULL, NULL, NULL);
 
+	DefineCustomBoolVariable("dynamo_fdw.enable_batched_join",
+							 "Lets joins on a foreign table's full key read it with one BatchGetItem per 100 outer rows.",
+							 "Off: such joins read one item per outer row (GetItem), or scan.",
+							 &dynamo_enable_batched_join,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("dynamo_fdw");
 
 	dynamo_http_init();
+	dynamo_keyjoin_init();
 }
 
 /*

@@ -84,6 +84,12 @@ typedef struct DynamoColumnIO
 	bool		elem_is_binary;
 } DynamoColumnIO;
 
+/* in scan.c */
+extern json_c_object *dynamo_batch_get(DynamoConn *conn, const char *table,
+									   json_c_object *spec,
+									   json_c_object **unprocessed,
+									   double *capacity);
+
 /* in convert.c */
 extern void dynamo_column_io_init(DynamoColumnIO *io, Oid type, int32 typmod);
 extern Datum dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io,

@@ -186,6 +186,10 @@ extern void dynamoEndForeignScan(ForeignScanState *node);
 extern void dynamoExplainForeignScan(ForeignScanState *node,
 									 struct ExplainState *es);
 
+/* in keyjoin.c */
+extern bool dynamo_enable_batched_join;
+extern void dynamo_keyjoin_init(void);
+
 /* in modify.c */
 extern void dynamo_modify_routine(FdwRoutine *routine);
 

@@ -458,14 +458,16 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	MemoryContextSwitchTo(oldcxt);
 }
 
-static void
-add_capacity(DynamoScanState *s, json_c_object *resp)
+/* The capacity units a response says it consumed. */
+static double
+response_capacity(json_c_object *resp)
 {
 	json_c_object *cc,
 			   *units;
+	double		total = 0;
 
 	if (!json_object_object_get_ex(resp, "ConsumedCapacity", &cc))
-		return;
+		return 0;
 	if (json_object_is_type(cc, json_type_array))
 	{
 		size_t		i;
@@ -473,10 +475,59 @@ add_capacity(DynamoScanState *s, json_c_object *resp)
 		for (i = 0; i < json_object_array_length(cc); i++)
 			if (json_object_object_get_ex(json_object_array_get_idx(cc, i),
 										  "CapacityUnits", &units))
-				s->capacity += json_object_get_double(units);
+				total += json_object_get_double(units);
 	}
 	else if (json_object_object_get_ex(cc, "CapacityUnits", &units))
-		s->capacity += json_object_get_double(units);
+		total += json_object_get_double(units);
+	return total;
+}
+
+static void
+add_capacity(DynamoScanState *s, json_c_object *resp)
+{
+	s->capacity += response_capacity(resp);
+}
+
+/*
+ * One BatchGetItem request reading SPEC ({"Keys": [...]} with, optionally,
+ * ConsistentRead, ProjectionExpression and ExpressionAttributeNames) from
+ * TABLE.  Returns the items DynamoDB sent (NULL: none) and sets
+ * *unprocessed to the keys it left for a later request (a spec of the same
+ * form; NULL: none); both are part of the response, which belongs to the
+ * current memory context.  SPEC is not consumed.  Adds the capacity used to
+ * *capacity.  When keys were left, pauses as the AWS SDKs do before the
+ * caller asks again.  Shared by key list scans and the batched key join.
+ */
+json_c_object *
+dynamo_batch_get(DynamoConn *conn, const char *table, json_c_object *spec,
+				 json_c_object **unprocessed, double *capacity)
+{
+	json_c_object *req = json_object_new_object();
+	json_c_object *ritems = json_object_new_object();
+	json_c_object *resp;
+	json_c_object *v;
+	json_c_object *tab;
+	json_c_object *items = NULL;
+
+	dynamo_json_own(req);
+	json_object_object_add(ritems, table, json_object_get(spec));
+	json_object_object_add(req, "RequestItems", ritems);
+	json_object_object_add(req, "ReturnConsumedCapacity",
+						   json_object_new_string("TOTAL"));
+	resp = dynamo_call(conn, "BatchGetItem", req, NULL);
+	*capacity += response_capacity(resp);
+	if (json_object_object_get_ex(resp, "Responses", &v) &&
+		json_object_object_get_ex(v, table, &tab))
+		items = tab;
+	*unprocessed = NULL;
+	if (json_object_object_get_ex(resp, "UnprocessedKeys", &v) &&
+		json_object_object_get_ex(v, table, &tab))
+	{
+		*unprocessed = tab;
+		/* a pause, as the SDKs do, before asking again */
+		pg_usleep(50000L);
+	}
+	return items;
 }
 
 static void
@@ -627,54 +678,39 @@ fetch_page(DynamoScanState *s)
 			}
 		case DYNAMO_OP_BATCH_GET_ITEM:
 			{
-				json_c_object *req = json_object_new_object();
-				json_c_object *ritems = json_object_new_object();
 				json_c_object *spec;
-				json_c_object *keys;
 				json_c_object *unp;
-				json_c_object *tab;
 				int			n;
 
-				dynamo_json_own(req);
 				if (s->unprocessed)
 				{
 					/* DynamoDB's leftovers first, as it asked */
 					spec = s->unprocessed;
 					s->unprocessed = NULL;
-					json_object_object_add(ritems, s->table, spec);
 				}
 				else
 				{
+					json_c_object *keys = json_object_new_array();
+
 					spec = json_object_new_object();
-					keys = json_object_new_array();
+					dynamo_json_own(spec);
 					for (n = 0; n < DYNAMO_MAX_BATCH_GET_KEYS && s->key_pos < s->nkeys_left; n++)
 						json_object_array_add(keys, json_object_get(s->keys[s->key_pos++]));
 					json_object_object_add(spec, "Keys", keys);
 					if (s->consistent)
 						json_object_object_add(spec, "ConsistentRead", json_object_new_boolean(1));
 					add_projection(s, spec);
-					json_object_object_add(ritems, s->table, spec);
 				}
-				json_object_object_add(req, "RequestItems", ritems);
-				json_object_object_add(req, "ReturnConsumedCapacity",
-									   json_object_new_string("TOTAL"));
-				resp = dynamo_call(s->conn, "BatchGetItem", req, NULL);
+				s->items = dynamo_batch_get(s->conn, s->table, spec, &unp, &s->capacity);
 				s->requests++;
 				s->pages++;
-				add_capacity(s, resp);
-				if (json_object_object_get_ex(resp, "Responses", &v) &&
-					json_object_object_get_ex(v, s->table, &tab))
-					s->items = tab;
-				if (json_object_object_get_ex(resp, "UnprocessedKeys", &unp) &&
-					json_object_object_get_ex(unp, s->table, &tab))
+				if (unp)
 				{
 					/* keep it beyond this page's context */
 					MemoryContextSwitchTo(GetMemoryChunkContext(s));
-					s->unprocessed = json_object_get(tab);
+					s->unprocessed = json_object_get(unp);
 					dynamo_json_own(s->unprocessed);
 					MemoryContextSwitchTo(s->page_cxt);
-					/* a pause, as the SDKs do, before asking again */
-					pg_usleep(50000L);
 				}
 				if (s->unprocessed == NULL && s->key_pos >= s->nkeys_left)
 					s->exhausted = true;
