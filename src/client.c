@@ -339,7 +339,8 @@ typedef struct AttemptState
 
 static CallOutcome
 interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hresp,
-				   json_c_object **result, AttemptState *st)
+				   void **result, AttemptState *st, DynamoBodyParser parser,
+				   void *parser_arg)
 {
 	json_c_object *body;
 
@@ -353,6 +354,17 @@ interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hres
 	{
 		st->transport_error = psprintf("response CRC32 mismatch (x-amz-crc32 %s)",
 									   hresp->crc32);
+		return CALL_RETRY;
+	}
+	if (hresp->status == 200 && parser != NULL)
+	{
+		/* the caller reads the body its own way (a page of items) */
+		*result = parser(hresp->body.data, hresp->body.len, parser_arg);
+		if (*result != NULL)
+			return CALL_OK;
+		st->status = hresp->status;
+		memset(&st->last, 0, sizeof(st->last));
+		st->transport_error = pstrdup("response is not valid JSON");
 		return CALL_RETRY;
 	}
 	body = dynamo_json_parse(hresp->body.data, hresp->body.len);
@@ -421,6 +433,21 @@ json_c_object *
 dynamo_call(DynamoConn *conn, const char *operation, json_c_object *request,
 			DynamoError *err)
 {
+	return (json_c_object *) dynamo_call_parsed(conn, operation, request, err,
+												NULL, NULL);
+}
+
+/*
+ * As dynamo_call, but a successful response's body goes to PARSER (with
+ * ARG), and what it returns is returned; when PARSER returns NULL the body
+ * is taken for a garbled one and the request is tried again.  With a NULL
+ * PARSER, the body is parsed by json-c as dynamo_call does.
+ */
+void *
+dynamo_call_parsed(DynamoConn *conn, const char *operation,
+				   json_c_object *request, DynamoError *err,
+				   DynamoBodyParser parser, void *parser_arg)
+{
 	const char *payload = json_object_to_json_string_ext(request,
 														 JSON_C_TO_STRING_PLAIN |
 														 JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -435,7 +462,7 @@ dynamo_call(DynamoConn *conn, const char *operation, json_c_object *request,
 		DynamoHttpRequest hreq;
 		DynamoHttpResponse hresp;
 		char	   *transport_error = NULL;
-		json_c_object *result = NULL;
+		void	   *result = NULL;
 		bool		arrived;
 
 		if (attempt > 0)
@@ -446,7 +473,8 @@ dynamo_call(DynamoConn *conn, const char *operation, json_c_object *request,
 		conn->requests++;
 		arrived = dynamo_http_perform(&hreq, &hresp, &transport_error);
 
-		switch (interpret_response(arrived, transport_error, &hresp, &result, &st))
+		switch (interpret_response(arrived, transport_error, &hresp, &result, &st,
+								   parser, parser_arg))
 		{
 			case CALL_OK:
 				return result;
@@ -502,7 +530,8 @@ dynamo_call_many(DynamoConn *conn, const char *operation,
 
 		memset(&st, 0, sizeof(st));
 		results[i] = NULL;
-		if (interpret_response(arrived[i], errors[i], &hresps[i], &results[i], &st) != CALL_OK)
+		if (interpret_response(arrived[i], errors[i], &hresps[i], (void **) &results[i], &st,
+							   NULL, NULL) != CALL_OK)
 			results[i] = dynamo_call(conn, operation, requests[i], NULL);
 	}
 }

@@ -47,6 +47,11 @@ extern uint64 dynamo_requests_sent;
 extern DynamoConn *dynamo_connect(ForeignServer *server, UserMapping *user);
 extern json_c_object *dynamo_call(DynamoConn *conn, const char *operation,
 								  json_c_object *request, DynamoError *err);
+/* Reads a 200 response's body; NULL when it is garbled.  See client.c. */
+typedef void *(*DynamoBodyParser) (const char *body, int len, void *arg);
+extern void *dynamo_call_parsed(DynamoConn *conn, const char *operation,
+								json_c_object *request, DynamoError *err,
+								DynamoBodyParser parser, void *parser_arg);
 extern void dynamo_call_many(DynamoConn *conn, const char *operation,
 							 json_c_object **requests, int n,
 							 json_c_object **results);

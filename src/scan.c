@@ -32,6 +32,7 @@
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
+#include "dynamo_page.h"
 #include "dynamo_scan.h"
 #include "http.h"
 
@@ -74,6 +75,7 @@ typedef struct DynamoScanState
 	MemoryContext row_cxt;		/* one row's conversions */
 	json_c_object *request;		/* request of the current Query/Scan */
 	json_c_object *items;		/* items of the current page */
+	DynamoPage *page;			/* or a Query/Scan page, read item by item */
 	size_t		next_item;
 	char	   *start_key;		/* LastEvaluatedKey as JSON text, or NULL */
 	char	  **seg_start;		/* parallel Scan: each segment's next start */
@@ -303,6 +305,7 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	s->sorted = NULL;
 	s->next_sorted = 0;
 	s->items = NULL;
+	s->page = NULL;
 	s->next_item = 0;
 	s->start_key = NULL;
 	s->exhausted = false;
@@ -646,6 +649,7 @@ fetch_page(DynamoScanState *s)
 	MemoryContextReset(s->page_cxt);
 	oldcxt = MemoryContextSwitchTo(s->page_cxt);
 	s->items = NULL;
+	s->page = NULL;
 	s->next_item = 0;
 
 	switch (s->op)
@@ -728,6 +732,7 @@ fetch_page(DynamoScanState *s)
 		case DYNAMO_OP_QUERY:
 			{
 				json_c_object *lek;
+				DynamoPage *page;
 
 				if (s->start_key)
 				{
@@ -737,8 +742,10 @@ fetch_page(DynamoScanState *s)
 				}
 				else
 					json_object_object_del(s->request, "ExclusiveStartKey");
-				resp = dynamo_call(s->conn, s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
-								   s->request, NULL);
+				/* items are parsed one by one as the scan reaches them */
+				page = dynamo_call_parsed(s->conn, s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+										  s->request, NULL, dynamo_page_parse, NULL);
+				resp = page->rest;
 				s->requests++;
 				s->pages++;
 				add_capacity(s, resp);
@@ -746,8 +753,7 @@ fetch_page(DynamoScanState *s)
 					s->scanned += json_object_get_int64(v);
 				if (json_object_object_get_ex(resp, "Count", &v))
 					s->counted += json_object_get_int64(v);
-				if (json_object_object_get_ex(resp, "Items", &v))
-					s->items = v;
+				s->page = page;
 
 				/* Where the next page starts (kept across the page reset). */
 				MemoryContextSwitchTo(GetMemoryChunkContext(s));
@@ -833,10 +839,17 @@ next_item_unordered(DynamoScanState *s, bool *buffered)
 	for (;;)
 	{
 		*buffered = false;
-		if (s->items && s->next_item < json_object_array_length(s->items))
+		if ((s->page && s->next_item < (size_t) s->page->nitems) ||
+			(s->items && s->next_item < json_object_array_length(s->items)))
 		{
-			json_c_object *item = json_object_array_get_idx(s->items, s->next_item++);
+			json_c_object *item;
 			json_c_object *seen;
+
+			/* a page's item is parsed now, into the row context */
+			if (s->page)
+				item = dynamo_page_item(s->page, s->next_item++);
+			else
+				item = json_object_array_get_idx(s->items, s->next_item++);
 
 			if (s->txn_view == NULL)
 				return item;
@@ -1076,6 +1089,7 @@ dynamoReScanForeignScan(ForeignScanState *node)
 	/* parameters may have changed: evaluate everything again */
 	s->started = false;
 	s->items = NULL;
+	s->page = NULL;
 }
 
 void

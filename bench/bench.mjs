@@ -1,0 +1,598 @@
+#!/usr/bin/env node
+/*
+ * bench/bench.mjs - dynamo_fdw against the AWS SDK v3 and a raw HTTP replay,
+ * in one run against one DynamoDB Local.
+ *
+ * Run it through bench/run.sh, which starts DynamoDB Local and a scratch
+ * PostgreSQL cluster and sets the environment (DYNAMO_ENDPOINT, PGHOST,
+ * PGPORT, PGUSER, PGDATABASE).  Options:
+ *
+ *   --items N      items of the full scan (default 100000)
+ *   --small N      items of the small scan the memory check compares with
+ *                  (default 1000)
+ *   --writes N     rows of each INSERT benchmark (default 10000)
+ *   --runs N       timed runs of each side, after one warm-up (default 3)
+ *   --parallel N   requests in flight of the bulk SDK script (default 16,
+ *                  the FDW's bulk mode's own)
+ *   --only LIST    comma separated: scan, plain, memory, txn, bulk
+ *                  (default: scan,memory,txn,bulk; "plain" adds a scan
+ *                  by the SDK with the table name alone)
+ *   --out FILE     results in Markdown (default bench/results.md)
+ *   --db NAME      run in database NAME (created if missing; default
+ *                  PGDATABASE)
+ *   --prefix P     DynamoDB table names start with P (default bench_)
+ *
+ * What each side does (see bench/README.md for the reasons):
+ *
+ *   FDW      one psql session, \timing; the statement's wall time as psql
+ *            sees it (rows fetched by psql and written to /dev/null).
+ *   SDK      @aws-sdk/client-dynamodb, one warm client, the same requests
+ *            the FDW sends (their parameters are taken from a recording of
+ *            the FDW's own requests), responses parsed by the SDK.
+ *   replay   the FDW's recorded HTTP requests, byte for byte, sent with
+ *            node:http over one keep-alive connection (or N for the bulk
+ *            load), each response read whole and thrown away: no signing,
+ *            no parsing, the floor.
+ *
+ * Sides run interleaved (FDW, SDK, replay, FDW, ...) so that load changes
+ * on a shared machine hit them alike; the figure kept is the median of the
+ * timed runs.
+ */
+
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+import { ddbClient, createTable, putItems } from '../test/tools/ddb_load.mjs';
+import { makeItem, tableSpec, sqlItemSelect, FOREIGN_COLUMNS } from './data.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(HERE, '../test/tools/package.json'));
+const {
+	ScanCommand, TransactWriteItemsCommand, BatchWriteItemCommand,
+} = require('@aws-sdk/client-dynamodb');
+
+/* ---- options ---- */
+
+const opt = {
+	items: 100000, small: 1000, writes: 10000, runs: 3, parallel: 16,
+	only: 'scan,memory,txn,bulk', out: path.join(HERE, 'results.md'),
+	db: '', prefix: 'bench_',
+};
+for (let i = 2; i < process.argv.length; i++) {
+	const a = process.argv[i].replace(/^--/, '');
+	if (!(a in opt))
+		throw new Error(`unknown option ${process.argv[i]}`);
+	opt[a] = typeof opt[a] === 'number' ? Number(process.argv[++i]) : process.argv[++i];
+}
+const only = new Set(opt.only.split(','));
+const ENDPOINT = process.env.DYNAMO_ENDPOINT;
+const ddbUrl = new URL(ENDPOINT);
+if (!['127.0.0.1', 'localhost'].includes(ddbUrl.hostname))
+	throw new Error('DYNAMO_ENDPOINT must be a loopback address');
+
+function log(...a) {
+	console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+}
+
+function median(xs) {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function loadavg() {
+	return os.loadavg().map((x) => x.toFixed(2)).join(' ');
+}
+
+/* ---- psql ---- */
+
+const MARK = '@@bench-done@@';
+
+/*
+ * One psql session.  Query output goes to /dev/null (\o); \timing lines
+ * and \echo markers come back on stdout.  run() resolves to the statement's
+ * time in ms as psql measured it; value() returns a one-row, one-column
+ * result.
+ */
+class Psql {
+	constructor() {
+		this.child = spawn('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=0'],
+			{ stdio: ['pipe', 'pipe', 'pipe'] });
+		this.out = '';
+		this.err = '';
+		this.waiting = [];
+		this.child.stdout.setEncoding('utf8');
+		this.child.stderr.setEncoding('utf8');
+		this.child.stdout.on('data', (d) => { this.out += d; this.drain(); });
+		this.child.stderr.on('data', (d) => { this.err += d; });
+		this.child.on('exit', (code) => {
+			for (const w of this.waiting.splice(0))
+				w.reject(new Error(`psql exited (${code}): ${this.err.slice(-1000)}`));
+		});
+	}
+
+	drain() {
+		for (;;) {
+			const i = this.out.indexOf(MARK);
+			if (i < 0 || this.waiting.length === 0)
+				return;
+			const eol = this.out.indexOf('\n', i);
+			if (eol < 0)
+				return;
+			const chunk = this.out.slice(0, i);
+			const status = this.out.slice(i + MARK.length, eol).trim();
+			this.out = this.out.slice(eol + 1);
+			const w = this.waiting.shift();
+			const err = this.err;
+			this.err = '';
+			if (status.startsWith('true'))
+				w.reject(new Error(`${w.sql}\n  failed: ${status.slice(5)}\n${err}`));
+			else
+				w.resolve(chunk);
+		}
+	}
+
+	raw(text, sql = text) {
+		return new Promise((resolve, reject) => {
+			this.waiting.push({ resolve, reject, sql });
+			this.child.stdin.write(`${text}\n\\echo ${MARK} :ERROR :LAST_ERROR_MESSAGE\n`);
+		});
+	}
+
+	/* Run SQL with its rows thrown away; resolves to psql's \timing ms. */
+	async run(sql) {
+		const chunk = await this.raw(`\\o /dev/null\n\\timing on\n${sql};\n\\timing off\n\\o`, sql);
+		const m = chunk.match(/Time: ([0-9.]+) ms/);
+		if (!m)
+			throw new Error(`no timing for ${sql}: ${chunk}`);
+		return Number(m[1]);
+	}
+
+	async value(sql) {
+		return (await this.raw(`${sql};`)).trim();
+	}
+
+	async exec(sql) {
+		await this.raw(`${sql};`);
+	}
+
+	close() {
+		return new Promise((resolve) => {
+			this.child.on('exit', resolve);
+			this.child.stdin.end('\\q\n');
+		});
+	}
+}
+
+/* VmHWM and VmRSS of process PID, in kB. */
+function procMemory(pid) {
+	const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (k) => Number((s.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm')) || [0, 0])[1]);
+	return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
+}
+
+/* ---- recording proxy: what the FDW sends, byte for byte ---- */
+
+/*
+ * A proxy in front of DynamoDB Local that keeps every request it forwards
+ * ({target, headers, body}) in `recorded`.
+ */
+function startRecorder() {
+	const recorded = [];
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const headers = { ...req.headers };
+			delete headers.connection;
+			recorded.push({ target: headers['x-amz-target'], headers, body });
+			const u = http.request({
+				host: ddbUrl.hostname, port: ddbUrl.port, path: req.url, method: req.method,
+				headers: { ...headers, host: ddbUrl.host }, agent,
+			}, (ur) => {
+				res.writeHead(ur.statusCode, ur.headers);
+				ur.pipe(res);
+			});
+			u.on('error', (e) => { res.destroy(e); });
+			u.end(body);
+		});
+	});
+	return new Promise((resolve) => {
+		server.listen(0, '127.0.0.1', () => resolve({
+			url: `http://127.0.0.1:${server.address().port}`,
+			recorded,
+			take(op) {
+				const r = recorded.filter((x) => x.target === `DynamoDB_20120810.${op}`);
+				recorded.length = 0;
+				return r;
+			},
+			close() { agent.destroy(); server.close(); },
+		}));
+	});
+}
+
+/* ---- raw replay ---- */
+
+/*
+ * Send REQS (recorded requests, or {headers, body} made alike) to DynamoDB
+ * Local over keep-alive connections, at most CONCURRENCY at a time, each
+ * response read whole and dropped.  Resolves to the wall time in ms; throws
+ * on a status other than 200.
+ */
+async function replay(reqs, concurrency, agent) {
+	const t0 = performance.now();
+	let next = 0;
+	function one(r) {
+		return new Promise((resolve, reject) => {
+			const u = http.request({
+				host: ddbUrl.hostname, port: ddbUrl.port, path: '/', method: 'POST',
+				headers: { ...r.headers, host: ddbUrl.host, 'content-length': r.body.length },
+				agent,
+			}, (res) => {
+				let n = 0;
+				let first = null;
+				res.on('data', (c) => { n += c.length; if (!first) first = c; });
+				res.on('end', () => {
+					if (res.statusCode !== 200)
+						reject(new Error(`replay: HTTP ${res.statusCode}: ${first}`));
+					else
+						resolve(n);
+				});
+			});
+			u.on('error', reject);
+			u.end(r.body);
+		});
+	}
+	async function worker() {
+		while (next < reqs.length)
+			await one(reqs[next++]);
+	}
+	await Promise.all(Array.from({ length: Math.min(concurrency, reqs.length) }, worker));
+	return performance.now() - t0;
+}
+
+/* ---- setup ---- */
+
+const client = ddbClient(ENDPOINT, { maxAttempts: 3 });
+const results = [];			/* rows of the results table */
+const notes = [];
+const startLoad = loadavg();
+
+/* The DynamoDB table behind foreign table NAME (bench_scan ...). */
+function ddbName(name) {
+	return `${opt.prefix}${name.replace(/^bench_/, '')}`;
+}
+
+async function loadTable(name, n, prefix) {
+	const t = performance.now();
+	name = ddbName(name);
+	await createTable(client, tableSpec(name));
+	const items = Array.from({ length: n }, (_, i) => makeItem(prefix, i));
+	await putItems(client, name, items, 8);
+	log(`loaded ${n} items into ${name} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+async function setupPg(ps, recorderUrl) {
+	await ps.exec('SET client_min_messages = warning');
+	await ps.exec('DROP EXTENSION IF EXISTS dynamo_fdw CASCADE');
+	await ps.exec('CREATE EXTENSION dynamo_fdw');
+	for (const [srv, url] of [['ddb', ENDPOINT], ['ddb_rec', recorderUrl]]) {
+		await ps.exec(`CREATE SERVER ${srv} FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint '${url}')`);
+		await ps.exec(`CREATE USER MAPPING FOR CURRENT_USER SERVER ${srv} OPTIONS ` +
+			`(access_key_id '${process.env.AWS_ACCESS_KEY_ID}', secret_access_key '${process.env.AWS_SECRET_ACCESS_KEY}')`);
+	}
+	for (const t of ['bench_scan', 'bench_small', 'bench_txn', 'bench_bulk']) {
+		const remote = ddbName(t);
+		await ps.exec(`CREATE FOREIGN TABLE ${t} (${FOREIGN_COLUMNS}) SERVER ddb OPTIONS (table_name '${remote}')`);
+		await ps.exec(`CREATE FOREIGN TABLE rec_${t} (${FOREIGN_COLUMNS}) SERVER ddb_rec OPTIONS (table_name '${remote}')`);
+	}
+}
+
+function fmtMs(ms) {
+	return ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function ratio(a, b) {
+	return b ? (a / b).toFixed(2) : '-';
+}
+
+/*
+ * Run the sides round-robin: one warm-up round, then opt.runs timed
+ * rounds.  SIDES: {name: async () => ms}.  Returns {name: [ms...]}.
+ */
+async function rounds(label, sides, before = async () => {}) {
+	const times = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
+	for (let r = 0; r <= opt.runs; r++) {
+		for (const [name, fn] of Object.entries(sides)) {
+			await before(name);
+			const ms = await fn();
+			log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${name}: ${fmtMs(ms)} (load ${loadavg()})`);
+			if (r > 0)
+				times[name].push(ms);
+		}
+	}
+	return times;
+}
+
+/* ---- reads ---- */
+
+/* The SDK doing the Scan pages the FDW's first recorded request describes. */
+function sdkScanInput(recorded) {
+	const first = JSON.parse(recorded[0].body.toString('utf8'));
+	delete first.ExclusiveStartKey;
+	return first;
+}
+
+async function sdkScan(input) {
+	const t0 = performance.now();
+	let n = 0;
+	let ExclusiveStartKey;
+	do {
+		const out = await client.send(new ScanCommand({ ...input, ExclusiveStartKey }));
+		n += out.Items.length;
+		ExclusiveStartKey = out.LastEvaluatedKey;
+	} while (ExclusiveStartKey);
+	if (n !== opt.items)
+		throw new Error(`SDK scan read ${n} items, expected ${opt.items}`);
+	return performance.now() - t0;
+}
+
+async function benchScan(ps, rec) {
+	const sql = 'SELECT * FROM bench_scan';
+	/* recording: the FDW's own requests (also the warm-up of DynamoDB Local) */
+	rec.take('Scan');
+	await ps.run('SELECT * FROM rec_bench_scan');
+	const recorded = rec.take('Scan');
+	const input = sdkScanInput(recorded);
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+	log(`FDW scan: ${recorded.length} Scan requests; first: ${recorded[0].body.toString('utf8').slice(0, 300)}`);
+	notes.push(`Full scan: the FDW sent ${recorded.length} Scan requests ` +
+		`(parameters: ${Object.keys(input).join(', ')}); the SDK script sent the same parameters.`);
+
+	const sides = {
+		FDW: () => ps.run(sql),
+		SDK: () => sdkScan(input),
+		replay: () => replay(recorded, 1, agent),
+	};
+	const t = await rounds('scan', sides);
+	agent.destroy();
+	const fdw = median(t.FDW);
+	const sdk = median(t.SDK);
+	const rp = median(t.replay);
+	results.push({
+		op: `Full scan, ${opt.items} items (\`${sql}\`, rows to /dev/null)`,
+		fdw, sdk, replay: rp,
+		target: 'FDW <= 0.8x SDK, <= 1.1x replay',
+		met: fdw <= 0.8 * sdk && fdw <= 1.1 * rp,
+		runs: t,
+	});
+	return { input, recorded };
+}
+
+/*
+ * The SDK as most scripts use it: ScanCommand with the table name only,
+ * paginated (DynamoDB's default 1 MB pages, no Limit).
+ */
+async function benchPlainScan(ps) {
+	const sides = {
+		FDW: () => ps.run('SELECT * FROM bench_scan'),
+		'SDK plain': () => sdkScan({ TableName: ddbName('bench_scan') }),
+	};
+	const t = await rounds('plain scan', sides);
+	const fdw = median(t.FDW);
+	const sdk = median(t['SDK plain']);
+	results.push({
+		op: `Full scan, ${opt.items} items, SDK script with \`ScanCommand({TableName})\` only`,
+		fdw, sdk, replay: null,
+		target: '(for information)',
+		met: null,
+		runs: t,
+	});
+}
+
+async function benchMemory() {
+	const out = {};
+	for (const [table, n] of [['bench_small', opt.small], ['bench_scan', opt.items]]) {
+		const ps = new Psql();
+		const pid = Number(await ps.value('SELECT pg_backend_pid()'));
+		await ps.exec('SELECT 1');
+		const before = procMemory(pid);
+		const ms = await ps.run(`SELECT * FROM ${table}`);
+		const after = procMemory(pid);
+		log(`memory: ${table} (${n} items) in ${fmtMs(ms)}: VmHWM ${before.hwm} -> ${after.hwm} kB, VmRSS ${after.rss} kB`);
+		out[n] = { before, after };
+		await ps.close();
+	}
+	const diff = (out[opt.items].after.hwm - out[opt.small].after.hwm) / 1024;
+	results.push({
+		op: `Backend peak memory (VmHWM), scan of ${opt.items} vs ${opt.small} items`,
+		memory: `${(out[opt.items].after.hwm / 1024).toFixed(1)} MB vs ${(out[opt.small].after.hwm / 1024).toFixed(1)} MB`,
+		diff,
+		target: 'within 20 MB',
+		met: diff <= 20,
+	});
+}
+
+/* ---- writes ---- */
+
+/* Give every recorded TransactWriteItems body a fresh ClientRequestToken. */
+function freshTokens(recorded, run) {
+	return recorded.map((r, i) => {
+		const doc = JSON.parse(r.body.toString('utf8'));
+		if (doc.ClientRequestToken)
+			doc.ClientRequestToken = `bench-${process.pid}-${run}-${i}-${Date.now()}`;
+		return { headers: r.headers, body: Buffer.from(JSON.stringify(doc)), doc };
+	});
+}
+
+async function recreate(name) {
+	await createTable(client, tableSpec(ddbName(name)));
+}
+
+function insertSql(table) {
+	return `INSERT INTO ${table} SELECT\n\t${sqlItemSelect('w#')}\nFROM generate_series(0, ${opt.writes - 1}) AS g(i)`;
+}
+
+async function benchTxn(ps, rec) {
+	await recreate('bench_txn');
+	rec.take('TransactWriteItems');
+	await ps.run(insertSql('rec_bench_txn'));
+	const recorded = rec.take('TransactWriteItems');
+	const sizes = recorded.map((r) => JSON.parse(r.body).TransactItems.length);
+	log(`FDW INSERT: ${recorded.length} TransactWriteItems requests of ${Math.min(...sizes)}..${Math.max(...sizes)} actions`);
+	notes.push(`INSERT of ${opt.writes} rows: the FDW sent ${recorded.length} TransactWriteItems requests ` +
+		`(${Math.min(...sizes)} to ${Math.max(...sizes)} actions each), one after the other; the SDK script sent ` +
+		'the same TransactItems, one request after the other, each with a fresh ClientRequestToken.');
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+	let run = 0;
+	let prepared = null;
+	const sides = {
+		FDW: () => ps.run(insertSql('bench_txn')),
+		SDK: async () => {
+			const t0 = performance.now();
+			for (const p of prepared)
+				await client.send(new TransactWriteItemsCommand(p.doc));
+			return performance.now() - t0;
+		},
+		replay: () => replay(prepared, 1, agent),
+	};
+	const t = await rounds('txn insert', sides, async () => {
+		await recreate('bench_txn');
+		prepared = freshTokens(recorded, run++);
+	});
+	agent.destroy();
+	results.push({
+		op: `INSERT of ${opt.writes} rows, one statement (TransactWriteItems of 100)`,
+		fdw: median(t.FDW), sdk: median(t.SDK), replay: median(t.replay),
+		target: 'FDW <= 1.0x SDK',
+		met: median(t.FDW) <= median(t.SDK),
+		runs: t,
+	});
+}
+
+async function benchBulk(ps, rec) {
+	await recreate('bench_bulk');
+	await ps.exec('SET dynamo_fdw.bulk_write = on');
+	rec.take('BatchWriteItem');
+	await ps.run(insertSql('rec_bench_bulk'));
+	const recorded = rec.take('BatchWriteItem');
+	log(`FDW bulk INSERT: ${recorded.length} BatchWriteItem requests`);
+	notes.push(`Bulk INSERT of ${opt.writes} rows: the FDW sent ${recorded.length} BatchWriteItem requests ` +
+		`of 25 items, 16 at a time (a group waits for its slowest request); the SDK script kept ` +
+		`${opt.parallel} requests of the same items in flight all the time; the replay likewise.`);
+	const agent = new http.Agent({ keepAlive: true, maxSockets: opt.parallel });
+	const prepared = recorded.map((r) => ({
+		headers: r.headers, body: r.body, doc: JSON.parse(r.body.toString('utf8')),
+	}));
+	const sides = {
+		FDW: () => ps.run(insertSql('bench_bulk')),
+		SDK: async () => {
+			const t0 = performance.now();
+			let next = 0;
+			async function worker() {
+				while (next < prepared.length) {
+					let pending = prepared[next++].doc.RequestItems;
+					for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
+						if (attempt > 0)
+							await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+						const out = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
+						pending = out.UnprocessedItems ?? {};
+					}
+				}
+			}
+			await Promise.all(Array.from({ length: opt.parallel }, worker));
+			return performance.now() - t0;
+		},
+		replay: () => replay(prepared, opt.parallel, agent),
+	};
+	const t = await rounds('bulk insert', sides, () => recreate('bench_bulk'));
+	agent.destroy();
+	await ps.exec('RESET dynamo_fdw.bulk_write');
+	results.push({
+		op: `Bulk INSERT of ${opt.writes} rows (\`dynamo_fdw.bulk_write\`, BatchWriteItem of 25, ${opt.parallel} in flight)`,
+		fdw: median(t.FDW), sdk: median(t.SDK), replay: median(t.replay),
+		target: 'FDW <= 1.0x SDK',
+		met: median(t.FDW) <= median(t.SDK),
+		runs: t,
+	});
+}
+
+/* ---- report ---- */
+
+function report() {
+	const lines = [];
+	const endLoad = loadavg();
+	lines.push('# dynamo_fdw benchmark results', '');
+	lines.push(`Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${os.cpus().length} CPUs ` +
+		`(${os.cpus()[0].model.trim()}), load average (1, 5, 15 min) ${startLoad} at the start, ${endLoad} at the end; ` +
+		`median of ${opt.runs} timed runs after one warm-up, sides interleaved. ` +
+		`DynamoDB Local ${process.env.BENCH_DDB_DESC || ''}, PostgreSQL 15, node ${process.version}.`, '');
+	lines.push('| operation | FDW | SDK v3 | raw replay | FDW/SDK | FDW/replay | target | met? |');
+	lines.push('|---|---|---|---|---|---|---|---|');
+	for (const r of results) {
+		if (r.memory) {
+			lines.push(`| ${r.op} | ${r.memory} (+${r.diff.toFixed(1)} MB) | | | | | ${r.target} | ${r.met ? 'yes' : 'no'} |`);
+			continue;
+		}
+		lines.push(`| ${r.op} | ${fmtMs(r.fdw)} | ${fmtMs(r.sdk)} | ${r.replay == null ? '-' : fmtMs(r.replay)} | ` +
+			`${ratio(r.fdw, r.sdk)} | ${r.replay == null ? '-' : ratio(r.fdw, r.replay)} | ${r.target} | ` +
+			`${r.met == null ? '-' : r.met ? 'yes' : 'no'} |`);
+	}
+	lines.push('', 'Every timed run (ms):', '');
+	for (const r of results)
+		if (r.runs)
+			lines.push(`- ${r.op}: ${Object.entries(r.runs).map(([k, v]) => `${k} ${v.map(Math.round).join(', ')}`).join('; ')}`);
+	if (notes.length)
+		lines.push('', ...notes.map((n) => `- ${n}`));
+	lines.push('', `Reproduce: \`bash bench/run.sh --items ${opt.items} --small ${opt.small} --writes ${opt.writes} --runs ${opt.runs}\``, '');
+	const text = lines.join('\n');
+	fs.writeFileSync(opt.out, text);
+	console.log(`\n${text}`);
+}
+
+async function main() {
+	log(`options ${JSON.stringify(opt)}; load ${startLoad}`);
+	if (opt.db) {
+		const admin = new Psql();
+		const exists = await admin.value(`SELECT count(*) FROM pg_database WHERE datname = '${opt.db}'`);
+		if (exists === '0')
+			await admin.exec(`CREATE DATABASE "${opt.db}"`);
+		await admin.close();
+		process.env.PGDATABASE = opt.db;
+	}
+	const rec = await startRecorder();
+	const ps = new Psql();
+	try {
+		await setupPg(ps, rec.url);
+		if (only.has('scan') || only.has('plain') || only.has('memory')) {
+			await loadTable('bench_scan', opt.items, 'item#');
+			await loadTable('bench_small', opt.small, 'item#');
+		}
+		if (only.has('scan'))
+			await benchScan(ps, rec);
+		if (only.has('plain'))
+			await benchPlainScan(ps);
+		if (only.has('memory'))
+			await benchMemory();
+		if (only.has('txn'))
+			await benchTxn(ps, rec);
+		if (only.has('bulk'))
+			await benchBulk(ps, rec);
+		report();
+	} finally {
+		await ps.close();
+		rec.close();
+	}
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});

@@ -1,0 +1,31 @@
+/*-------------------------------------------------------------------------
+ *
+ * dynamo_page.h
+ *		  A Query or Scan response read item by item; see page.c.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/dynamo_page.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_PAGE_H
+#define DYNAMO_PAGE_H
+
+#include "ddb_json.h"
+
+typedef struct DynamoPage
+{
+	const char *text;			/* the response body */
+	json_c_object *rest;		/* the response with an empty Items array */
+	int			nitems;
+	int		   *item_start;		/* offset of each item in text */
+	int		   *item_len;
+} DynamoPage;
+
+/* in page.c */
+extern void *dynamo_page_parse(const char *body, int len, void *arg);
+extern json_c_object *dynamo_page_item(DynamoPage *page, int i);
+
+#endif							/* DYNAMO_PAGE_H */

@@ -1,0 +1,200 @@
+/*-------------------------------------------------------------------------
+ *
+ * page.c
+ *		  A Query or Scan response read item by item.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/page.c
+ *
+ * A page of DynamoDB holds up to 1 MB of items, which is a few thousand
+ * small ones.  Parsed whole into a json-c tree, such a page takes ten times
+ * its size or more (every attribute value is an object with its own hash
+ * table), so a scan's memory would grow with the number of items a page
+ * holds.  Instead, one pass of PostgreSQL's own JSON parser (common/jsonapi,
+ * which checks the syntax of the whole response) notes where each element
+ * of the response's Items array begins and ends; the rest of the response
+ * (Count, ScannedCount, LastEvaluatedKey, ConsumedCapacity) is parsed by
+ * json-c with the array left empty, and each item is parsed by json-c only
+ * when the scan reaches it, into the caller's (per-row) memory context.
+ * What a page costs is then its text and two integers per item.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "ddb_json.h"
+
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+#include "utils/memutils.h"
+
+#include "dynamo_client.h"
+#include "dynamo_page.h"
+
+/* What the jsonapi callbacks keep track of while indexing a page. */
+typedef struct PageIndexState
+{
+	JsonLexContext *lex;
+	DynamoPage *page;
+	int			level;			/* containers open around the current token */
+	bool		in_items;		/* inside the top level's array */
+	bool		seen_items;
+	int			items_start;	/* offset of the array's '[' */
+	int			items_end;		/* offset just past its ']' */
+	int			elem_start;
+	int			cap;
+} PageIndexState;
+
+static void
+index_object_start(void *arg)
+{
+	((PageIndexState *) arg)->level++;
+}
+
+static void
+index_object_end(void *arg)
+{
+	((PageIndexState *) arg)->level--;
+}
+
+/* The one array at the top level of a Query or Scan response is Items. */
+static void
+index_array_start(void *arg)
+{
+	PageIndexState *st = (PageIndexState *) arg;
+
+	if (st->level == 1 && !st->seen_items)
+	{
+		st->in_items = true;
+		st->seen_items = true;
+		st->items_start = st->lex->token_start - st->lex->input;
+	}
+	st->level++;
+}
+
+static void
+index_array_end(void *arg)
+{
+	PageIndexState *st = (PageIndexState *) arg;
+
+	st->level--;
+	if (st->level == 1 && st->in_items)
+	{
+		st->in_items = false;
+		st->items_end = st->lex->prev_token_terminator - st->lex->input;
+	}
+}
+
+static void
+index_element_start(void *arg, bool isnull)
+{
+	PageIndexState *st = (PageIndexState *) arg;
+
+	if (st->in_items && st->level == 2)
+		st->elem_start = st->lex->token_start - st->lex->input;
+}
+
+static void
+index_element_end(void *arg, bool isnull)
+{
+	PageIndexState *st = (PageIndexState *) arg;
+	DynamoPage *page = st->page;
+
+	if (!(st->in_items && st->level == 2))
+		return;
+	if (page->nitems == st->cap)
+	{
+		st->cap *= 2;
+		page->item_start = repalloc(page->item_start, sizeof(int) * st->cap);
+		page->item_len = repalloc(page->item_len, sizeof(int) * st->cap);
+	}
+	page->item_start[page->nitems] = st->elem_start;
+	page->item_len[page->nitems] =
+		(st->lex->prev_token_terminator - st->lex->input) - st->elem_start;
+	page->nitems++;
+}
+
+/*
+ * DynamoBodyParser for client.c: index the 200 response BODY of LEN bytes
+ * (which must stay allocated as long as the page is used).  Returns NULL
+ * when the body is not a valid JSON object in UTF-8, so that the request
+ * is tried again like any garbled response.  The page and the json-c tree
+ * of the rest are owned by the current memory context.
+ */
+void *
+dynamo_page_parse(const char *body, int len, void *arg)
+{
+	DynamoPage *page;
+	PageIndexState st;
+	JsonSemAction sem;
+	JsonLexContext *lex;
+	JsonParseErrorType rc;
+	StringInfoData rest;
+
+	/* json-c would refuse bad UTF-8 in an item; refuse it here, for all */
+	if (!pg_verify_mbstr(PG_UTF8, body, len, true))
+		return NULL;
+
+	page = palloc0(sizeof(DynamoPage));
+	page->text = body;
+	memset(&st, 0, sizeof(st));
+	st.page = page;
+	st.cap = 256;
+	st.items_start = -1;
+	page->item_start = palloc(sizeof(int) * st.cap);
+	page->item_len = palloc(sizeof(int) * st.cap);
+
+	memset(&sem, 0, sizeof(sem));
+	sem.semstate = &st;
+	sem.object_start = index_object_start;
+	sem.object_end = index_object_end;
+	sem.array_start = index_array_start;
+	sem.array_end = index_array_end;
+	sem.array_element_start = index_element_start;
+	sem.array_element_end = index_element_end;
+
+	/* no de-escaping: only offsets are wanted (and \u0000 is no error) */
+	lex = makeJsonLexContextCstringLen(unconstify(char *, body), len, PG_UTF8, false);
+	st.lex = lex;
+	if (len == 0 || body[strspn(body, " \t\r\n")] != '{')
+		return NULL;
+	rc = pg_parse_json(lex, &sem);
+	if (rc != JSON_SUCCESS)
+		return NULL;
+
+	/* the rest of the response, with an empty Items array */
+	initStringInfo(&rest);
+	if (st.items_start >= 0)
+	{
+		appendBinaryStringInfo(&rest, body, st.items_start);
+		appendStringInfoString(&rest, "[]");
+		appendBinaryStringInfo(&rest, body + st.items_end, len - st.items_end);
+	}
+	else
+		appendBinaryStringInfo(&rest, body, len);
+	page->rest = dynamo_json_parse(rest.data, rest.len);
+	pfree(rest.data);
+	if (page->rest == NULL || !json_object_is_type(page->rest, json_type_object))
+		return NULL;
+	return page;
+}
+
+/*
+ * Item I of PAGE, parsed now into the current memory context (freed with
+ * it).
+ */
+json_c_object *
+dynamo_page_item(DynamoPage *page, int i)
+{
+	json_c_object *item;
+
+	Assert(i >= 0 && i < page->nitems);
+	item = dynamo_json_parse(page->text + page->item_start[i], page->item_len[i]);
+	if (item == NULL || !json_object_is_type(item, json_type_object))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("DynamoDB sent an item that is not a JSON object")));
+	return item;
+}

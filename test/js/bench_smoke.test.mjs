@@ -1,0 +1,44 @@
+/*
+ * test/js/bench_smoke.test.mjs - bench/bench.mjs runs end to end with tiny
+ * sizes (a few hundred items) against the suite's DynamoDB Local and
+ * PostgreSQL, in a database and under table names of its own.
+ *
+ * Only that the benchmark works is checked: every side ran, every request
+ * the FDW sent was recorded and replayed, the results table was written.
+ * Timings are never asserted (the figures belong to bench/run.sh on a quiet
+ * machine, see bench/README.md).
+ */
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const run = promisify(execFile);
+const BENCH = fileURLToPath(new URL('../../bench/bench.mjs', import.meta.url));
+
+test('bench.mjs: every benchmark runs with tiny sizes and writes its table', async () => {
+	const work = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+	const out = join(work, 'results.md');
+	try {
+		const { stdout } = await run('node', [BENCH, '--items', '150', '--small', '40',
+			'--writes', '120', '--runs', '1', '--db', 'bench_smoke',
+			'--prefix', `smoke-${process.pid}-`, '--out', out],
+		{ env: process.env, maxBuffer: 16 * 1024 * 1024, timeout: 300000 });
+		const md = readFileSync(out, 'utf8');
+		assert.match(md, /\| Full scan, 150 items .*\| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \|/);
+		assert.match(md, /\| Backend peak memory \(VmHWM\), scan of 150 vs 40 items \|/);
+		assert.match(md, /\| INSERT of 120 rows, one statement .*\| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \|/);
+		assert.match(md, /\| Bulk INSERT of 120 rows .*\| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \|/);
+		/* the FDW's own requests were recorded: 2 TransactWriteItems (100 + 20), 5 BatchWriteItem */
+		assert.match(md, /sent 2 TransactWriteItems requests \(20 to 100 actions each\)/);
+		assert.match(md, /sent 5 BatchWriteItem requests/);
+		assert.match(stdout, /scan run 1 replay/);
+	} finally {
+		rmSync(work, { recursive: true, force: true });
+	}
+});
