@@ -288,6 +288,33 @@ is_empty_key_value(json_c_object *av)
 }
 
 /*
+ * Limit for a Query or Scan of the table itself that the plan gave no page
+ * size: twice the items a 1 MB page holds at the table's average item size
+ * (DescribeTable's TableSizeBytes / ItemCount), or 0 for none.
+ *
+ * DynamoDB ends a page at 1 MB or at Limit items, whichever comes first,
+ * so with twice the average, pages stay the 1 MB ones (only a run of items
+ * under half the average size ends a page early, by Limit).  DynamoDB Local
+ * needs it: without a Limit it reads every item left in the table for each
+ * page before cutting the page at 1 MB, which makes a full scan quadratic
+ * in the table's size; with one it reads at most Limit items a page.  An
+ * index holds smaller entries than the table, so its pages are left alone.
+ */
+static int
+page_items_hint(DynamoScanState *s)
+{
+	const DynamoTable *meta = s->rel->meta;
+	double		per_page;
+
+	if ((s->op != DYNAMO_OP_SCAN && s->op != DYNAMO_OP_QUERY) ||
+		(s->index && s->index[0]) ||
+		meta == NULL || meta->item_count < 1 || meta->table_bytes < 1)
+		return 0;
+	per_page = (1024.0 * 1024.0) / (meta->table_bytes / meta->item_count);
+	return (int) Min(2.0 * per_page + 1, 1000000.0);
+}
+
+/*
  * Evaluate the values and keys, and prepare the first request.  Runs in the
  * scan's query context at the start and at each rescan.  Sets exhausted
  * when no row can match (a NULL compared value, an empty key).
@@ -454,6 +481,9 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 		json_object_object_add(s->request, "ConsistentRead", json_object_new_boolean(1));
 	if (s->limit > 0)
 		json_object_object_add(s->request, "Limit", json_object_new_int(s->limit));
+	else if (page_items_hint(s) > 0)
+		json_object_object_add(s->request, "Limit",
+							   json_object_new_int(page_items_hint(s)));
 	if (s->order < 0)
 		json_object_object_add(s->request, "ScanIndexForward", json_object_new_boolean(0));
 	json_object_object_add(s->request, "ReturnConsumedCapacity",
