@@ -10,16 +10,20 @@
 #
 # The same bring-up as scripts/test.sh (scripts/lib/), but the services stay
 # up after the script ends.  State (pids, ports, logs) lives in
-# ${DYNAMO_FDW_CACHE:-$HOME/.cache/dynamo_fdw}/demo; the PostgreSQL cluster
-# lives in /var/tmp/dynamo_fdw-demo when run as root (the postgres OS user
-# must be able to reach it), else in the state folder.  Running start again
+# ${DYNAMO_FDW_CACHE:-$HOME/.cache/dynamo_fdw}/demo (DYNAMO_FDW_DEMO_STATE
+# overrides); the PostgreSQL cluster lives in /var/tmp/dynamo_fdw-demo when
+# run as root (the postgres OS user must be able to reach it; with
+# DYNAMO_FDW_DEMO_STATE set, in /var/tmp/dynamo_fdw-demo-<its base name>),
+# else in the state folder.  Running start again
 # reuses what still runs, reloads the data and recreates the demo database
 # (sessions open on it are closed).
 #
 # Sample data (test/data/demo/): app-table, a TypeDORM-style single table
 # (users, orders with PK/SK and a GSI1PK/GSI1SK index, unique-email marker
-# items), and posts, a DynamoBao-style table with its gsi2 index.  The
-# showcase is scripts/demo/showcase.sql.
+# items); posts, a DynamoBao-style table with its gsi2 index; users, orders,
+# cart and items, typeorm-dynamodb's tables.  The showcase is
+# scripts/demo/showcase.sql: it creates every PostgreSQL object itself, so
+# it doubles as the README's cookbook.
 
 set -u
 set -o pipefail
@@ -38,11 +42,11 @@ DF_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/build.sh
 . "$DF_ROOT/scripts/lib/build.sh"
 
-DEMO_STATE=$DF_CACHE/demo
+DEMO_STATE=${DYNAMO_FDW_DEMO_STATE:-$DF_CACHE/demo}
 DEMO_ENV=$DEMO_STATE/state.env
 DEMO_DB=demo
 if df_is_root; then
-	DEMO_PG_DIR_DEFAULT=/var/tmp/dynamo_fdw-demo
+	DEMO_PG_DIR_DEFAULT=/var/tmp/dynamo_fdw-demo${DYNAMO_FDW_DEMO_STATE:+-$(basename "$DYNAMO_FDW_DEMO_STATE")}
 else
 	DEMO_PG_DIR_DEFAULT=$DEMO_STATE/pg
 fi
@@ -108,6 +112,24 @@ fixture() {
 	DYNAMO_ENDPOINT="http://127.0.0.1:$DDB_PORT" node "$DF_ROOT/test/tools/fixture.mjs" "$@"
 }
 
+# load_data: every test/data/demo/NAME.table.json (re)created, then its
+# NAME.items.json (plain JSON) and NAME.items.ddb.jsonl (DynamoDB JSON).
+load_data() {
+	local spec base table
+	for spec in "$DEMO_DATA"/*.table.json; do
+		base=${spec%.table.json}
+		table=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).TableName)' "$spec") || return 1
+		fixture create-table --replace "$spec" >/dev/null || return 1
+		if [ -f "$base.items.json" ]; then
+			fixture put-items "$table" "$base.items.json" --plain >/dev/null || return 1
+		fi
+		if [ -f "$base.items.ddb.jsonl" ]; then
+			fixture put-items "$table" "$base.items.ddb.jsonl" >/dev/null || return 1
+		fi
+		df_note "$table: $(fixture count "$table") items"
+	done
+}
+
 start() {
 	local t0 reused=""
 	t0=$(df_now)
@@ -161,22 +183,17 @@ start() {
 	df_build "$DEMO_STATE/build.log" || return 1
 
 	df_log "loading the sample data into DynamoDB Local"
-	fixture create-table --replace "$DEMO_DATA/app-table.table.json" || return 1
-	fixture put-items app-table "$DEMO_DATA/app-table.items.json" --plain || return 1
-	fixture put-items app-table "$DEMO_DATA/app-table.items.ddb.jsonl" || return 1
-	fixture create-table --replace "$DEMO_DATA/posts.table.json" || return 1
-	fixture put-items posts "$DEMO_DATA/posts.items.json" --plain || return 1
+	load_data || return 1
 
-	df_log "creating database $DEMO_DB with the extension, server, user mapping and foreign tables"
+	df_log "creating an empty database $DEMO_DB"
 	"$PSQL" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
 		-c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DEMO_DB WITH (FORCE)" -c "CREATE DATABASE $DEMO_DB" || return 1
-	"$PSQL" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DEMO_DB" -v ON_ERROR_STOP=1 \
-		-v endpoint="http://127.0.0.1:$DDB_PORT" -v key_id="$DF_FAKE_KEY_ID" -v secret="$DF_FAKE_SECRET" \
-		-f "$DF_ROOT/scripts/demo/setup.sql" || return 1
 
-	df_log "showcase (scripts/demo/showcase.sql)"
-	(cd "$DF_ROOT" && "$PSQL" -X -a -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DEMO_DB" \
-		-v ON_ERROR_STOP=1 -f scripts/demo/showcase.sql) || return 1
+	df_log "showcase (scripts/demo/showcase.sql): each step's SQL, then its result"
+	(cd "$DF_ROOT" && "$PSQL" -X -e -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DEMO_DB" \
+		-v ON_ERROR_STOP=1 -v endpoint="http://127.0.0.1:$DDB_PORT" \
+		-v key_id="$DF_FAKE_KEY_ID" -v secret="$DF_FAKE_SECRET" \
+		-f scripts/demo/showcase.sql) || return 1
 
 	echo
 	df_log "the demo is up (${reused:+reused $reused; }$(df_elapsed "$t0")s)"
