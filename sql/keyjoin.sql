@@ -18,6 +18,9 @@ RESET client_min_messages;
 \! node test/tools/fixture.mjs create-table test/data/keyjoin/kj_dec.table.json --replace > /dev/null
 \! node test/tools/fixture.mjs put-items kj_dec test/data/keyjoin/kj_dec.items.json --plain
 \! node -e 'for (let i = 1; i <= 30; i++) console.log(JSON.stringify({amount: 1000 + i / 8, cur: "XXX", label: "filler " + i}))' | node test/tools/fixture.mjs put-items kj_dec - --plain
+\! node test/tools/fixture.mjs create-table test/data/keyjoin/kj_bin.table.json --replace > /dev/null
+\! node test/tools/fixture.mjs put-items kj_bin test/data/keyjoin/kj_bin.items.json
+\! node -e 'for (let i = 1; i <= 40; i++) console.log(JSON.stringify({k: {B: Buffer.from("filler " + i).toString("base64")}, label: {S: "filler " + i}}))' | node test/tools/fixture.mjs put-items kj_bin -
 
 -- (these tables are tiny: make items dear, so that plans are those of big tables)
 CREATE SERVER kj_ddb FOREIGN DATA WRAPPER dynamo_fdw
@@ -36,6 +39,8 @@ CREATE FOREIGN TABLE num (id int, label text, sq bigint)
   SERVER kj_ddb OPTIONS (table_name 'kj_num');
 CREATE FOREIGN TABLE dec (amount numeric, cur text, label text)
   SERVER kj_ddb OPTIONS (table_name 'kj_dec');
+CREATE FOREIGN TABLE bin (k bytea, label text)
+  SERVER kj_ddb OPTIONS (table_name 'kj_bin');
 -- keys of types whose equality DynamoDB does not share: never batched
 CREATE FOREIGN TABLE num_float (id float8, label text)
   SERVER kj_ddb OPTIONS (table_name 'kj_num');
@@ -164,6 +169,32 @@ SELECT string_agg(n.id::text, ',') FROM (SELECT * FROM ids WHERE id <= 10 ORDER 
 SELECT string_agg(n.id::text, ',') FROM (SELECT * FROM ids WHERE id <= 10 ORDER BY id DESC LIMIT 10) i
   JOIN num n ON n.id = i.id;
 
+-- semi and anti joins (EXISTS, IN, NOT EXISTS, LEFT JOIN ... IS NULL)
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT w.note FROM wanted w
+ WHERE EXISTS (SELECT 1 FROM comp c WHERE c.pk = w.u AND c.sk = w.s AND c.qty > 0);
+SELECT w.note FROM wanted w
+ WHERE EXISTS (SELECT 1 FROM comp c WHERE c.pk = w.u AND c.sk = w.s AND c.qty > 0) ORDER BY 1;
+SELECT same_rows($$SELECT w.note FROM wanted w
+ WHERE EXISTS (SELECT 1 FROM %1$I c WHERE c.pk = w.u AND c.sk = w.s AND c.qty > 0)$$, 'comp');
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT w.note FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM comp c WHERE c.pk = w.u AND c.sk = w.s);
+SELECT w.note FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM comp c WHERE c.pk = w.u AND c.sk = w.s)
+ ORDER BY 1;
+SELECT same_rows($$SELECT w.note FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM %1$I c WHERE c.pk = w.u AND c.sk = w.s)$$, 'comp');
+EXPLAIN (COSTS OFF)
+SELECT i.id FROM ids i LEFT JOIN num n ON n.id = i.id WHERE n.id IS NULL;
+SELECT i.id FROM ids i LEFT JOIN num n ON n.id = i.id WHERE n.id IS NULL ORDER BY 1;
+SELECT same_rows($$SELECT i.id FROM ids i WHERE i.id IN (SELECT id FROM %1$I WHERE mod(sq, 7) = 1)$$, 'num');
+
+-- binary keys
+CREATE TEMP TABLE blobs (b bytea);
+INSERT INTO blobs VALUES ('\x00'), ('\x0001'), ('\xff'), ('\x'), (NULL), ('\x0001'), ('\xfffe');
+ANALYZE blobs;
+EXPLAIN (COSTS OFF)
+SELECT b.b, k.label FROM blobs b LEFT JOIN bin k ON k.k = b.b;
+SELECT b.b, k.label FROM blobs b LEFT JOIN bin k ON k.k = b.b ORDER BY 1, 2;
+
 -- numeric keys: 1.50 finds the item stored as 1.5
 CREATE TEMP TABLE prices (amount numeric, cur text);
 INSERT INTO prices VALUES (1.50, 'EUR'), (1.5, 'USD'), (1.0, 'EUR'), (100.000, 'EUR'),
@@ -230,3 +261,4 @@ DROP SERVER kj_ddb CASCADE;
 \! node test/tools/fixture.mjs delete-table kj_comp > /dev/null
 \! node test/tools/fixture.mjs delete-table kj_num > /dev/null
 \! node test/tools/fixture.mjs delete-table kj_dec > /dev/null
+\! node test/tools/fixture.mjs delete-table kj_bin > /dev/null

@@ -10,23 +10,25 @@
  * IDENTIFICATION
  *		  src/keyjoin.c
  *
- * A CustomScan provider, offered from set_join_pathlist_hook for an inner
- * or left join whose inner side is a dynamo_fdw foreign table and whose
- * join clauses fix that table's whole primary key (partition key, and sort
- * key if it has one) with equalities DynamoDB matches exactly (deparse.c's
- * rules).  The node reads up to DYNAMO_MAX_BATCH_GET_KEYS outer rows, asks
- * for their distinct keys in one BatchGetItem (UnprocessedKeys asked again),
- * sees the items through this transaction's buffered writes, and emits the
- * outer rows in order, each joined to its item; every join clause and every
- * condition on the foreign table is checked here, locally, on the joined
- * row, so a key's spelling never decides a match.  An outer row whose key
- * is NULL or empty matches nothing; a left join emits it NULL-extended.
+ * A CustomScan provider, offered from set_join_pathlist_hook for an inner,
+ * left, semi or anti join whose inner side is a dynamo_fdw foreign table
+ * and whose join clauses fix that table's whole primary key (partition
+ * key, and sort key if it has one) with equalities DynamoDB matches exactly
+ * (deparse.c's rules).  The node reads up to DYNAMO_MAX_BATCH_GET_KEYS outer
+ * rows, asks for their distinct keys in one BatchGetItem (UnprocessedKeys
+ * asked again), sees the items through this transaction's buffered writes,
+ * and emits the outer rows in order, each joined to its item; every join
+ * clause and every condition on the foreign table is checked here, locally,
+ * on the joined row, so a key's spelling never decides a match.  An outer
+ * row whose key is NULL or empty matches nothing.  A full key matches one
+ * item at most, so a semi join is an inner join that emits only outer
+ * columns, and an anti join a left join that emits only the misses.
  *
  * The scan tuple (custom_scan_tlist) is the outer plan's target list
  * followed by the foreign table's needed columns; custom_exprs holds the
  * key expressions (partition [, sort]) and the join quals, both evaluated
- * on that tuple.  The plan's qual holds what a left join filters after
- * NULL-extension.
+ * on that tuple.  The plan's qual holds what filters the joined rows after
+ * a left or anti join (clauses pushed down to it).
  *
  *-------------------------------------------------------------------------
  */
@@ -81,7 +83,7 @@ typedef enum KeyJoinPrivate
 	KeyJoinProjection,			/* String: ProjectionExpression or "" */
 	KeyJoinNames,				/* List of String: #nN -> attribute */
 	KeyJoinConsistentRead,		/* Integer: 0/1 */
-	KeyJoinType,				/* Integer: JOIN_INNER or JOIN_LEFT */
+	KeyJoinType,				/* Integer: JOIN_INNER, _LEFT, _SEMI or _ANTI */
 	KeyJoinNumOuter				/* Integer: outer columns of the scan tuple */
 } KeyJoinPrivate;
 
@@ -388,6 +390,7 @@ keyjoin_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 	Expr	   *pk_value;
 	Expr	   *sk_value = NULL;
 	Path	   *paths[2];
+	bool		use_ecs;
 	ListCell   *lc;
 	int			i;
 
@@ -395,7 +398,8 @@ keyjoin_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 		prev_join_pathlist_hook(root, joinrel, outerrel, innerrel, jointype, extra);
 
 	if (!dynamo_enable_batched_join ||
-		(jointype != JOIN_INNER && jointype != JOIN_LEFT) ||
+		(jointype != JOIN_INNER && jointype != JOIN_LEFT &&
+		 jointype != JOIN_SEMI && jointype != JOIN_ANTI) ||
 		!is_dynamo_rel(innerrel))
 		return;
 	/* rows to lock or recheck (FOR UPDATE, UPDATE ... FROM) need real scans */
@@ -416,16 +420,26 @@ keyjoin_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 						   innerrel->relid))
 		return;
 
-	/* join clauses: for a left join, the ON clauses; the rest filter */
+	/*
+	 * Join clauses: for a left or anti join, the join's own clauses; clauses
+	 * pushed down to it filter the joined rows.  For an inner or semi join,
+	 * every clause decides the match.
+	 */
 	foreach(lc, extra->restrictlist)
 	{
 		RestrictInfo *ri = lfirst(lc);
 
-		if (jointype == JOIN_LEFT && RINFO_IS_PUSHED_DOWN(ri, joinrel->relids))
+		if (IS_OUTER_JOIN(jointype) && RINFO_IS_PUSHED_DOWN(ri, joinrel->relids))
 			other = lappend(other, ri);
 		else
 			join_clauses = lappend(join_clauses, ri);
 	}
+
+	/*
+	 * Equivalence classes hold inner and semi join equalities; an outer or
+	 * anti join's clauses are only its own.
+	 */
+	use_ecs = (jointype == JOIN_INNER || jointype == JOIN_SEMI);
 
 	rel = dynamo_get_relation(planner_rt_fetch(innerrel->relid, root)->relid);
 	t = rel->meta;
@@ -433,14 +447,14 @@ keyjoin_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 		return;					/* GetItem or BatchGetItem by itself */
 
 	pk_value = find_key_value(root, outerrel, innerrel, join_clauses,
-							  jointype == JOIN_INNER, rel,
+							  use_ecs, rel,
 							  t->partition_key, t->partition_type);
 	if (pk_value == NULL)
 		return;
 	if (t->sort_key)
 	{
 		sk_value = find_key_value(root, outerrel, innerrel, join_clauses,
-								  jointype == JOIN_INNER, rel,
+								  use_ecs, rel,
 								  t->sort_key, t->sort_type);
 		if (sk_value == NULL)
 			return;
@@ -946,7 +960,7 @@ fill_inner(KeyJoinState *st, json_c_object *item)
 /*
  * The next joined row (ExecScan's access method): each outer row in order,
  * with its item when the join quals accept it; for a left join, NULL-
- * extended otherwise.
+ * extended otherwise; for an anti join, only the rows without a match.
  */
 static TupleTableSlot *
 keyjoin_next(ScanState *node)
@@ -982,13 +996,17 @@ keyjoin_next(ScanState *node)
 			ExecStoreVirtualTuple(scan);
 			econtext->ecxt_scantuple = scan;
 			if (ExecQual(st->match, econtext))
+			{
+				/* a full key matches one item at most: semi is inner */
+				if (st->jointype == JOIN_ANTI)
+					continue;
 				return scan;
+			}
 			ResetExprContext(econtext);
-			if (st->jointype != JOIN_LEFT)
-				continue;
 			fill_outer(st, st->outer_slot);
 		}
-		else if (st->jointype != JOIN_LEFT)
+		/* no match: left and anti joins emit the row NULL-extended */
+		if (st->jointype != JOIN_LEFT && st->jointype != JOIN_ANTI)
 			continue;
 		ExecStoreVirtualTuple(scan);
 		return scan;
@@ -1050,7 +1068,10 @@ keyjoin_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 
 	ExplainPropertyText("DynamoDB Operation", "BatchGetItem (batched key join)", es);
 	ExplainPropertyText("DynamoDB Table", st->table, es);
-	ExplainPropertyText("Join Type", st->jointype == JOIN_LEFT ? "Left" : "Inner", es);
+	ExplainPropertyText("Join Type",
+						st->jointype == JOIN_LEFT ? "Left" :
+						st->jointype == JOIN_SEMI ? "Semi" :
+						st->jointype == JOIN_ANTI ? "Anti" : "Inner", es);
 	ExplainPropertyInteger("Keys per Batch", NULL, KEYJOIN_BATCH_ROWS, es);
 
 	initStringInfo(&buf);
