@@ -143,6 +143,21 @@ SELECT w.note || ': ' || c.name FROM wanted w JOIN comp c ON c.pk = w.u AND c.sk
 SELECT string_agg(w.note || '=' || coalesce(c.qty, -1), ', ' ORDER BY w.note)
   FROM wanted w LEFT JOIN comp c ON c.pk = w.u AND c.sk = w.s;
 
+-- one key attribute from the outer row, the other a constant or parameter
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT w.note, c.name FROM wanted w JOIN comp c ON c.pk = w.u AND c.sk = 'PROFILE';
+SELECT same_rows($$SELECT w.note, c.name FROM wanted w JOIN %1$I c ON c.pk = w.u AND c.sk = 'PROFILE'$$, 'comp');
+SELECT same_rows($$SELECT w.note, c.name FROM wanted w LEFT JOIN %1$I c ON c.pk = w.u AND c.sk = 'PROFILE'$$, 'comp');
+SELECT same_rows($$SELECT w.note, c.name FROM wanted w LEFT JOIN %1$I c ON c.pk = 'USER#1' AND c.sk = w.s$$, 'comp');
+PREPARE by_sk(text) AS
+  SELECT w.note, c.name FROM wanted w LEFT JOIN comp c ON c.pk = w.u AND c.sk = $1 ORDER BY 1;
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (COSTS OFF) EXECUTE by_sk('ORDER#2');
+EXECUTE by_sk('ORDER#2');
+EXECUTE by_sk('');
+RESET plan_cache_mode;
+DEALLOCATE by_sk;
+
 -- keys computed from the outer row, and an outer side that is itself a join
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT w.note, c.name FROM wanted w JOIN comp c ON c.pk = upper(w.u) AND c.sk = w.s;

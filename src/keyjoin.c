@@ -244,12 +244,14 @@ typedef struct KeyTarget
 } KeyTarget;
 
 /*
- * The outer side of RI when RI is "key attribute = value of the outer
- * relation" with an equality DynamoDB matches exactly; else NULL.
+ * The value side of RI when RI is "key attribute = value" with an equality
+ * DynamoDB matches exactly, and the value comes from the outer relation (a
+ * join clause) or, for a clause of the table's own (BASE), is a constant or
+ * parameter; else NULL.
  */
 static Expr *
 key_clause(PlannerInfo *root, RestrictInfo *ri, RelOptInfo *outer,
-		   RelOptInfo *inner, const KeyTarget *kt)
+		   RelOptInfo *inner, const KeyTarget *kt, bool base)
 {
 	DynamoDeparseContext ctx = {root, inner->relid, kt->rel, true, false};
 	DynamoCond *c;
@@ -257,7 +259,7 @@ key_clause(PlannerInfo *root, RestrictInfo *ri, RelOptInfo *outer,
 	Relids		varnos;
 
 	if (!IsA(ri->clause, OpExpr) || ri->pseudoconstant ||
-		(ri->mergeopfamilies == NIL && !OidIsValid(ri->hashjoinoperator)))
+		(!base && ri->mergeopfamilies == NIL && !OidIsValid(ri->hashjoinoperator)))
 		return NULL;
 	c = dynamo_classify(ri->clause, &ctx);
 	if (c == NULL || c->kind != COND_CMP || c->cmp != CMP_EQ ||
@@ -266,8 +268,10 @@ key_clause(PlannerInfo *root, RestrictInfo *ri, RelOptInfo *outer,
 		return NULL;
 	val = linitial(c->values);
 	varnos = pull_varnos(root, (Node *) val);
-	if (bms_is_empty(varnos) || !bms_is_subset(varnos, outer->relids) ||
-		contain_subplans((Node *) val))
+	if (base ? !bms_is_empty(varnos) :
+		(bms_is_empty(varnos) || !bms_is_subset(varnos, outer->relids)))
+		return NULL;
+	if (contain_subplans((Node *) val))
 		return NULL;
 	return val;
 }
@@ -291,10 +295,11 @@ ec_member_is(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec,
 }
 
 /*
- * The outer value fixing key attribute ATTR: from a join clause, or, for
- * an inner join, from an equivalence class (a.pk = w.x AND a.sk = w.x puts
+ * The value fixing key attribute ATTR: from a join clause; for an inner or
+ * semi join, from an equivalence class (a.pk = w.x AND a.sk = w.x puts
  * a.pk, a.sk and w.x in one class, and the join's clauses name only one
- * pair of them).  NULL when there is none.
+ * pair of them); else a constant or parameter of the table's own conditions
+ * (a.pk = w.x AND a.sk = 'PROFILE').  NULL when there is none.
  */
 static Expr *
 find_key_value(PlannerInfo *root, RelOptInfo *outer, RelOptInfo *inner,
@@ -306,7 +311,7 @@ find_key_value(PlannerInfo *root, RelOptInfo *outer, RelOptInfo *inner,
 
 	foreach(lc, join_clauses)
 	{
-		Expr	   *v = key_clause(root, lfirst(lc), outer, inner, &kt);
+		Expr	   *v = key_clause(root, lfirst(lc), outer, inner, &kt, false);
 
 		if (v)
 			return v;
@@ -320,11 +325,18 @@ find_key_value(PlannerInfo *root, RelOptInfo *outer, RelOptInfo *inner,
 
 		foreach(lc, derived)
 		{
-			Expr	   *v = key_clause(root, lfirst(lc), outer, inner, &kt);
+			Expr	   *v = key_clause(root, lfirst(lc), outer, inner, &kt, false);
 
 			if (v)
 				return v;
 		}
+	}
+	foreach(lc, inner->baserestrictinfo)
+	{
+		Expr	   *v = key_clause(root, lfirst(lc), outer, inner, &kt, true);
+
+		if (v)
+			return v;
 	}
 	return NULL;
 }
