@@ -566,6 +566,13 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 	/* a table recreated with another key schema: describe it anew */
 	if (sqlstate == ERRCODE_INVALID_PARAMETER_VALUE)
 		dynamo_forget_tables();
+	/* an index deleted since DescribeTable: the next plan does without it */
+	if (err->message && strstr(err->message, "does not have the specified index"))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("DynamoDB index not found in %s request", operation),
+				 errdetail_internal("%s: %s", type, err->message),
+				 errhint("The index was removed after this session read the table's description; the next statement is planned without it.")));
 	ereport(ERROR,
 			(errcode(sqlstate),
 			 errmsg("DynamoDB %s request failed", operation),

@@ -217,8 +217,41 @@ copy_table(const DynamoTable *t)
 }
 
 /*
+ * A partition_key or sort_key option must name DynamoDB's own key: a wrong
+ * one would send key conditions DynamoDB refuses and write items under the
+ * wrong key.  T is what DynamoDB said (never changed by options, so one
+ * foreign table's options cannot leak through the cache into another's).
+ */
+static void
+check_key_options(const DynamoTable *t, List *table_options)
+{
+	char	   *opt;
+
+	if ((opt = dynamo_option_string(table_options, "partition_key")) != NULL &&
+		strcmp(opt, t->partition_key) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("option \"partition_key\" does not match DynamoDB table \"%s\"",
+						t->table_name),
+				 errdetail("The option names \"%s\"; the table's partition key is \"%s\".",
+						   opt, t->partition_key),
+				 errhint("Drop the option: the key is read from DynamoDB.")));
+	if ((opt = dynamo_option_string(table_options, "sort_key")) != NULL &&
+		(t->sort_key == NULL || strcmp(opt, t->sort_key) != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("option \"sort_key\" does not match DynamoDB table \"%s\"",
+						t->table_name),
+				 t->sort_key
+				 ? errdetail("The option names \"%s\"; the table's sort key is \"%s\".",
+							 opt, t->sort_key)
+				 : errdetail("The option names \"%s\"; the table has no sort key.", opt),
+				 errhint("Drop the option: the key is read from DynamoDB.")));
+}
+
+/*
  * The metadata of TABLE_NAME on SERVER, from the cache or DescribeTable.
- * The partition_key/sort_key options in TABLE_OPTIONS override what
+ * The partition_key/sort_key options in TABLE_OPTIONS must agree with what
  * DynamoDB says.  palloc'd in the caller's context.
  */
 const DynamoTable *
@@ -239,7 +272,6 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 			   *v;
 	DynamoTable *t;
 	DynamoError err;
-	char	   *opt;
 
 	if (strlen(table_name) >= sizeof(key.table_name))
 		ereport(ERROR,
@@ -253,7 +285,10 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 	strlcpy(key.table_name, table_name, sizeof(key.table_name));
 	entry = hash_search(table_cache, &key, HASH_FIND, NULL);
 	if (entry)
+	{
+		check_key_options(entry->table, table_options);
 		return copy_table(entry->table);
+	}
 
 	/* Ask DynamoDB, in a scratch context, then copy into the cache. */
 	tmpcxt = AllocSetContextCreate(CurrentMemoryContext, "dynamo_fdw describe",
@@ -293,20 +328,6 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 	if (json_object_object_get_ex(desc, "TableSizeBytes", &v))
 		t->table_bytes = json_object_get_double(v);
 
-	/* The options win: a user may know better (or want fewer requests). */
-	if ((opt = dynamo_option_string(table_options, "partition_key")) != NULL)
-	{
-		if (t->partition_key == NULL || strcmp(opt, t->partition_key) != 0)
-			t->partition_type = DYNAMO_TYPE_S;
-		t->partition_key = pstrdup(opt);
-	}
-	if ((opt = dynamo_option_string(table_options, "sort_key")) != NULL)
-	{
-		if (t->sort_key == NULL || strcmp(opt, t->sort_key) != 0)
-			t->sort_type = DYNAMO_TYPE_S;
-		t->sort_key = pstrdup(opt);
-	}
-
 	if (t->partition_key == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
@@ -317,6 +338,7 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 	entry->table = t;
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(tmpcxt);
+	check_key_options(t, table_options);
 	return copy_table(t);
 }
 
@@ -374,6 +396,27 @@ dynamo_get_relation(Oid relid)
 							col->column, rel->relname)));
 	}
 	table_close(r, NoLock);
+
+	/* Two columns on one attribute: which one would an INSERT write? */
+	for (i = 0; i < rel->ncolumns; i++)
+	{
+		const DynamoColumn *a = &rel->columns[i];
+		int			j;
+
+		if (a->dropped || a->document)
+			continue;
+		for (j = i + 1; j < rel->ncolumns; j++)
+		{
+			const DynamoColumn *b = &rel->columns[j];
+
+			if (!b->dropped && !b->document && strcmp(a->attr, b->attr) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("columns \"%s\" and \"%s\" of foreign table \"%s\" map the same DynamoDB attribute \"%s\"",
+								a->column, b->column, rel->relname, a->attr),
+						 errhint("Give one of them another \"column_name\" option, or drop it.")));
+		}
+	}
 
 	table_name = dynamo_option_string(rel->table->options, "table_name");
 	if (table_name == NULL)
