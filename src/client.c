@@ -230,6 +230,36 @@ full_jitter_delay(int attempt, bool throttled)
 	return (long) (pg_prng_double(&pg_global_prng_state) * cap);
 }
 
+/*
+ * AWS's own text of an error, safe to show.  Signature errors go on with
+ * "The Canonical String for this request should have been" and "The
+ * String-to-Sign should have been", AWS's echo of the signed request: it
+ * holds the signed header values, the session token among them.  That part
+ * is cut off.  palloc'd.
+ */
+char *
+dynamo_aws_message(const char *msg)
+{
+	static const char *const echoes[] = {
+		"The Canonical String for this request",
+		"The String-to-Sign should have been",
+	};
+	size_t		len = strlen(msg);
+	size_t		i;
+
+	for (i = 0; i < lengthof(echoes); i++)
+	{
+		const char *p = strstr(msg, echoes[i]);
+
+		if (p && (size_t) (p - msg) < len)
+			len = p - msg;
+	}
+	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' ' ||
+					   msg[len - 1] == '\r' || msg[len - 1] == '\t'))
+		len--;
+	return pnstrdup(msg, len);
+}
+
 /* Split an AWS error body into its type (after '#') and message. */
 static void
 parse_aws_error(json_c_object *body, DynamoError *err)
@@ -242,7 +272,7 @@ parse_aws_error(json_c_object *body, DynamoError *err)
 	if (type && strchr(type, '#'))
 		type = strrchr(type, '#') + 1;
 	err->type = type ? pstrdup(type) : NULL;
-	err->message = msg ? pstrdup(msg) : NULL;
+	err->message = msg ? dynamo_aws_message(msg) : NULL;
 	err->body = body;
 }
 

@@ -33,6 +33,7 @@
 #include "utils/memutils.h"
 
 #include "cred_internal.h"
+#include "dynamo_client.h"
 #include "dynamo_fdw.h"
 #include "http.h"
 #include "sigv4.h"
@@ -347,6 +348,8 @@ sts_call(const StsEndpoint *ep, const char *action, const char *body,
 
 		code = xml_text(resp.body.data, "Error", "Code", NULL);
 		message = xml_text(resp.body.data, "Error", "Message", NULL);
+		if (message)
+			message = dynamo_aws_message(message);
 		if (!sts_retryable(resp.status, code) || attempt == STS_MAX_ATTEMPTS)
 			break;
 		pg_usleep(100000L * attempt);

@@ -58,6 +58,7 @@ extern void dynamo_call_many(DynamoConn *conn, const char *operation,
 extern void dynamo_report_error(DynamoConn *conn, const char *operation,
 								const DynamoError *err, long status) pg_attribute_noreturn();
 extern int	dynamo_error_sqlstate(const char *type);
+extern char *dynamo_aws_message(const char *msg);
 extern void dynamo_json_own(json_c_object *obj);
 extern json_c_object *dynamo_json_parse(const char *body, int len);
 extern const char *dynamo_json_get_string(json_c_object *obj, const char *key);
