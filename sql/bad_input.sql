@@ -202,7 +202,6 @@ INSERT INTO bi_app (pk, sk, j) VALUES ('w', 'bad-json', '{"a": ');
 \echo SQLSTATE :SQLSTATE
 INSERT INTO bi_app (pk, sk, n) VALUES ('w', 'not-a-number', 'abc');
 \echo SQLSTATE :SQLSTATE
--- refused by DynamoDB at commit: the transaction fails as a whole
 INSERT INTO bi_app (pk, sk, n) VALUES ('w', 'too-big', 1e126);
 \echo SQLSTATE :SQLSTATE
 INSERT INTO bi_app (pk, sk, n) VALUES ('w', 'too-small', 1e-131);
@@ -211,6 +210,7 @@ INSERT INTO bi_app (pk, sk, n) VALUES ('w', '39-digits', 12345678901234567890123
 \echo SQLSTATE :SQLSTATE
 INSERT INTO bi_app (pk, sk, j) VALUES ('w', 'json-too-big', '{"a": [1, 1e200]}');
 \echo SQLSTATE :SQLSTATE
+-- refused by DynamoDB at commit: the transaction fails as a whole
 INSERT INTO bi_app (pk, sk, j) VALUES ('w', 'json-empty-name', '{"": 1}');
 \echo SQLSTATE :SQLSTATE
 -- an item over 400 KB
