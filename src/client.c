@@ -260,6 +260,17 @@ dynamo_aws_message(const char *msg)
 	return pnstrdup(msg, len);
 }
 
+/*
+ * Wait before retry RETRY (0 for the first) as dynamo_call would: capped
+ * exponential backoff with full jitter, longer after throttling.  Wakes for
+ * a cancel.  For callers that retry on their own (unprocessed keys).
+ */
+void
+dynamo_retry_pause(int retry, bool throttled)
+{
+	backoff_sleep(full_jitter_delay(retry, throttled));
+}
+
 /* Split an AWS error body into its type (after '#') and message. */
 static void
 parse_aws_error(json_c_object *body, DynamoError *err)
@@ -374,7 +385,11 @@ interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hres
 {
 	json_c_object *body;
 
+	/* only the latest attempt counts */
 	st->throttled = false;
+	st->status = 0;
+	st->transport_error = NULL;
+	memset(&st->last, 0, sizeof(st->last));
 	if (!arrived)
 	{
 		st->transport_error = transport_error;	/* always worth retrying */
@@ -405,8 +420,6 @@ interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hres
 	}
 
 	st->status = hresp->status;
-	st->transport_error = NULL;
-	memset(&st->last, 0, sizeof(st->last));
 	if (body)
 		parse_aws_error(body, &st->last);
 	else if (hresp->status == 200)
@@ -445,7 +458,75 @@ report_exhausted(DynamoConn *conn, const char *operation, AttemptState *st)
 				 errdetail_internal("%s (after %d attempts)", st->transport_error,
 									conn->opts->max_attempts),
 				 errhint("Check the server options \"endpoint\" and \"region\"; \"max_attempts\" sets how often a request is tried.")));
+	if (is_transient(st->status, st->last.type))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("DynamoDB %s request failed after %d attempts",
+						operation, conn->opts->max_attempts),
+				 errdetail_internal("%s: %s",
+									st->last.type ? st->last.type : psprintf("HTTP %ld", st->status),
+									st->last.message ? st->last.message : ""),
+				 errhint("DynamoDB reported a server error each time; \"max_attempts\" sets how often a request is tried.")));
 	dynamo_report_error(conn, operation, &st->last, st->status);
+}
+
+/*
+ * Attempts FIRST .. max_attempts - 1 of one request (ST holds what became of
+ * the attempts before FIRST), with backoff before each.  Returns the parsed
+ * response (by PARSER when given), or NULL with *err set for a
+ * non-retryable AWS error when ERR is given; otherwise reports the error.
+ */
+static void *
+call_with_retries(DynamoConn *conn, const char *operation, const char *target,
+				  const char *payload, size_t payload_len, DynamoError *err,
+				  AttemptState *st, int first, DynamoBodyParser parser,
+				  void *parser_arg)
+{
+	int			attempt;
+
+	for (attempt = first; attempt < conn->opts->max_attempts; attempt++)
+	{
+		DynamoHttpRequest hreq;
+		DynamoHttpResponse hresp;
+		char	   *transport_error = NULL;
+		void	   *result = NULL;
+		bool		arrived;
+
+		if (attempt > 0)
+			backoff_sleep(full_jitter_delay(attempt - 1, st->throttled));
+
+		sign_request(conn, target, payload, payload_len, &hreq);
+		dynamo_requests_sent++;
+		conn->requests++;
+		arrived = dynamo_http_perform(&hreq, &hresp, &transport_error);
+
+		switch (interpret_response(arrived, transport_error, &hresp, &result, st,
+								   parser, parser_arg))
+		{
+			case CALL_OK:
+				return result;
+			case CALL_RETRY:
+				continue;
+			case CALL_FAIL:
+				if (err)
+				{
+					*err = st->last;
+					err->status = st->status;
+					return NULL;
+				}
+				dynamo_report_error(conn, operation, &st->last, st->status);
+		}
+	}
+	report_exhausted(conn, operation, st);
+	return NULL;				/* keep compiler quiet */
+}
+
+static const char *
+request_text(json_c_object *request)
+{
+	return json_object_to_json_string_ext(request,
+										  JSON_C_TO_STRING_PLAIN |
+										  JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 /*
@@ -478,57 +559,21 @@ dynamo_call_parsed(DynamoConn *conn, const char *operation,
 				   json_c_object *request, DynamoError *err,
 				   DynamoBodyParser parser, void *parser_arg)
 {
-	const char *payload = json_object_to_json_string_ext(request,
-														 JSON_C_TO_STRING_PLAIN |
-														 JSON_C_TO_STRING_NOSLASHESCAPE);
-	size_t		payload_len = strlen(payload);
+	const char *payload = request_text(request);
 	char	   *target = psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation);
 	AttemptState st;
-	int			attempt;
 
 	memset(&st, 0, sizeof(st));
-	for (attempt = 0; attempt < conn->opts->max_attempts; attempt++)
-	{
-		DynamoHttpRequest hreq;
-		DynamoHttpResponse hresp;
-		char	   *transport_error = NULL;
-		void	   *result = NULL;
-		bool		arrived;
-
-		if (attempt > 0)
-			backoff_sleep(full_jitter_delay(attempt - 1, st.throttled));
-
-		sign_request(conn, target, payload, payload_len, &hreq);
-		dynamo_requests_sent++;
-		conn->requests++;
-		arrived = dynamo_http_perform(&hreq, &hresp, &transport_error);
-
-		switch (interpret_response(arrived, transport_error, &hresp, &result, &st,
-								   parser, parser_arg))
-		{
-			case CALL_OK:
-				return result;
-			case CALL_RETRY:
-				continue;
-			case CALL_FAIL:
-				if (err)
-				{
-					*err = st.last;
-					err->status = st.status;
-					return NULL;
-				}
-				dynamo_report_error(conn, operation, &st.last, st.status);
-		}
-	}
-	report_exhausted(conn, operation, &st);
-	return NULL;				/* keep compiler quiet */
+	return call_with_retries(conn, operation, target, payload, strlen(payload),
+							 err, &st, 0, parser, parser_arg);
 }
 
 /*
  * Send N requests of one OPERATION at once and return their responses in
  * RESULTS.  The first attempt of each goes out concurrently (a parallel
- * Scan's segments); any that need another attempt are retried one by one
- * through dynamo_call.  Errors are reported as dynamo_call reports them.
+ * Scan's segments); any that need another attempt are retried one by one,
+ * counting that first attempt, so that no request is tried more than
+ * max_attempts times.  Errors are reported as dynamo_call reports them.
  */
 void
 dynamo_call_many(DynamoConn *conn, const char *operation,
@@ -539,16 +584,14 @@ dynamo_call_many(DynamoConn *conn, const char *operation,
 	DynamoHttpResponse *hresps = palloc(sizeof(DynamoHttpResponse) * n);
 	bool	   *arrived = palloc(sizeof(bool) * n);
 	char	  **errors = palloc(sizeof(char *) * n);
+	const char **payloads = palloc(sizeof(char *) * n);
 	int			i;
 
 	Assert(n <= DYNAMO_HTTP_MAX_PARALLEL);
 	for (i = 0; i < n; i++)
 	{
-		const char *payload = json_object_to_json_string_ext(requests[i],
-															 JSON_C_TO_STRING_PLAIN |
-															 JSON_C_TO_STRING_NOSLASHESCAPE);
-
-		sign_request(conn, target, payload, strlen(payload), &hreqs[i]);
+		payloads[i] = request_text(requests[i]);
+		sign_request(conn, target, payloads[i], strlen(payloads[i]), &hreqs[i]);
 	}
 	dynamo_requests_sent += n;
 	conn->requests += n;
@@ -560,9 +603,19 @@ dynamo_call_many(DynamoConn *conn, const char *operation,
 
 		memset(&st, 0, sizeof(st));
 		results[i] = NULL;
-		if (interpret_response(arrived[i], errors[i], &hresps[i], (void **) &results[i], &st,
-							   NULL, NULL) != CALL_OK)
-			results[i] = dynamo_call(conn, operation, requests[i], NULL);
+		switch (interpret_response(arrived[i], errors[i], &hresps[i], (void **) &results[i],
+								   &st, NULL, NULL))
+		{
+			case CALL_OK:
+				break;
+			case CALL_RETRY:
+				results[i] = call_with_retries(conn, operation, target, payloads[i],
+											   strlen(payloads[i]), NULL, &st, 1,
+											   NULL, NULL);
+				break;
+			case CALL_FAIL:
+				dynamo_report_error(conn, operation, &st.last, st.status);
+		}
 	}
 }
 

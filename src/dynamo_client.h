@@ -55,6 +55,7 @@ extern void *dynamo_call_parsed(DynamoConn *conn, const char *operation,
 extern void dynamo_call_many(DynamoConn *conn, const char *operation,
 							 json_c_object **requests, int n,
 							 json_c_object **results);
+extern void dynamo_retry_pause(int retry, bool throttled);
 extern void dynamo_report_error(DynamoConn *conn, const char *operation,
 								const DynamoError *err, long status) pg_attribute_noreturn();
 extern int	dynamo_error_sqlstate(const char *type);

@@ -530,37 +530,64 @@ add_capacity(DynamoScanState *s, json_c_object *resp)
  * current memory context.  SPEC is not consumed.  Adds the capacity used to
  * *capacity.  When keys were left, pauses as the AWS SDKs do before the
  * caller asks again.  Shared by key list scans and the batched key join.
+ *
+ * An answer that leaves every key unprocessed is DynamoDB throttling: the
+ * request is sent again here, with backoff as after a throttling error, and
+ * after the server's max_attempts such answers the error is throttling's.
  */
 json_c_object *
 dynamo_batch_get(DynamoConn *conn, const char *table, json_c_object *spec,
 				 json_c_object **unprocessed, double *capacity)
 {
-	json_c_object *req = json_object_new_object();
-	json_c_object *ritems = json_object_new_object();
-	json_c_object *resp;
-	json_c_object *v;
-	json_c_object *tab;
-	json_c_object *items = NULL;
+	json_c_object *keys;
+	size_t		asked = 0;
+	int			stalls = 0;
 
-	dynamo_json_own(req);
-	json_object_object_add(ritems, table, json_object_get(spec));
-	json_object_object_add(req, "RequestItems", ritems);
-	json_object_object_add(req, "ReturnConsumedCapacity",
-						   json_object_new_string("TOTAL"));
-	resp = dynamo_call(conn, "BatchGetItem", req, NULL);
-	*capacity += response_capacity(resp);
-	if (json_object_object_get_ex(resp, "Responses", &v) &&
-		json_object_object_get_ex(v, table, &tab))
-		items = tab;
-	*unprocessed = NULL;
-	if (json_object_object_get_ex(resp, "UnprocessedKeys", &v) &&
-		json_object_object_get_ex(v, table, &tab))
+	if (json_object_object_get_ex(spec, "Keys", &keys))
+		asked = json_object_array_length(keys);
+	for (;;)
 	{
-		*unprocessed = tab;
-		/* a pause, as the SDKs do, before asking again */
-		pg_usleep(50000L);
+		json_c_object *req = json_object_new_object();
+		json_c_object *ritems = json_object_new_object();
+		json_c_object *resp;
+		json_c_object *v;
+		json_c_object *tab;
+		json_c_object *items = NULL;
+
+		dynamo_json_own(req);
+		json_object_object_add(ritems, table, json_object_get(spec));
+		json_object_object_add(req, "RequestItems", ritems);
+		json_object_object_add(req, "ReturnConsumedCapacity",
+							   json_object_new_string("TOTAL"));
+		resp = dynamo_call(conn, "BatchGetItem", req, NULL);
+		*capacity += response_capacity(resp);
+		if (json_object_object_get_ex(resp, "Responses", &v) &&
+			json_object_object_get_ex(v, table, &tab))
+			items = tab;
+		*unprocessed = NULL;
+		if (json_object_object_get_ex(resp, "UnprocessedKeys", &v) &&
+			json_object_object_get_ex(v, table, &tab))
+		{
+			if (asked > 0 && json_object_object_get_ex(tab, "Keys", &keys) &&
+				json_object_array_length(keys) >= asked)
+			{
+				if (++stalls >= conn->opts->max_attempts)
+					ereport(ERROR,
+							(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+							 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
+									stalls),
+							 errdetail("DynamoDB returned all %zu keys of the request unprocessed each time.",
+									   asked),
+							 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
+				dynamo_retry_pause(stalls - 1, true);
+				continue;
+			}
+			*unprocessed = tab;
+			/* a pause, as the SDKs do, before asking again */
+			pg_usleep(50000L);
+		}
+		return items;
 	}
-	return items;
 }
 
 static void
@@ -718,7 +745,10 @@ fetch_page(DynamoScanState *s)
 
 				if (s->unprocessed)
 				{
-					/* DynamoDB's leftovers first, as it asked */
+					/*
+					 * DynamoDB's leftovers first, as it asked.  The scan's
+					 * context keeps its own reference until the scan ends.
+					 */
 					spec = s->unprocessed;
 					s->unprocessed = NULL;
 				}

@@ -76,7 +76,9 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "storage/proc.h"
 #include "utils/snapmgr.h"
+#include "utils/timeout.h"
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
@@ -1463,6 +1465,7 @@ typedef struct SendContext
 	int			n;
 	uint64		sent_before;
 	bool		early;
+	bool		in_flight;		/* no answer from DynamoDB yet */
 } SendContext;
 
 static void
@@ -1470,6 +1473,14 @@ send_error_callback(void *arg)
 {
 	SendContext *sc = (SendContext *) arg;
 
+	/*
+	 * A cancel, a timeout or a transport failure without an answer: the
+	 * request may have reached DynamoDB, which applies all of its actions or
+	 * none.  Only DynamoDB knows which; say so.
+	 */
+	if (sc->in_flight)
+		errcontext("DynamoDB TransactWriteItems request of %d actions, which got no answer: DynamoDB may have applied all of its actions or none of them",
+				   sc->n);
 	if (sc->sent_before > 0)
 		errcontext("DynamoDB TransactWriteItems request of %d action%s (%llu actions of this transaction were committed to DynamoDB by earlier requests and stay committed)",
 				   sc->n, sc->n == 1 ? "" : "s", (unsigned long long) sc->sent_before);
@@ -1652,6 +1663,7 @@ send_batch(bool early)
 	sc.n = b->n;
 	sc.sent_before = buf->sent_actions;
 	sc.early = early;
+	sc.in_flight = true;
 	errcb.callback = send_error_callback;
 	errcb.arg = &sc;
 	errcb.previous = error_context_stack;
@@ -1659,6 +1671,7 @@ send_batch(bool early)
 
 	/* dynamo_call retries with the same body, hence the same token */
 	resp = dynamo_call(b->target->conn, "TransactWriteItems", req, &err);
+	sc.in_flight = false;
 	if (resp == NULL)
 	{
 		if (err.type && strcmp(err.type, "TransactionCanceledException") == 0)
@@ -1719,13 +1732,28 @@ flush_early(void)
 		send_batch(true);
 }
 
-/* PRE_COMMIT: send everything, or refuse to send anything. */
+/*
+ * PRE_COMMIT: send everything, or refuse to send anything.
+ *
+ * PostgreSQL stops the statement_timeout timer before it commits, so the
+ * commit's requests would otherwise wait for DynamoDB as long as the
+ * server's request_timeout and max_attempts allow.  They get a
+ * statement_timeout of their own instead; an error aborts the transaction,
+ * and PostgresMain stops the timer.
+ */
 static void
 commit_buffer(void)
 {
+	bool		timer = false;
+
 	if (buf->nactions == 0)
 		return;
 	buf->committing = true;
+	if (StatementTimeout > 0 && !get_timeout_active(STATEMENT_TIMEOUT))
+	{
+		enable_timeout_after(STATEMENT_TIMEOUT, StatementTimeout);
+		timer = true;
+	}
 	if (dynamo_strict_atomicity)
 	{
 		ListCell   *lc;
@@ -1772,6 +1800,8 @@ commit_buffer(void)
 	}
 	while (buf->nactions > 0)
 		send_batch(false);
+	if (timer)
+		disable_timeout(STATEMENT_TIMEOUT, false);
 }
 
 /* ---- undo ---- */

@@ -17,6 +17,7 @@
  *
  *   import { startProxy } from '../tools/proxy.mjs';
  *   const proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT });
+ *   // { logBodies: true } also keeps each request's body in the log
  *   proxy.url; proxy.counts(); proxy.reset(); proxy.setFaults([...]);
  *   await proxy.close();
  *
@@ -25,8 +26,10 @@
  * not.  Control endpoints (never forwarded, never counted):
  *
  *   GET  /__counts   {"GetItem": 1, "Scan": 3, ...}: requests received
- *   GET  /__log      [{"op","fault","status","ms"}, ...]: every request
- *                    since the last reset, in arrival order
+ *   GET  /__log      [{"op","fault","status","ms","token"}, ...]: every
+ *                    request since the last reset, in arrival order; token
+ *                    is the request's ClientRequestToken (TransactWriteItems)
+ *                    or null; with logBodies also "body", the request text
  *   GET  /__faults   the fault rules still armed
  *   POST /__faults   arm fault rules (JSON: one rule or an array), replacing
  *                    the armed ones; POST /__faults?append adds to them
@@ -67,7 +70,15 @@
  *   unprocess      for a BatchGetItem: only the first half of each table's
  *                  keys is forwarded and the rest is answered in
  *                  UnprocessedKeys (with the request's projection), as
- *                  DynamoDB does under load; the CRC32 is recomputed
+ *                  DynamoDB does under load; the CRC32 is recomputed.  For
+ *                  a BatchWriteItem the same with the write requests and
+ *                  UnprocessedItems
+ *   unprocess-all  for a BatchGetItem or BatchWriteItem: nothing is
+ *                  forwarded, every key or write comes back unprocessed
+ *                  (DynamoDB under sustained throttling)
+ *   forward-reset  forwarded (DynamoDB acts on it), then the connection is
+ *                  reset before any byte of the response
+ *   forward-hang   forwarded (DynamoDB acts on it), then never answered
  *   delay          forwarded after delayMs
  *   hang           the request is accepted and never answered (the socket
  *                  stays open until the client gives up or the proxy closes)
@@ -85,7 +96,7 @@ const TARGET_PREFIX = 'DynamoDB_20120810.';
 const FAULTS = new Set([
 	'throttle', 'throughput', 'status500', 'status503', 'validation', 'reset',
 	'reset-mid-body', 'truncate', 'truncate-crc', 'bad-crc', 'drop-lek',
-	'delay', 'hang', 'unprocess',
+	'delay', 'hang', 'unprocess', 'unprocess-all', 'forward-reset', 'forward-hang',
 ]);
 
 /* Error documents as DynamoDB sends them. */
@@ -136,7 +147,7 @@ function readBody(stream) {
  * Start a proxy.  Resolves to an object with url, port, counts(), log(),
  * reset(), setFaults(rules), addFaults(rules), faults() and close().
  */
-export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 0 } = {}) {
+export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 0, logBodies = false } = {}) {
 	if (!target)
 		throw new Error('no target: pass --target or set DYNAMO_ENDPOINT');
 	const up = new URL(target);
@@ -243,11 +254,32 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 			unprocessed[table] = { ...spec, Keys: spec.Keys.slice(keep) };
 			spec.Keys = spec.Keys.slice(0, keep);
 		}
-		return { forwardBody: Buffer.from(JSON.stringify(request)), unprocessed };
+		return { forwardBody: Buffer.from(JSON.stringify(request)), unprocessed, kind: 'get' };
 	}
 
-	/* Add UNPROCESSED to an upstream BatchGetItem answer; sendUpstream options. */
-	function withUnprocessed(upstream, unprocessed) {
+	/* As splitBatchGet, for a BatchWriteItem: its lists of write requests. */
+	function splitBatchWrite(body) {
+		let request;
+		try {
+			request = JSON.parse(body.toString('utf8'));
+		} catch {
+			return null;
+		}
+		if (!request || typeof request.RequestItems !== 'object')
+			return null;
+		const unprocessed = {};
+		for (const [table, writes] of Object.entries(request.RequestItems)) {
+			if (!Array.isArray(writes) || writes.length < 2)
+				continue;
+			const keep = Math.ceil(writes.length / 2);
+			unprocessed[table] = writes.slice(keep);
+			request.RequestItems[table] = writes.slice(0, keep);
+		}
+		return { forwardBody: Buffer.from(JSON.stringify(request)), unprocessed, kind: 'write' };
+	}
+
+	/* Add SPLIT's unprocessed part to an upstream answer; sendUpstream options. */
+	function withUnprocessed(upstream, split) {
 		let doc;
 		try {
 			doc = JSON.parse(upstream.body.toString('utf8'));
@@ -256,13 +288,42 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		}
 		if (upstream.status !== 200)
 			return {};
-		doc.UnprocessedKeys = { ...(doc.UnprocessedKeys ?? {}) };
-		for (const [table, spec] of Object.entries(unprocessed)) {
-			const prev = doc.UnprocessedKeys[table]?.Keys ?? [];
-			doc.UnprocessedKeys[table] = { ...spec, Keys: prev.concat(spec.Keys) };
+		if (split.kind === 'get') {
+			doc.UnprocessedKeys = { ...(doc.UnprocessedKeys ?? {}) };
+			for (const [table, spec] of Object.entries(split.unprocessed)) {
+				const prev = doc.UnprocessedKeys[table]?.Keys ?? [];
+				doc.UnprocessedKeys[table] = { ...spec, Keys: prev.concat(spec.Keys) };
+			}
+		} else {
+			doc.UnprocessedItems = { ...(doc.UnprocessedItems ?? {}) };
+			for (const [table, writes] of Object.entries(split.unprocessed))
+				doc.UnprocessedItems[table] = (doc.UnprocessedItems[table] ?? []).concat(writes);
 		}
 		const body = Buffer.from(JSON.stringify(doc));
 		return { body, crc: zlib.crc32(body) };
+	}
+
+	/* Answer a BatchGetItem or BatchWriteItem with everything unprocessed. */
+	function sendAllUnprocessed(res, op, body) {
+		let request;
+		try {
+			request = JSON.parse(body.toString('utf8'));
+		} catch {
+			request = {};
+		}
+		const items = request.RequestItems ?? {};
+		const doc = op === 'BatchWriteItem'
+			? { UnprocessedItems: items }
+			: { Responses: Object.fromEntries(Object.keys(items).map((t) => [t, []])), UnprocessedKeys: items };
+		const out = Buffer.from(JSON.stringify(doc));
+		res.writeHead(200, {
+			'Content-Type': 'application/x-amz-json-1.0',
+			'Content-Length': out.length,
+			'x-amz-crc32': String(zlib.crc32(out)),
+			'x-amzn-RequestId': 'proxy-injected',
+		});
+		res.end(out);
+		return 200;
 	}
 
 	async function handleControl(req, res, path, query) {
@@ -314,8 +375,13 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		const op = targetHeader.startsWith(TARGET_PREFIX)
 			? targetHeader.slice(TARGET_PREFIX.length) : (targetHeader || '(none)');
 		counts[op] = (counts[op] ?? 0) + 1;
-		const rule = pickRule(op, body.toString('utf8'));
-		const entry = { op, fault: rule ? rule.fault : null, status: null, ms: null };
+		const text = body.toString('utf8');
+		const rule = pickRule(op, text);
+		const token = /"ClientRequestToken"\s*:\s*"([^"]*)"/.exec(text);
+		const entry = { op, fault: rule ? rule.fault : null, status: null, ms: null,
+			token: token ? token[1] : null };
+		if (logBodies)
+			entry.body = text;
 		entries.push(entry);
 		const done = (status) => {
 			entry.status = status;
@@ -334,6 +400,8 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 				return done('reset');
 			case 'hang':
 				return done('hang');	/* the socket stays open until closed */
+			case 'unprocess-all':
+				return done(sendAllUnprocessed(res, op, body));
 			case 'delay':
 				await new Promise((r) => setTimeout(r, rule.delayMs));
 				break;
@@ -344,7 +412,7 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		let upstream;
 		let split = null;
 		if (rule?.fault === 'unprocess')
-			split = splitBatchGet(body);
+			split = op === 'BatchWriteItem' ? splitBatchWrite(body) : splitBatchGet(body);
 		try {
 			upstream = await forward(req, split ? split.forwardBody : body);
 		} catch (e) {
@@ -389,7 +457,12 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 				return done(sendUpstream(res, upstream));
 			}
 			case 'unprocess':
-				return done(sendUpstream(res, upstream, split ? withUnprocessed(upstream, split.unprocessed) : {}));
+				return done(sendUpstream(res, upstream, split ? withUnprocessed(upstream, split) : {}));
+			case 'forward-reset':
+				req.socket.resetAndDestroy();
+				return done('forward-reset');
+			case 'forward-hang':
+				return done('forward-hang');	/* DynamoDB acted; no answer comes */
 			default:
 				return done(sendUpstream(res, upstream));
 		}
