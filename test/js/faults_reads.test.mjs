@@ -353,6 +353,7 @@ test('after every fault the session still reads correctly', async () => {
 	env.proxy.reset();
 	/* figures for README's Reliability section */
 	process.stdout.write(`# faults_reads: ${cases} fault cases, ${env.faulted} requests faulted\n`);
-	assert.ok(cases >= 100, `${cases} cases`);
-	assert.ok(env.faulted >= 150, `${env.faulted} requests faulted`);
+	/* the lower bounds README's figures rest on */
+	assert.ok(cases >= 140, `${cases} cases`);
+	assert.ok(env.faulted >= 220, `${env.faulted} requests faulted`);
 });
