@@ -23,6 +23,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import {
 	BatchGetItemCommand,
 	GetItemCommand,
@@ -340,6 +341,25 @@ test('a slow response under the request timeout is waited for, a hung one is ret
 	assert.equal(env.requests('GetItem').length, 2);
 	assert.ok(r.ms >= 950 && r.ms < 4000, `${r.ms} ms for two 0.5 s timeouts`);
 	cases += 2;
+});
+
+test('nothing listening at the endpoint: a clear transport error after max_attempts, at once', async () => {
+	/* a port that was just free: connections to it are refused */
+	const srv = net.createServer();
+	await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+	const port = srv.address().port;
+	await new Promise((r) => srv.close(r));
+	const a = env.session();
+	await a.ok(`CREATE SERVER dead FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint 'http://127.0.0.1:${port}', region 'us-east-1', max_attempts '2', connect_timeout '1')`);
+	await a.ok(`CREATE USER MAPPING FOR CURRENT_USER SERVER dead OPTIONS (access_key_id 'AKIDDEAD', secret_access_key 'dead')`);
+	await a.ok(`CREATE FOREIGN TABLE dead_k (id text, v text) SERVER dead OPTIONS (table_name '${K}', partition_key 'id')`);
+	const r = await a.query("SELECT v FROM dead_k WHERE id = 'k001'");
+	assert.equal(r.error?.sqlstate, 'HV00N', JSON.stringify(r.error));
+	assert.match(r.error.message, /could not complete DynamoDB \w+ request to server "dead"/);
+	assert.ok(r.ms < 3000, `${r.ms} ms`);
+	assert.equal(await a.value('SELECT 1'), '1');
+	await a.close();
+	cases++;
 });
 
 test('after every fault the session still reads correctly', async () => {
