@@ -34,9 +34,9 @@
  *            load), each response read whole and thrown away: no signing,
  *            no parsing, the floor.
  *
- * Sides run interleaved (FDW, SDK, replay, FDW, ...) so that load changes
- * on a shared machine hit them alike; the figure kept is the median of the
- * timed runs.
+ * Sides run interleaved (FDW, SDK, replay, then SDK, replay, FDW, ...) so
+ * that load changes on a shared machine hit them alike; the figure kept is
+ * the median of the timed runs.
  */
 
 import http from 'node:http';
@@ -305,12 +305,16 @@ function ratio(a, b) {
 
 /*
  * Run the sides round-robin: one warm-up round, then opt.runs timed
- * rounds.  SIDES: {name: async () => ms}.  Returns {name: [ms...]}.
+ * rounds, each starting with the next side.  SIDES: {name: async () =>
+ * ms}.  Returns {name: [ms...]}.
  */
 async function rounds(label, sides, before = async () => {}) {
 	const times = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
+	const order = Object.entries(sides);
 	for (let r = 0; r <= opt.runs; r++) {
-		for (const [name, fn] of Object.entries(sides)) {
+		/* each round starts with another side, so none always follows the same one */
+		const turn = [...order.slice(r % order.length), ...order.slice(0, r % order.length)];
+		for (const [name, fn] of turn) {
 			await before(name);
 			const ms = await fn();
 			log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${name}: ${fmtMs(ms)} (load ${loadavg()})`);
