@@ -25,6 +25,7 @@
 #include "common/base64.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/array.h"
@@ -41,12 +42,20 @@
 /* Significant digits of a DynamoDB number, at most. */
 #define DYNAMO_MAX_NUMBER_DIGITS	38
 
-/* The one member of an AttributeValue: its type tag and value. */
+/*
+ * The one member of an AttributeValue: its type tag and value.  False when
+ * AV is not an object, or its value is not of the JSON type its tag needs
+ * (a string for S, N and B, a boolean for BOOL and NULL, an object for M,
+ * an array for L, an array of strings for SS, NS and BS): whatever answers
+ * on the endpoint is not trusted to send DynamoDB's shapes.
+ */
 static bool
 av_unpack(json_c_object *av, const char **tag, json_c_object **value)
 {
 	struct json_object_iterator it,
 				end;
+	json_type	want;
+	size_t		i;
 
 	if (av == NULL || !json_object_is_type(av, json_type_object))
 		return false;
@@ -56,7 +65,89 @@ av_unpack(json_c_object *av, const char **tag, json_c_object **value)
 		return false;
 	*tag = json_object_iter_peek_name(&it);
 	*value = json_object_iter_peek_value(&it);
+
+	if (strcmp(*tag, "S") == 0 || strcmp(*tag, "N") == 0 || strcmp(*tag, "B") == 0)
+		want = json_type_string;
+	else if (strcmp(*tag, "BOOL") == 0 || strcmp(*tag, "NULL") == 0)
+		want = json_type_boolean;
+	else if (strcmp(*tag, "M") == 0)
+		want = json_type_object;
+	else if (strcmp(*tag, "L") == 0 || strcmp(*tag, "SS") == 0 ||
+			 strcmp(*tag, "NS") == 0 || strcmp(*tag, "BS") == 0)
+		want = json_type_array;
+	else
+		return true;			/* an unknown tag: the caller says so */
+	if (!json_object_is_type(*value, want))
+		return false;
+	if (want == json_type_array && (*tag)[0] != 'L')
+		for (i = 0; i < json_object_array_length(*value); i++)
+			if (!json_object_is_type(json_object_array_get_idx(*value, i),
+									 json_type_string))
+				return false;
 	return true;
+}
+
+/*
+ * Check a string from DynamoDB before PostgreSQL holds it as text: text
+ * cannot hold a NUL, and must be valid UTF-8 (json-c's check lets overlong
+ * forms, surrogates and code points past U+10FFFF through, and the text
+ * input function does not check).
+ */
+static const char *
+check_string(const char *s, size_t len)
+{
+	if (strlen(s) != len)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("DynamoDB string contains a NUL character, which text cannot hold")));
+	if (pg_encoding_verifymbstr(PG_UTF8, s, (int) len) != (int) len)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("DynamoDB string is not valid UTF-8")));
+	return s;
+}
+
+/* The text of an S (or SS member) json-c string, checked. */
+static const char *
+av_string(json_c_object *v)
+{
+	return check_string(json_object_get_string(v), json_object_get_string_len(v));
+}
+
+/*
+ * The text of an N (or NS member), checked to be a number as DynamoDB
+ * writes them: PostgreSQL's input functions would also take NaN, Infinity
+ * and white space, which no DynamoDB number holds and jsonb cannot hold.
+ */
+static const char *
+av_number(json_c_object *v)
+{
+	const char *s = json_object_get_string(v);
+	const char *p = s;
+	bool		digits = false;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits = true;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits = true;
+	if (digits && (*p == 'e' || *p == 'E'))
+	{
+		p++;
+		if (*p == '-' || *p == '+')
+			p++;
+		if (!(*p >= '0' && *p <= '9'))
+			digits = false;
+		for (; *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	if (!digits || *p != '\0' || p - s != json_object_get_string_len(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("DynamoDB number value is not a decimal number")));
+	return s;
 }
 
 static bool
@@ -127,14 +218,18 @@ mismatch(const char *tag, Oid type)
 					tag, format_type_be(type))));
 }
 
+/* The bytea of a B value (a json-c string of base64). */
 static bytea *
-decode_binary(const char *b64)
+decode_binary(json_c_object *v)
 {
-	int			len = strlen(b64);
+	const char *b64 = json_object_get_string(v);
+	int			len = json_object_get_string_len(v);
 	int			maxlen = pg_b64_dec_len(len);
 	bytea	   *result = palloc(VARHDRSZ + maxlen);
-	int			n = pg_b64_decode(b64, len, VARDATA(result), maxlen);
+	int			n = -1;
 
+	if (json_object_is_type(v, json_type_string) && strlen(b64) == (size_t) len)
+		n = pg_b64_decode(b64, len, VARDATA(result), maxlen);
 	if (n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -160,7 +255,7 @@ encode_binary(const char *data, int len)
 Datum
 dynamo_av_to_datum_binary(json_c_object *b64)
 {
-	return PointerGetDatum(decode_binary(json_object_get_string(b64)));
+	return PointerGetDatum(decode_binary(b64));
 }
 
 /* Add the jsonb form of an AttributeValue to a jsonb being built. */
@@ -189,7 +284,7 @@ push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)
 			const char *name = json_object_iter_peek_name(&it);
 
 			key.type = jbvString;
-			key.val.string.val = (char *) name;
+			key.val.string.val = (char *) check_string(name, strlen(name));
 			key.val.string.len = strlen(name);
 			pushJsonbValue(state, WJB_KEY, &key);
 			push_av(state, json_object_iter_peek_value(&it), WJB_VALUE);
@@ -208,7 +303,8 @@ push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)
 		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
 		for (i = 0; i < json_object_array_length(v); i++)
 		{
-			const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+			json_c_object *e = json_object_array_get_idx(v, i);
+			const char *s = tag[0] == 'N' ? av_number(e) : av_string(e);
 
 			if (tag[0] == 'N')
 			{
@@ -232,14 +328,14 @@ push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)
 	if (strcmp(tag, "S") == 0 || strcmp(tag, "B") == 0)
 	{
 		jv.type = jbvString;
-		jv.val.string.val = (char *) json_object_get_string(v);
+		jv.val.string.val = (char *) av_string(v);
 		jv.val.string.len = json_object_get_string_len(v);
 	}
 	else if (strcmp(tag, "N") == 0)
 	{
 		jv.type = jbvNumeric;
 		jv.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-															 CStringGetDatum(json_object_get_string(v)),
+															 CStringGetDatum(av_number(v)),
 															 ObjectIdGetDatum(InvalidOid),
 															 Int32GetDatum(-1)));
 	}
@@ -283,17 +379,23 @@ Jsonb *
 dynamo_item_to_jsonb(json_c_object *item)
 {
 	JsonbParseState *state = NULL;
-	struct json_object_iterator it = json_object_iter_begin(item),
-				end = json_object_iter_end(item);
+	struct json_object_iterator it,
+				end;
 	JsonbValue	key;
 
+	if (!json_object_is_type(item, json_type_object))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("malformed DynamoDB item")));
+	it = json_object_iter_begin(item);
+	end = json_object_iter_end(item);
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
 	{
 		const char *name = json_object_iter_peek_name(&it);
 
 		key.type = jbvString;
-		key.val.string.val = (char *) name;
+		key.val.string.val = (char *) check_string(name, strlen(name));
 		key.val.string.len = strlen(name);
 		pushJsonbValue(&state, WJB_KEY, &key);
 		push_av(&state, json_object_iter_peek_value(&it), WJB_VALUE);
@@ -328,11 +430,13 @@ array_from_av(const char *tag, json_c_object *v, DynamoColumnIO *io)
 				mismatch(tag, io->type);
 			e = ev;
 		}
-		s = json_object_get_string(e);
 		if (io->elem_is_binary)
-			d = PointerGetDatum(decode_binary(s));
+			d = PointerGetDatum(decode_binary(e));
 		else
+		{
+			s = io->elem_is_number ? av_number(e) : av_string(e);
 			d = InputFunctionCall(&io->input, (char *) s, io->ioparam, -1);
+		}
 		astate = accumArrayResult(astate, d, false, io->elemtype, CurrentMemoryContext);
 	}
 	return makeArrayResult(astate, CurrentMemoryContext);
@@ -376,20 +480,16 @@ dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io, bool *isnull)
 		case DYNAMO_IO_BINARY:
 			if (strcmp(tag, "B") != 0)
 				mismatch(tag, io->type);
-			return PointerGetDatum(decode_binary(json_object_get_string(v)));
+			return PointerGetDatum(decode_binary(v));
 		case DYNAMO_IO_NUMBER:
 			if (strcmp(tag, "N") != 0)
 				mismatch(tag, io->type);
-			return InputFunctionCall(&io->input, (char *) json_object_get_string(v),
+			return InputFunctionCall(&io->input, (char *) av_number(v),
 									 io->ioparam, io->typmod);
 		case DYNAMO_IO_STRING:
 			if (strcmp(tag, "S") != 0)
 				mismatch(tag, io->type);
-			if (strlen(json_object_get_string(v)) != (size_t) json_object_get_string_len(v))
-				ereport(ERROR,
-						(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
-						 errmsg("DynamoDB string contains a NUL character, which text cannot hold")));
-			return InputFunctionCall(&io->input, (char *) json_object_get_string(v),
+			return InputFunctionCall(&io->input, (char *) av_string(v),
 									 io->ioparam, io->typmod);
 		case DYNAMO_IO_JSONB:
 			return JsonbPGetDatum(dynamo_av_to_jsonb(av));
