@@ -12,8 +12,9 @@
 #      ${DYNAMO_FDW_CACHE:-$HOME/.cache/dynamo_fdw}; later runs reuse them;
 #   3. starts DynamoDB Local and a scratch PostgreSQL 15 cluster on free
 #      loopback ports, builds the extension with -Werror and installs it;
-#   4. runs the C unit tests (test/unit), pg_regress (sql/), node:test
-#      (test/js) and script suites (test/scripts/*.sh), counting every test;
+#   4. runs the C unit tests (test/unit), a short libFuzzer run of each
+#      target of test/fuzz, pg_regress (sql/), node:test (test/js) and script
+#      suites (test/scripts/*.sh), counting every test;
 #   5. stops everything it started (also on failure and Ctrl-C) and prints
 #      one closing line "N passed, N failed"; the exit status is non-zero
 #      when anything failed or could not start.
@@ -22,6 +23,9 @@
 # AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_REGION=us-east-1,
 # AWS_EC2_METADATA_DISABLED=true, and DYNAMO_FDW_SERVER_HOME (the HOME of the
 # PostgreSQL server process, empty at start).
+#
+# DYNAMO_FDW_KEEP_LOGS=DIR copies the suites' logs and the server log there
+# before the scratch folder goes (scripts/sanitize.sh uses it).
 #
 # Knobs for testing the harness itself: DYNAMO_FDW_JAVA (java binary),
 # DYNAMO_FDW_DDB_PORT / DYNAMO_FDW_PG_PORT (fixed ports), DYNAMO_FDW_DDB_SHA256
@@ -90,6 +94,11 @@ df_on_exit() {
 		df_pg_stop "$DF_PG_DIR"
 	fi
 	if [ -n "$DF_TMP" ]; then
+		if [ -n "${DYNAMO_FDW_KEEP_LOGS:-}" ] && mkdir -p "$DYNAMO_FDW_KEEP_LOGS"; then
+			cp -r "$DF_LOGS/." "$DYNAMO_FDW_KEEP_LOGS/" 2>/dev/null
+			cp "$DF_PG_DIR/postgres.log" "$DYNAMO_FDW_KEEP_LOGS/" 2>/dev/null
+			df_note "logs kept in $DYNAMO_FDW_KEEP_LOGS"
+		fi
 		rm -rf "$DF_TMP"
 	fi
 	df_note "teardown took $(df_elapsed "$t")s; whole run $(df_elapsed "$DF_T0")s"
@@ -208,6 +217,7 @@ fi
 
 ts=$(df_now)
 df_suite_unit "$DF_LOGS"
+df_suite_fuzz "$DF_LOGS"
 
 if [ "$DF_DDB_OK" = 1 ] && [ "$DF_PG_OK" = 1 ] && [ "$DF_NODE_OK" = 1 ]; then
 	if [ "$DF_BUILD_OK" = 1 ]; then

@@ -8,7 +8,9 @@
 
 # Always needed.  java and node/npm are checked by command instead, so a
 # machine with another JDK or a newer Node.js is left alone.
-DF_APT_BASE="postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libssl-dev libjson-c-dev pkg-config make gcc curl"
+# clang-14 and libclang-rt-14-dev (libFuzzer, sanitizer runtimes) build the
+# fuzz targets of test/fuzz/.
+DF_APT_BASE="postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libssl-dev libjson-c-dev pkg-config make gcc curl clang-14 libclang-rt-14-dev"
 
 df_pkg_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

@@ -50,13 +50,17 @@ df_pg_set_port() {
 }
 
 # df_pg_start DIR: start the postmaster with a clean environment; wait.
+# DYNAMO_FDW_PG_WRAPPER: a command (words without quoting) that pg_ctl runs
+# under, inside that environment: scripts/sanitize.sh puts valgrind there.
 df_pg_start() {
 	local dir=$1
+	# shellcheck disable=SC2086
 	if ! df_as_pg env -i \
 		PATH=/usr/local/bin:/usr/bin:/bin \
 		HOME="$dir/home" \
 		LANG=C.UTF-8 \
 		AWS_EC2_METADATA_DISABLED=true \
+		${DYNAMO_FDW_PG_WRAPPER:-} \
 		"$DF_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
 		>"$dir/pg_ctl.log" 2>&1 9>&-; then
 		df_err "PostgreSQL did not start"

@@ -176,3 +176,54 @@ df_suite_scripts() {
 	done
 	df_tally scripts "$p" "$f"
 }
+
+# df_suite_fuzz LOGDIR: the libFuzzer targets of test/fuzz/, briefly.  One
+# test per target: build with clang + libFuzzer (ASan, UBSan), replay the
+# committed corpus and fuzz DYNAMO_FDW_FUZZ_SECONDS (default 12) seconds;
+# any crash, leak, hang or broken property fails it.  One more test replays
+# the corpus through the plain driver built with gcc.  Without clang and
+# libFuzzer the fuzz tests fail (they are not skipped).
+df_suite_fuzz() {
+	local logdir=$1 secs=${DYNAMO_FDW_FUZZ_SECONDS:-12} t log p=0 f=0 rc
+	local work=$logdir/fuzz-corpus stats
+	local targets="fuzz_sigv4 fuzz_convert"
+	[ -f "$DF_ROOT/test/fuzz/Makefile" ] || return 0
+	df_log "suite fuzz: make -C test/fuzz run SECONDS=$secs, replay CC=gcc"
+	if ! df_run "$logdir/fuzz-build.log" make -C "$DF_ROOT/test/fuzz" all PG_CONFIG="$DF_PG_CONFIG"; then
+		df_err "fuzz: the libFuzzer targets did not build (clang and libFuzzer are needed: apt-get install clang-14 libclang-rt-14-dev)"
+		tail -n 20 "$logdir/fuzz-build.log" | sed 's/^/    | /'
+		for t in $targets; do
+			echo "    FAILED - $t (not built)"
+		done
+		f=2
+	else
+		for t in $targets; do
+			log=$logdir/fuzz-$t.log
+			mkdir -p "$work"
+			df_run "$log" make -C "$DF_ROOT/test/fuzz" run PG_CONFIG="$DF_PG_CONFIG" \
+				TARGETS="$t" SECONDS="$secs" WORK="$work"
+			rc=$?
+			stats=$(awk '/^#[0-9]+[ \t]+DONE/ { cov = $4; corp = $8 }
+				/^stat::number_of_executed_units:/ { n = $2 }
+				END { printf "%s executions, cov %s, corpus %s", n, cov, corp }' "$log")
+			if [ "$rc" -eq 0 ] && grep -q '^stat::number_of_executed_units' "$log"; then
+				echo "    ok - $t: ${secs}s, $stats"
+				p=$((p + 1))
+			else
+				echo "    FAILED - $t (exit $rc; log $log; reproducer in test/fuzz/build/clang/$t-*)"
+				grep -E 'ERROR|MODEL|PROPERTY|SUMMARY|Test unit written|\*\*\*|rror:' "$log" | head -n 20 | sed 's/^/    | /'
+				f=$((f + 1))
+			fi
+		done
+	fi
+	log=$logdir/fuzz-replay-gcc.log
+	if df_run "$log" make -C "$DF_ROOT/test/fuzz" replay CC=gcc PG_CONFIG="$DF_PG_CONFIG"; then
+		echo "    ok - corpus replay without libFuzzer (gcc, ASan + UBSan): $(grep -c '^ok ' "$log") inputs"
+		p=$((p + 1))
+	else
+		echo "    FAILED - corpus replay without libFuzzer (gcc)"
+		tail -n 20 "$log" | sed 's/^/    | /'
+		f=$((f + 1))
+	fi
+	df_tally fuzz "$p" "$f"
+}
