@@ -38,8 +38,9 @@
  *	  text input function, which in PostgreSQL does not check it,
  *	- raises an error without a SQLSTATE of its own (elog: XX000).
  *
- * The write direction (dynamo_datum_to_av) is not modelled: its functions
- * abort() if called.
+ * The write direction (dynamo_datum_to_av) is not modelled: the functions
+ * below, and the stubs the Makefile generates for any other backend symbol
+ * it uses (unmodelled.c), abort() with "MODEL:" if ever called.
  *
  *-------------------------------------------------------------------------
  */
@@ -1177,4 +1178,16 @@ deconstruct_array(ArrayType *array, Oid elmtype, int elmlen, bool elmbyval,
 				  char elmalign, Datum **elemsp, bool **nullsp, int *nelemsp)
 {
 	NOT_MODELLED("deconstruct_array");
+}
+
+/*
+ * What the stubs of the Makefile's unmodelled.c call: a backend symbol only
+ * the write direction uses was reached.
+ */
+void		model_unmodelled(const char *name);
+
+void
+model_unmodelled(const char *name)
+{
+	model_fail("%s is not modelled (only the write direction should use it)", name);
 }
