@@ -9,7 +9,8 @@
  * 1. Loads the demo's data (test/data/demo/: app-table, posts, users,
  *    orders, cart, items) into DynamoDB Local, as scripts/demo.sh does, and
  *    creates a fresh database readme_sql and the roles README's examples
- *    grant to (app_reader, ops, app) when they are missing.
+ *    grant to (app_reader, ops, app) when they are missing; at the end it
+ *    drops that database and the roles it created.
  * 2. Runs the ```sql blocks of README.md in the order they appear, each in
  *    its own psql session on that database.  The only change made to a
  *    block: the DynamoDB Local URL README uses, http://127.0.0.1:8000,
@@ -112,7 +113,7 @@ function psql(db, args, input) {
 }
 
 function mustPsql(db, sql) {
-	const r = psql(db, ['-v', 'ON_ERROR_STOP=1'], sql);
+	const r = psql(db, ['-A', '-t', '-v', 'ON_ERROR_STOP=1'], sql);
 	if (r.status !== 0)
 		throw new Error(`psql on ${db} failed:\n${r.stderr}`);
 	return r.stdout;
@@ -136,22 +137,25 @@ function loadDemoData() {
 	}
 }
 
+/* roles this run created, dropped again at the end (others are left alone) */
+let createdRoles = [];
+
 function setUp() {
 	loadDemoData();
+	const existing = mustPsql('postgres', `SELECT rolname FROM pg_roles WHERE rolname IN (${ROLES.map((r) => `'${r}'`).join(', ')})`)
+		.split('\n').map((l) => l.trim()).filter(Boolean);
+	createdRoles = ROLES.filter((r) => !existing.includes(r));
 	mustPsql('postgres', `SET client_min_messages = warning;
 DROP DATABASE IF EXISTS ${DB} WITH (FORCE);
 CREATE DATABASE ${DB};
-${ROLES.map((r) => `SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${r}') AS missing \\gset
-\\if :missing
-CREATE ROLE ${r};
-\\endif`).join('\n')}
+${createdRoles.map((r) => `CREATE ROLE ${r};`).join('\n')}
 `);
 }
 
 function tearDown() {
 	mustPsql('postgres', `SET client_min_messages = warning;
 DROP DATABASE IF EXISTS ${DB} WITH (FORCE);
-${ROLES.map((r) => `DROP ROLE IF EXISTS ${r};`).join('\n')}
+${createdRoles.map((r) => `DROP ROLE IF EXISTS ${r};`).join('\n')}
 `);
 }
 
