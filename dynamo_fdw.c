@@ -80,7 +80,7 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("dynamo_fdw.enable_batched_join",
-							 "Lets joins on a foreign table's full key read it with one BatchGetItem per 100 outer rows.",
+							 "Lets joins on a foreign table's full key read it with one BatchGetItem per 100 distinct outer keys.",
 							 "Off: such joins read one item per outer row (GetItem), or scan.",
 							 &dynamo_enable_batched_join,
 							 true,

@@ -177,6 +177,21 @@ SELECT count(*), count(DISTINCT i.id), sum(n.sq) FROM ids i JOIN num n ON n.id =
 SELECT same_rows($$SELECT i.id, n.label, n.sq FROM ids i JOIN %1$I n ON n.id = i.id$$, 'num');
 SELECT same_rows($$SELECT i.id, n.label FROM ids i LEFT JOIN %1$I n ON n.id = i.id$$, 'num');
 SELECT same_rows($$SELECT i.id, n.label FROM ids i LEFT JOIN %1$I n ON n.id = i.id AND mod(n.sq, 3) = 0$$, 'num');
+-- a batch ends at 100 distinct keys: repeated keys are free
+CREATE TEMP TABLE orders AS
+  SELECT g AS order_id, g % 50 + 1 AS user50, g % 150 + 1 AS user150 FROM generate_series(1, 1000) g;
+ANALYZE orders;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT count(*) FROM orders o JOIN num n ON n.id = o.user50;
+SELECT same_rows($$SELECT o.order_id, n.label FROM orders o JOIN %1$I n ON n.id = o.user50$$, 'num');
+-- 150 keys in turn over 300 rows, the worst order: a batch has its 100
+-- keys after 100 rows, and the row with the 101st waits for the next one
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT count(*) FROM orders o JOIN num n ON n.id = o.user150 WHERE o.order_id <= 300;
+SELECT same_rows($$SELECT o.order_id, n.label FROM orders o LEFT JOIN %1$I n ON n.id = o.user150
+ WHERE o.order_id <= 300$$, 'num');
+SELECT same_rows($$SELECT o.order_id, n.label FROM orders o LEFT JOIN %1$I n ON n.id = o.user150$$, 'num');
+
 -- the outer order is kept
 EXPLAIN (COSTS OFF)
 SELECT string_agg(n.id::text, ',') FROM (SELECT * FROM ids WHERE id <= 10 ORDER BY id DESC LIMIT 10) i

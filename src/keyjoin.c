@@ -14,15 +14,16 @@
  * left, semi or anti join whose inner side is a dynamo_fdw foreign table
  * and whose join clauses fix that table's whole primary key (partition
  * key, and sort key if it has one) with equalities DynamoDB matches exactly
- * (deparse.c's rules).  The node reads up to DYNAMO_MAX_BATCH_GET_KEYS outer
- * rows, asks for their distinct keys in one BatchGetItem (UnprocessedKeys
- * asked again), sees the items through this transaction's buffered writes,
- * and emits the outer rows in order, each joined to its item; every join
- * clause and every condition on the foreign table is checked here, locally,
- * on the joined row, so a key's spelling never decides a match.  An outer
- * row whose key is NULL or empty matches nothing.  A full key matches one
- * item at most, so a semi join is an inner join that emits only outer
- * columns, and an anti join a left join that emits only the misses.
+ * (deparse.c's rules).  The node reads outer rows until their distinct keys
+ * fill one BatchGetItem (100 keys; 1,000 rows at most), asks for those keys
+ * in one request (UnprocessedKeys asked again), sees the items through this
+ * transaction's buffered writes, and emits the outer rows in order, each
+ * joined to its item; every join clause and every condition on the foreign
+ * table is checked here, locally, on the joined row, so a key's spelling
+ * never decides a match.  An outer row whose key is NULL or empty matches
+ * nothing.  A full key matches one item at most, so a semi join is an inner
+ * join that emits only outer columns, and an anti join a left join that
+ * emits only the misses.
  *
  * The scan tuple (custom_scan_tlist) is the outer plan's target list
  * followed by the foreign table's needed columns; custom_exprs holds the
@@ -57,6 +58,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
+#include "utils/selfuncs.h"
 
 #include "dynamo_client.h"
 #include "dynamo_deparse.h"
@@ -65,8 +67,12 @@
 /* GUC dynamo_fdw.enable_batched_join */
 bool		dynamo_enable_batched_join = true;
 
-/* Outer rows read per batch: at most one BatchGetItem's keys. */
-#define KEYJOIN_BATCH_ROWS	DYNAMO_MAX_BATCH_GET_KEYS
+/*
+ * A batch: outer rows until their distinct keys fill one BatchGetItem, and
+ * at most KEYJOIN_MAX_ROWS of them (repeated keys cost nothing more).
+ */
+#define KEYJOIN_BATCH_KEYS	DYNAMO_MAX_BATCH_GET_KEYS
+#define KEYJOIN_MAX_ROWS	(10 * KEYJOIN_BATCH_KEYS)
 
 /*
  * Planner cost of batching, as a fraction of a request: enough that one
@@ -134,6 +140,8 @@ typedef struct KeyJoinState
 	json_c_object **key_item;	/* the item found for each, or NULL */
 	int			nkeys;
 	bool		outer_done;
+	MemoryContext carry_cxt;
+	MinimalTuple carry;			/* a row read for the next batch, or NULL */
 
 	/* for EXPLAIN ANALYZE */
 	uint64		requests;
@@ -348,12 +356,32 @@ add_keyjoin_path(PlannerInfo *root, RelOptInfo *joinrel, Path *outer_path,
 {
 	CustomPath *cp = makeNode(CustomPath);
 	double		outer_rows = Max(outer_path->rows, 1.0);
-	double		batches = ceil(outer_rows / KEYJOIN_BATCH_ROWS);
-
-	/* items read: one per outer row at most, and no more than there are */
-	double		items = Min(outer_rows, Max(inner->tuples, 1.0));
+	double		distinct;
+	double		rows_per_batch;
+	double		batches;
+	double		keys;
+	double		items;
 	QualCost	match_cost,
 				other_cost;
+
+	/*
+	 * A batch holds 100 distinct keys (and 1,000 rows at most); a key
+	 * repeated in later batches is asked for again.  With D > 100 distinct
+	 * keys in random order, 100 of them have come after about
+	 * D * ln(D / (D - 100)) rows.  Items read: one per key asked for at
+	 * most, and no more than the table holds.
+	 */
+	distinct = estimate_num_groups(root, key_exprs, outer_rows, NULL, NULL);
+	distinct = Min(Max(distinct, 1.0), outer_rows);
+	if (distinct <= KEYJOIN_BATCH_KEYS)
+		rows_per_batch = KEYJOIN_MAX_ROWS;
+	else
+		rows_per_batch = Min(KEYJOIN_MAX_ROWS,
+							 Max(KEYJOIN_BATCH_KEYS,
+								 distinct * log(distinct / (distinct - KEYJOIN_BATCH_KEYS))));
+	batches = ceil(outer_rows / rows_per_batch);
+	keys = Min(outer_rows, batches * Min(distinct, KEYJOIN_BATCH_KEYS));
+	items = Min(keys, Max(inner->tuples, 1.0));
 
 	cost_qual_eval(&match_cost, match, root);
 	cost_qual_eval(&other_cost, other, root);
@@ -713,11 +741,13 @@ keyjoin_begin(CustomScanState *node, EState *estate, int eflags)
 										  ALLOCSET_DEFAULT_SIZES);
 	st->row_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw key join row",
 										ALLOCSET_SMALL_SIZES);
-	st->rows = palloc(sizeof(MinimalTuple) * KEYJOIN_BATCH_ROWS);
-	st->row_key = palloc(sizeof(int) * KEYJOIN_BATCH_ROWS);
-	st->keys = palloc(sizeof(json_c_object *) * KEYJOIN_BATCH_ROWS);
-	st->key_strings = palloc(sizeof(char *) * KEYJOIN_BATCH_ROWS);
-	st->key_item = palloc(sizeof(json_c_object *) * KEYJOIN_BATCH_ROWS);
+	st->carry_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw key join carry",
+										  ALLOCSET_SMALL_SIZES);
+	st->rows = palloc(sizeof(MinimalTuple) * KEYJOIN_MAX_ROWS);
+	st->row_key = palloc(sizeof(int) * KEYJOIN_MAX_ROWS);
+	st->keys = palloc(sizeof(json_c_object *) * KEYJOIN_BATCH_KEYS);
+	st->key_strings = palloc(sizeof(char *) * KEYJOIN_BATCH_KEYS);
+	st->key_item = palloc(sizeof(json_c_object *) * KEYJOIN_BATCH_KEYS);
 }
 
 /* Is AV an empty string or binary (never a key DynamoDB holds)? */
@@ -748,20 +778,19 @@ fill_outer(KeyJoinState *st, TupleTableSlot *outer)
 }
 
 /*
- * The key an outer row asks for, as an index into the batch's distinct
- * keys (added when new), or -1 when it can match no item (a NULL or empty
- * key value, or one that has no DynamoDB form).  In the batch context.
+ * The key an outer row asks for: sets *keyp to the key object and returns
+ * its dynamo_key_string(), or NULL when the row can match no item (a NULL
+ * or empty key value, or one that has no DynamoDB form).  In the batch
+ * context.
  */
-static int
-outer_key(KeyJoinState *st, TupleTableSlot *outer)
+static char *
+outer_key(KeyJoinState *st, TupleTableSlot *outer, json_c_object **keyp)
 {
 	ExprContext *econtext = st->css.ss.ps.ps_ExprContext;
 	json_c_object *key = json_object_new_object();
 	ListCell   *lc,
 			   *tc;
 	int			j = 0;
-	char	   *keystr;
-	int			i;
 
 	dynamo_json_own(key);
 	fill_outer(st, outer);
@@ -774,23 +803,48 @@ outer_key(KeyJoinState *st, TupleTableSlot *outer)
 		json_c_object *av;
 
 		if (isnull || (av = dynamo_datum_to_av(d, lfirst_oid(tc))) == NULL)
-			return -1;
+			return NULL;
 		json_object_object_add(key, strVal(list_nth(st->key_attrs, j++)), av);
 		if (is_empty_key_value(av))
-			return -1;
+			return NULL;
 	}
 	ResetExprContext(econtext);
+	*keyp = key;
+	return dynamo_key_string(key, st->pk, st->sk);
+}
 
-	keystr = dynamo_key_string(key, st->pk, st->sk);
-	if (keystr == NULL)
-		return -1;
-	for (i = 0; i < st->nkeys; i++)
-		if (strcmp(st->key_strings[i], keystr) == 0)
-			return i;
-	st->keys[st->nkeys] = key;
-	st->key_strings[st->nkeys] = keystr;
-	st->key_item[st->nkeys] = NULL;
-	return st->nkeys++;
+/*
+ * Add the outer row in SLOT to the batch, with its key; false, adding
+ * nothing, when its key is new and the batch has all the keys one request
+ * takes.  In the batch context.
+ */
+static bool
+add_row(KeyJoinState *st, TupleTableSlot *slot)
+{
+	json_c_object *key = NULL;
+	char	   *keystr = outer_key(st, slot, &key);
+	int			k = -1;
+	int			i;
+
+	if (keystr)
+	{
+		for (i = 0; i < st->nkeys && k < 0; i++)
+			if (strcmp(st->key_strings[i], keystr) == 0)
+				k = i;
+		if (k < 0)
+		{
+			if (st->nkeys >= KEYJOIN_BATCH_KEYS)
+				return false;
+			st->keys[st->nkeys] = key;
+			st->key_strings[st->nkeys] = keystr;
+			st->key_item[st->nkeys] = NULL;
+			k = st->nkeys++;
+		}
+	}
+	st->rows[st->nrows] = ExecCopySlotMinimalTuple(slot);
+	st->row_key[st->nrows] = k;
+	st->nrows++;
+	return true;
 }
 
 /* Record ITEM (as this transaction sees it) as the answer to its key. */
@@ -883,7 +937,8 @@ fetch_keys(KeyJoinState *st)
 /*
  * Read the next batch of outer rows and fetch their items.  The outer plan
  * runs in the caller's (query) context, which its scans must outlive; only
- * the batch's copies go into the batch context.
+ * the batch's copies go into the batch context.  The row whose new key did
+ * not fit waits in the carry context for the next batch.
  */
 static void
 next_batch(KeyJoinState *st)
@@ -894,9 +949,20 @@ next_batch(KeyJoinState *st)
 	st->nrows = 0;
 	st->pos = 0;
 	st->nkeys = 0;
-	while (st->nrows < KEYJOIN_BATCH_ROWS)
+	if (st->carry)
+	{
+		ExecStoreMinimalTuple(st->carry, st->outer_slot, false);
+		oldcxt = MemoryContextSwitchTo(st->batch_cxt);
+		add_row(st, st->outer_slot);	/* an empty batch takes any row */
+		MemoryContextSwitchTo(oldcxt);
+		ExecClearTuple(st->outer_slot);
+		st->carry = NULL;
+		MemoryContextReset(st->carry_cxt);
+	}
+	while (st->nrows < KEYJOIN_MAX_ROWS && !st->outer_done)
 	{
 		TupleTableSlot *slot = ExecProcNode(st->outer);
+		bool		added;
 
 		if (TupIsNull(slot))
 		{
@@ -904,10 +970,15 @@ next_batch(KeyJoinState *st)
 			break;
 		}
 		oldcxt = MemoryContextSwitchTo(st->batch_cxt);
-		st->rows[st->nrows] = ExecCopySlotMinimalTuple(slot);
-		st->row_key[st->nrows] = outer_key(st, slot);
-		st->nrows++;
+		added = add_row(st, slot);
 		MemoryContextSwitchTo(oldcxt);
+		if (!added)
+		{
+			oldcxt = MemoryContextSwitchTo(st->carry_cxt);
+			st->carry = ExecCopySlotMinimalTuple(slot);
+			MemoryContextSwitchTo(oldcxt);
+			break;
+		}
 	}
 	if (st->nrows > 0)
 	{
@@ -990,7 +1061,7 @@ keyjoin_next(ScanState *node)
 		CHECK_FOR_INTERRUPTS();
 		if (st->pos >= st->nrows)
 		{
-			if (st->outer_done)
+			if (st->outer_done && st->carry == NULL)
 				return ExecClearTuple(scan);
 			next_batch(st);
 			continue;
@@ -1047,8 +1118,11 @@ keyjoin_rescan(CustomScanState *node)
 	st->pos = 0;
 	st->nkeys = 0;
 	st->outer_done = false;
+	st->carry = NULL;
 	if (st->batch_cxt)
 		MemoryContextReset(st->batch_cxt);
+	if (st->carry_cxt)
+		MemoryContextReset(st->carry_cxt);
 	if (node->ss.ps.chgParam != NULL)
 		UpdateChangedParamSet(st->outer, node->ss.ps.chgParam);
 	if (st->outer->chgParam == NULL)
@@ -1084,7 +1158,7 @@ keyjoin_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 						st->jointype == JOIN_LEFT ? "Left" :
 						st->jointype == JOIN_SEMI ? "Semi" :
 						st->jointype == JOIN_ANTI ? "Anti" : "Inner", es);
-	ExplainPropertyInteger("Keys per Batch", NULL, KEYJOIN_BATCH_ROWS, es);
+	ExplainPropertyInteger("Keys per Batch", NULL, KEYJOIN_BATCH_KEYS, es);
 
 	initStringInfo(&buf);
 	foreach(lc, (List *) linitial(cs->custom_exprs))
