@@ -1,8 +1,9 @@
 /*
  * test/js/faults_reads.test.mjs - reads through a fault-injecting proxy.
  *
- * Every read request type (GetItem, BatchGetItem, Query, Scan, a parallel
- * Scan's segments, DescribeTable) meets every fault the proxy knows
+ * Every read request type (GetItem, BatchGetItem for a key list and for the
+ * batched key join, Query, Scan, a parallel Scan's segments, DescribeTable)
+ * meets every fault the proxy knows
  * (test/tools/proxy.mjs): throttling, 500/503, a reset before or during the
  * response, truncated bodies with and without a CRC32, a wrong CRC32, a
  * LastEvaluatedKey dropped under DynamoDB's CRC32, unprocessed keys, slow
@@ -80,6 +81,7 @@ async function sdkExpected() {
 	expected.Scan = sorted((await scanAll(env.ddb, R)).map((it) => [it.pk.S, it.sk.N, it.v.S]));
 	expected.ParallelScan = expected.Scan;
 	expected.DescribeTable = [`${KEYS}`];
+	expected.KeyJoin = sorted((await scanAll(env.ddb, K)).map((it) => [it.id.S, it.v.S]));
 }
 
 /*
@@ -103,6 +105,13 @@ const READS = {
 	Scan: { sql: (t) => `SELECT pk, sk, v FROM ${t}`, table: 'r', requests: 2, at: [{ after: 0 }, { after: 1 }], lek: [0] },
 	/* two segments: the one holding 'big' has two pages, the other one; set by the first test */
 	ParallelScan: { sql: (t) => `SELECT pk, sk, v FROM ${t}`, table: 'rp', op: 'Scan', requests: 3, at: null, lek: [0] },
+	/* the batched key join: 150 outer rows, two BatchGetItem requests of 100 and 50 keys */
+	KeyJoin: {
+		sql: (t) => `SELECT o.id, x.v FROM (SELECT 'k' || lpad(g::text, 3, '0') AS id FROM generate_series(0, ${KEYS - 1}) g) o JOIN ${t} x ON x.id = o.id`,
+		table: 'k', op: 'BatchGetItem', requests: 2,
+		at: [{ after: 0 }, { after: 1 },
+			{ after: 0, pre: [{ op: 'BatchGetItem', fault: 'unprocess', times: 1 }], base: 3, label: 'UnprocessedKeys' }],
+	},
 	/* a fresh backend describes the table while planning */
 	DescribeTable: { sql: (t) => `SELECT count(*) FROM ${t}`, table: 'd', requests: 1, at: [{ after: 0 }], fresh: true, hang: true },
 };
@@ -163,6 +172,9 @@ before(async () => {
 	}
 	await a.close();
 	s = env.session();
+	/* joins go to the batched key join, not a hash join over a Scan */
+	await s.ok('SET enable_hashjoin = off');
+	await s.ok('SET enable_mergejoin = off');
 });
 
 after(async () => {
@@ -272,7 +284,12 @@ test('BatchGetItem: every key unprocessed is throttling: retried with backoff, a
 	assert.equal(r.error?.sqlstate, '53000', JSON.stringify(r.error));
 	assert.match(r.error.message, /throttled the BatchGetItem request after 2 attempts/);
 	assert.equal(env.requests('BatchGetItem').length, 2);
-	cases += 2;
+	/* the batched key join shares the request */
+	env.arm([{ op: 'BatchGetItem', fault: 'unprocess-all', after: 1 }]);
+	r = await run('KeyJoin', 'once');
+	assert.equal(r.error?.sqlstate, '53000', JSON.stringify(r.error));
+	assert.equal(env.requests('BatchGetItem').length, 3);
+	cases += 3;
 });
 
 /*
@@ -374,6 +391,6 @@ test('after every fault the session still reads correctly', async () => {
 	/* figures for README's Reliability section */
 	process.stdout.write(`# faults_reads: ${cases} fault cases, ${env.faulted} requests faulted\n`);
 	/* the lower bounds README's figures rest on */
-	assert.ok(cases >= 140, `${cases} cases`);
-	assert.ok(env.faulted >= 220, `${env.faulted} requests faulted`);
+	assert.ok(cases >= 165, `${cases} cases`);
+	assert.ok(env.faulted >= 260, `${env.faulted} requests faulted`);
 });
