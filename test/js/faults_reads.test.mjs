@@ -18,8 +18,9 @@
  * keys asked, 98 found) and DescribeTable.
  *
  * Servers: "srv" (3 attempts, 2 s request timeout) for faults that strike
- * once, "once" (2 attempts) for faults that never stop, "hs" (2 attempts,
- * 0.5 s request timeout) for hung responses to small requests.
+ * once, "once" (2 attempts) for faults that never stop, "hs" (3 attempts,
+ * 1 s request timeout) for a hung response to a small request, "hs2" (2
+ * attempts, 0.5 s) for responses that never come.
  */
 
 import { test, before, after } from 'node:test';
@@ -161,9 +162,10 @@ before(async () => {
 	/* srv: faults that strike once are retried; once: a fault that never stops */
 	await env.server('srv', { max_attempts: '3', request_timeout: '2', connect_timeout: '2' });
 	await env.server('once', { max_attempts: '2', request_timeout: '2', connect_timeout: '2' });
-	await env.server('hs', { max_attempts: '2', request_timeout: '0.5', connect_timeout: '2' });
+	await env.server('hs', { max_attempts: '3', request_timeout: '1', connect_timeout: '2' });
+	await env.server('hs2', { max_attempts: '2', request_timeout: '0.5', connect_timeout: '2' });
 	const a = env.session();
-	for (const srv of ['srv', 'once', 'hs']) {
+	for (const srv of ['srv', 'once', 'hs', 'hs2']) {
 		await a.ok(`CREATE SCHEMA ${srv}`);
 		await a.ok(`CREATE FOREIGN TABLE ${srv}.r (pk text, sk int, v text) SERVER ${srv} OPTIONS (table_name '${R}')`);
 		await a.ok(`CREATE FOREIGN TABLE ${srv}.rp (pk text, sk int, v text) SERVER ${srv} OPTIONS (table_name '${R}', scan_segments '2')`);
@@ -352,7 +354,7 @@ test('a slow response under the request timeout is waited for, a hung one is ret
 	assert.equal(env.requests('Scan').length, READS.Scan.requests);
 	/* every request hangs: max_attempts request timeouts, then an error */
 	env.arm([{ op: 'GetItem', fault: 'hang' }]);
-	r = await run('GetItem', 'hs');
+	r = await run('GetItem', 'hs2');
 	assert.equal(r.error?.sqlstate, 'HV00N', JSON.stringify(r.error));
 	assert.match(r.error.message, /could not complete DynamoDB GetItem request/);
 	assert.equal(env.requests('GetItem').length, 2);

@@ -43,7 +43,7 @@ before(async () => {
 		AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
 	});
 	/* srv: faults that strike once; once: faults that never stop */
-	await env.server('srv', { max_attempts: '3', request_timeout: '1', connect_timeout: '2' });
+	await env.server('srv', { max_attempts: '3', request_timeout: '2', connect_timeout: '2' });
 	await env.server('once', { max_attempts: '2', request_timeout: '1', connect_timeout: '2' });
 	const a = env.session();
 	for (const srv of ['srv', 'once'])
