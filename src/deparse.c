@@ -115,6 +115,37 @@ strip_relabel(Expr *e)
 	return e;
 }
 
+/*
+ * A column on a key attribute (of the table or an index) whose type cannot
+ * hold the key's DynamoDB type is never compared by DynamoDB: no item could
+ * match, where PostgreSQL would fail reading the column.  Kept local, the
+ * query reads the items and raises that error.
+ */
+static bool
+key_type_matches(const DynamoColumn *col, const DynamoTable *t)
+{
+	char		tag;
+	ListCell   *lc;
+
+	if (t == NULL || col->document)
+		return true;
+	tag = dynamo_family_tag(col);
+	if (strcmp(col->attr, t->partition_key) == 0 && tag != t->partition_type)
+		return false;
+	if (t->sort_key && strcmp(col->attr, t->sort_key) == 0 && tag != t->sort_type)
+		return false;
+	foreach(lc, t->indexes)
+	{
+		const DynamoIndex *ix = lfirst(lc);
+
+		if (strcmp(col->attr, ix->partition_key) == 0 && tag != ix->partition_type)
+			return false;
+		if (ix->sort_key && strcmp(col->attr, ix->sort_key) == 0 && tag != ix->sort_type)
+			return false;
+	}
+	return true;
+}
+
 /* The column a (possibly relabelled) Var of our relation refers to. */
 static const DynamoColumn *
 column_of(Expr *e, const DynamoDeparseContext *ctx)
@@ -126,6 +157,8 @@ column_of(Expr *e, const DynamoDeparseContext *ctx)
 		var->varattno > ctx->rel->ncolumns)
 		return NULL;
 	if (ctx->rel->columns[var->varattno - 1].dropped)
+		return NULL;
+	if (!key_type_matches(&ctx->rel->columns[var->varattno - 1], ctx->rel->meta))
 		return NULL;
 	return &ctx->rel->columns[var->varattno - 1];
 }

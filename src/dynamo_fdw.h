@@ -93,8 +93,8 @@ typedef struct DynamoIndex
 } DynamoIndex;
 
 /*
- * What DescribeTable says about a table, merged with the foreign table's
- * partition_key/sort_key options.  Lives in the metadata cache's context;
+ * What DescribeTable says about a table (a foreign table's partition_key and
+ * sort_key options are only checked against it).  Lives in the metadata cache's context;
  * never modify it.
  */
 typedef struct DynamoTable
