@@ -247,6 +247,45 @@ IMPORT FOREIGN SCHEMA dynamodb LIMIT TO (imp_binkey)
   FROM SERVER imp_ddb INTO imp_list;
 RESET ROLE;
 
+--
+-- Every imported table can be written at once (read back with the SDK)
+--
+INSERT INTO imp.imp_composite (customer, order_no, placed_at, status, total)
+  VALUES ('carol', 7, '2024-04-01', 'open', 1.25);
+-- the document column's members go in too; a key column may not be NULL
+INSERT INTO imp.imp_composite (customer, order_no, document)
+  VALUES ('carol', 8, '{"note": "from the document", "total": 2.50}');
+INSERT INTO imp.imp_composite (customer, status) VALUES ('carol', 'no order_no');
+-- an existing item is a unique violation naming it
+\set VERBOSITY default
+INSERT INTO imp.imp_composite (customer, order_no, status) VALUES ('alice', 1, 'again');
+\set VERBOSITY terse
+\! node test/tools/fixture.mjs get-item imp_composite '{"customer":{"S":"carol"},"order_no":{"N":"7"}}'
+\! node test/tools/fixture.mjs get-item imp_composite '{"customer":{"S":"carol"},"order_no":{"N":"8"}}'
+\! node test/tools/fixture.mjs get-item imp_composite '{"customer":{"S":"alice"},"order_no":{"N":"1"}}'
+INSERT INTO imp.imp_numkey (id, code, label) VALUES (3.25, '\x02', 'three and a quarter');
+\! node test/tools/fixture.mjs get-item imp_numkey '{"id":{"N":"3.25"}}'
+INSERT INTO imp.imp_binkey (hash, version, body) VALUES ('\xcafe', 1, 'new hash');
+\! node test/tools/fixture.mjs get-item imp_binkey '{"hash":{"B":"yv4="},"version":{"N":"1"}}'
+INSERT INTO imp.imp_typedorm ("PK", "SK", "GSI1PK", "GSI1SK", __en, id, status, total, "updatedAt")
+  VALUES ('USER#user-3', 'ORDER#order-005', 'USER#user-3', 'ORDER#shipped#order-005', 'order',
+          'order-005', 'shipped', 50.05, 1600009690);
+\! node test/tools/fixture.mjs get-item imp_typedorm '{"PK":{"S":"USER#user-3"},"SK":{"S":"ORDER#order-005"}}'
+SELECT "SK", total FROM imp.imp_typedorm
+ WHERE "GSI1PK" = 'USER#user-3' AND "GSI1SK" LIKE 'ORDER#shipped%';
+INSERT INTO imp.imp_sampled (id, bins, blob, flag, list, meta, nothing, nums, qty, ref, shape, tags)
+  VALUES ('item-new', '{"\\x03"}', '\x03', true, '["b", 2]', '{"size": 9}', 'null', '{1.5,2}', 1,
+          '"REF-N"', '{"y": 2}', '{new,tags}');
+\! node test/tools/fixture.mjs get-item imp_sampled '{"id":{"S":"item-new"}}'
+INSERT INTO imp."imp_Awkward-Names.v2"
+  ("Order-Id", "select", "user", "créé le", "CamelCase", "a.b", ctid_,
+   long_attribute_name_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, "with space", "日本語")
+  VALUES ('O-3', 3, 'u3', '2024-03-01', 30, 'dot 3', 'still not', false, 'sp 3', 'さん');
+\! node test/tools/fixture.mjs get-item imp_Awkward-Names.v2 '{"Order-Id":{"S":"O-3"},"select":{"N":"3"}}'
+INSERT INTO imp.imp_a_very_long_dynamodb_table_name_that_is_longer_than_postgre (pk, note)
+  VALUES ('long-2', 'written through the truncated name');
+\! node test/tools/fixture.mjs get-item imp_a_very_long_dynamodb_table_name_that_is_longer_than_postgresql_allows '{"pk":{"S":"long-2"}}'
+
 -- clean up, in PostgreSQL and in DynamoDB Local
 SET client_min_messages = warning;
 DROP SCHEMA imp, imp_keys, imp_opts, imp_nodoc, imp_clash, imp_list, imp_all CASCADE;

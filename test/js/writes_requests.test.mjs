@@ -1,0 +1,369 @@
+/*
+ * test/js/writes_requests.test.mjs - what the write path sends to DynamoDB,
+ * counted at the wire.
+ *
+ * A foreign server points at a small recorder, which keeps every request
+ * body and forwards it to the counting proxy (test/tools/proxy.mjs), which
+ * forwards it to DynamoDB Local:
+ *
+ *   PostgreSQL -> recorder (bodies) -> proxy (counts, faults) -> DynamoDB Local
+ *
+ * So each test can say how many TransactWriteItems requests a transaction
+ * made, with how many actions, and what each carried.  Everything written
+ * is read back with the SDK.  Tables start with wrq_ and are dropped at the
+ * end.
+ */
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startProxy } from '../tools/proxy.mjs';
+import { PsqlSession } from '../tools/psql.mjs';
+import { ddbClient, createTable, dropTable, putItems, scanAll } from '../tools/ddb_load.mjs';
+
+const TABLES = {
+	wrq_items: 'pk',
+	wrq_users: 'id',
+	wrq_profiles: 'userId',
+	wrq_wallets: 'userId',
+	wrq_audit_logs: 'id',
+	wrq_temp_registrations: 'registrationId',
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let ddb;
+let proxy;
+let recorder;
+let session;
+const bodies = [];				/* {op, body} of every request, in order */
+
+/* Forward to the proxy, keeping each request's operation and JSON body. */
+function startRecorder(target) {
+	const up = new URL(target);
+	const agent = new http.Agent({ keepAlive: true });
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '(none)';
+			let json = null;
+			try {
+				json = JSON.parse(body.toString('utf8'));
+			} catch {
+				/* not JSON */
+			}
+			bodies.push({ op, body: json });
+			const headers = { ...req.headers };
+			delete headers.connection;
+			const u = http.request({
+				host: up.hostname, port: up.port, method: req.method, path: req.url, headers, agent,
+			}, (r) => {
+				res.writeHead(r.statusCode, r.headers);
+				r.pipe(res);
+			});
+			u.on('error', () => {
+				res.destroy();
+			});
+			u.end(body);
+		});
+	});
+	return new Promise((resolve) => {
+		server.listen(0, '127.0.0.1', () => resolve({
+			url: `http://127.0.0.1:${server.address().port}`,
+			close: () => new Promise((r) => {
+				server.closeAllConnections();
+				agent.destroy();
+				server.close(() => r());
+			}),
+		}));
+	});
+}
+
+function reset() {
+	proxy.reset();
+	bodies.length = 0;
+}
+
+const writes = () => bodies.filter((b) => b.op === 'TransactWriteItems');
+const count = (op) => proxy.counts()[op] ?? 0;
+
+/* Run SQL lines in the session; every one must succeed. */
+async function ok(...lines) {
+	for (const l of lines)
+		await session.ok(l);
+}
+
+/* The items of TABLE, keyed by their key's string value. */
+async function items(table) {
+	const out = {};
+	for (const it of await scanAll(ddb, table, { ConsistentRead: true }))
+		out[it[TABLES[table]].S] = it;
+	return out;
+}
+
+before(async () => {
+	ddb = ddbClient();
+	for (const [name, key] of Object.entries(TABLES))
+		await createTable(ddb, {
+			TableName: name,
+			KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+			AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+		});
+	await putItems(ddb, 'wrq_users', [
+		{ id: { S: 'user-456' }, email: { S: 'bob@old.example.com' }, status: { S: 'suspended' } },
+	]);
+	await putItems(ddb, 'wrq_temp_registrations', ['temp-123', 'temp-124', 'temp-456', 'temp-457']
+		.map((id) => ({ registrationId: { S: id } })));
+
+	proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT });
+	recorder = await startRecorder(proxy.url);
+	session = new PsqlSession();
+	await ok(
+		'SET client_min_messages = warning',
+		'CREATE EXTENSION IF NOT EXISTS dynamo_fdw',
+		'DROP SERVER IF EXISTS wrq_ddb CASCADE',
+		'RESET client_min_messages',
+		`CREATE SERVER wrq_ddb FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint '${recorder.url}', region 'us-east-1')`,
+		"CREATE USER MAPPING FOR CURRENT_USER SERVER wrq_ddb OPTIONS (access_key_id 'AKIDWRQTEST', secret_access_key 'wrq-secret')",
+		"CREATE FOREIGN TABLE wrq_items (pk text, v text, n int) SERVER wrq_ddb OPTIONS (table_name 'wrq_items')",
+		"CREATE FOREIGN TABLE wrq_users (id text, email text, status text) SERVER wrq_ddb OPTIONS (table_name 'wrq_users')",
+		`CREATE FOREIGN TABLE wrq_profiles ("userId" text, "firstName" text, "lastName" text, preferences jsonb)
+		   SERVER wrq_ddb OPTIONS (table_name 'wrq_profiles')`,
+		`CREATE FOREIGN TABLE wrq_wallets ("userId" text, balance numeric, currency text)
+		   SERVER wrq_ddb OPTIONS (table_name 'wrq_wallets')`,
+		`CREATE FOREIGN TABLE wrq_audit_logs (id text, action text, "userId" text, "timestamp" bigint)
+		   SERVER wrq_ddb OPTIONS (table_name 'wrq_audit_logs')`,
+		`CREATE FOREIGN TABLE wrq_temp_registrations ("registrationId" text)
+		   SERVER wrq_ddb OPTIONS (table_name 'wrq_temp_registrations')`,
+	);
+});
+
+after(async () => {
+	if (session) {
+		await session.query('SET client_min_messages = warning');
+		await session.query('DROP SERVER IF EXISTS wrq_ddb CASCADE');
+		await session.close();
+	}
+	if (recorder)
+		await recorder.close();
+	if (proxy)
+		await proxy.close();
+	if (ddb) {
+		for (const name of Object.keys(TABLES))
+			await dropTable(ddb, name);
+		ddb.destroy();
+	}
+});
+
+/* The registration of typeorm-dynamodb's README, for user U. */
+function registration(u, n, temps) {
+	return [
+		'BEGIN',
+		`INSERT INTO wrq_users VALUES ('${u}', '${u}@example.com', 'active')`,
+		`INSERT INTO wrq_profiles VALUES ('${u}', 'First', 'Last', '{"newsletter": true}')`,
+		`INSERT INTO wrq_wallets VALUES ('${u}', 0.00, 'USD')`,
+		`INSERT INTO wrq_audit_logs VALUES
+		   ('audit-${n}', 'USER_CREATED', '${u}', 1714564800000),
+		   ('audit-${n + 1}', 'PROFILE_CREATED', '${u}', 1714564800000),
+		   ('audit-${n + 2}', 'WALLET_CREATED', '${u}', 1714564800000)`,
+		`DELETE FROM wrq_temp_registrations WHERE "registrationId" IN ('${temps[0]}', '${temps[1]}')`,
+	];
+}
+
+test('the typeorm-dynamodb registration is one TransactWriteItems request across five tables', async () => {
+	const steps = registration('user-123', 1, ['temp-123', 'temp-124']);
+	await ok(...steps);
+	reset();
+	await ok('COMMIT');
+	assert.equal(count('TransactWriteItems'), 1);
+	assert.deepEqual(Object.keys(proxy.counts()), ['TransactWriteItems'], 'COMMIT sends nothing else');
+	const actions = writes()[0].body.TransactItems;
+	assert.equal(actions.length, 8);
+	const kinds = actions.map((a) => `${Object.keys(a)[0]} ${Object.values(a)[0].TableName}`).sort();
+	assert.deepEqual(kinds, [
+		'Delete wrq_temp_registrations', 'Delete wrq_temp_registrations',
+		'Put wrq_audit_logs', 'Put wrq_audit_logs', 'Put wrq_audit_logs',
+		'Put wrq_profiles', 'Put wrq_users', 'Put wrq_wallets',
+	]);
+	assert.ok((await items('wrq_users'))['user-123']);
+	assert.ok((await items('wrq_profiles'))['user-123']);
+	assert.ok((await items('wrq_wallets'))['user-123']);
+	assert.deepEqual(Object.keys(await items('wrq_audit_logs')).sort(), ['audit-1', 'audit-2', 'audit-3']);
+	assert.deepEqual(Object.keys(await items('wrq_temp_registrations')).sort(), ['temp-456', 'temp-457']);
+});
+
+test('with an existing user the one request is cancelled: 23505 naming the user, no table changed', async () => {
+	const before = {};
+	for (const t of Object.keys(TABLES))
+		before[t] = await items(t);
+	await ok(...registration('user-456', 4, ['temp-456', 'temp-457']));
+	reset();
+	const r = await session.query('COMMIT');
+	assert.equal(r.error?.sqlstate, '23505');
+	assert.match(r.error.message, /wrq_users/);
+	assert.equal(count('TransactWriteItems'), 1);
+	assert.equal(writes()[0].body.TransactItems.length, 8);
+	for (const t of Object.keys(TABLES))
+		assert.deepEqual(await items(t), before[t], `${t} unchanged`);
+});
+
+test('INSERT, UPDATE, UPDATE of one key: one request with one Put of the final item', async () => {
+	await ok(
+		'BEGIN',
+		"INSERT INTO wrq_items VALUES ('m1', 'a', 1)",
+		"UPDATE wrq_items SET v = 'b' WHERE pk = 'm1'",
+		"UPDATE wrq_items SET n = n + 41 WHERE pk = 'm1'",
+	);
+	reset();
+	await ok('COMMIT');
+	assert.equal(count('TransactWriteItems'), 1);
+	const actions = writes()[0].body.TransactItems;
+	assert.equal(actions.length, 1);
+	const put = actions[0].Put;
+	assert.ok(put, 'a Put');
+	assert.deepEqual(put.Item, { pk: { S: 'm1' }, v: { S: 'b' }, n: { N: '42' } });
+	assert.equal(put.ConditionExpression, 'attribute_not_exists(#k)');
+	assert.deepEqual(put.ExpressionAttributeNames, { '#k': 'pk' });
+	assert.deepEqual((await items('wrq_items')).m1, { pk: { S: 'm1' }, v: { S: 'b' }, n: { N: '42' } });
+});
+
+test('UPDATE, UPDATE of an existing item: one Update conditioned on the item existing', async () => {
+	await ok(
+		'BEGIN',
+		"UPDATE wrq_items SET v = 'c' WHERE pk = 'm1'",
+		"UPDATE wrq_items SET n = NULL WHERE pk = 'm1'",
+	);
+	reset();
+	await ok('COMMIT');
+	const actions = writes().flatMap((w) => w.body.TransactItems);
+	assert.equal(actions.length, 1);
+	const upd = actions[0].Update;
+	assert.ok(upd, 'an Update');
+	assert.equal(upd.ConditionExpression, 'attribute_exists(#k)');
+	assert.match(upd.UpdateExpression, /^SET #a0 = :v0 REMOVE #a1$/);
+	assert.deepEqual(upd.ExpressionAttributeNames, { '#k': 'pk', '#a0': 'v', '#a1': 'n' });
+	assert.deepEqual(upd.ExpressionAttributeValues, { ':v0': { S: 'c' } });
+	assert.deepEqual((await items('wrq_items')).m1, { pk: { S: 'm1' }, v: { S: 'c' } });
+});
+
+test('BEGIN; DELETE; ROLLBACK sends nothing', async () => {
+	await ok('BEGIN', "DELETE FROM wrq_items WHERE pk = 'm1'", "INSERT INTO wrq_items VALUES ('r1', 'x', 1)");
+	reset();
+	await ok('ROLLBACK');
+	assert.deepEqual(proxy.counts(), {});
+	assert.ok((await items('wrq_items')).m1);
+	assert.equal((await items('wrq_items')).r1, undefined);
+	/* the whole transaction, statements included, wrote nothing */
+	reset();
+	await ok('BEGIN', "DELETE FROM wrq_items WHERE pk = 'm1'", 'ROLLBACK');
+	assert.equal(count('TransactWriteItems'), 0);
+});
+
+test('100 actions commit in one request', async () => {
+	await ok('BEGIN', "INSERT INTO wrq_items SELECT 'h' || i, 'hundred', i FROM generate_series(1, 100) i");
+	reset();
+	await ok('COMMIT');
+	assert.equal(count('TransactWriteItems'), 1);
+	assert.equal(writes()[0].body.TransactItems.length, 100);
+	const all = await items('wrq_items');
+	assert.equal(Object.keys(all).filter((k) => k.startsWith('h')).length, 100);
+});
+
+test('101 actions without strict atomicity commit in two requests, 100 and 1', async () => {
+	await ok(
+		'BEGIN',
+		"UPDATE wrq_items SET n = n + 1000 WHERE v = 'hundred'",
+		"INSERT INTO wrq_items VALUES ('h101', 'hundred', 1101)",
+	);
+	reset();
+	await ok('COMMIT');
+	assert.equal(count('TransactWriteItems'), 2);
+	assert.deepEqual(writes().map((w) => w.body.TransactItems.length), [100, 1]);
+	const all = Object.values(await items('wrq_items')).filter((i) => i.v.S === 'hundred');
+	assert.equal(all.length, 101);
+	assert.ok(all.every((i) => Number(i.n.N) > 1000));
+});
+
+test('101 actions with strict atomicity fail before any TransactWriteItems request', async () => {
+	const before = await items('wrq_items');
+	await ok('SET dynamo_fdw.strict_atomicity = on', 'BEGIN');
+	reset();
+	const r = await session.query("UPDATE wrq_items SET v = 'strict' WHERE v = 'hundred'");
+	assert.equal(r.error?.sqlstate, '54000');
+	await session.query('COMMIT');
+	assert.equal(count('TransactWriteItems'), 0);
+	/* the 101st item of a transaction is refused when it is written */
+	await ok('BEGIN', "INSERT INTO wrq_items SELECT 'st' || i, 'strict', i FROM generate_series(1, 100) i");
+	const r2 = await session.query("DELETE FROM wrq_items WHERE pk = 'h1'");
+	assert.equal(r2.error?.sqlstate, '54000');
+	await session.query('ROLLBACK');
+	await ok('RESET dynamo_fdw.strict_atomicity');
+	assert.equal(count('TransactWriteItems'), 0);
+	assert.deepEqual(await items('wrq_items'), before);
+});
+
+test('every TransactWriteItems request carries its own ClientRequestToken', async () => {
+	await ok('BEGIN', "UPDATE wrq_items SET n = n + 1 WHERE v = 'hundred'");
+	reset();
+	await ok('COMMIT');
+	const tokens = writes().map((w) => w.body.ClientRequestToken);
+	assert.equal(tokens.length, 2);
+	for (const t of tokens)
+		assert.match(t, UUID);
+	assert.notEqual(tokens[0], tokens[1]);
+});
+
+test('a request retried after a lost response keeps its token and is applied once', async () => {
+	await ok('BEGIN', "INSERT INTO wrq_items VALUES ('idem', 'once', 1)");
+	reset();
+	/* DynamoDB applies the first attempt; its response is cut off */
+	proxy.setFaults([{ op: 'TransactWriteItems', fault: 'reset-mid-body', times: 1 }]);
+	const r = await session.query('COMMIT');
+	proxy.setFaults([]);
+	assert.equal(r.error, null, 'no 23505: the retry is recognised as the same request');
+	const sent = writes();
+	assert.equal(sent.length, 2);
+	assert.equal(sent[0].body.ClientRequestToken, sent[1].body.ClientRequestToken);
+	assert.deepEqual((await items('wrq_items')).idem, { pk: { S: 'idem' }, v: { S: 'once' }, n: { N: '1' } });
+});
+
+test('bulk mode writes INSERT ... SELECT and COPY with BatchWriteItem, 25 items a request', async () => {
+	await ok('SET dynamo_fdw.bulk_write = on');
+	reset();
+	await ok("INSERT INTO wrq_items SELECT 'bulk' || i, 'bulk', i FROM generate_series(1, 60) i");
+	assert.equal(count('TransactWriteItems'), 0);
+	assert.equal(count('BatchWriteItem'), 3);
+	assert.deepEqual(bodies.filter((b) => b.op === 'BatchWriteItem')
+		.map((b) => b.body.RequestItems.wrq_items.length).sort(), [10, 25, 25]);
+	reset();
+	await ok("COPY wrq_items (pk) FROM PROGRAM 'seq 1 30 | sed s/^/copy/'");
+	assert.equal(count('BatchWriteItem'), 2);
+	assert.equal(count('TransactWriteItems'), 0);
+	await ok('RESET dynamo_fdw.bulk_write');
+	const all = Object.keys(await items('wrq_items'));
+	assert.equal(all.filter((k) => k.startsWith('bulk')).length, 60);
+	assert.equal(all.filter((k) => k.startsWith('copy')).length, 30);
+});
+
+test('a transaction that outgrows the buffer sends its oldest batches early, and says so at ROLLBACK', async () => {
+	await ok('BEGIN');
+	reset();
+	/* 10,000 buffered actions at most: the 10,001st sends the oldest 200 */
+	await ok("INSERT INTO wrq_items SELECT 'big' || i, 'big', i FROM generate_series(1, 10050) i");
+	const early = count('TransactWriteItems');
+	assert.ok(early >= 2, `batches sent during the statement: ${early}`);
+	assert.ok(writes().every((w) => w.body.TransactItems.length === 100));
+	const sentBefore = writes().length * 100;
+	const stderrBefore = session.stderr.length;
+	reset();
+	await ok('ROLLBACK');
+	assert.equal(count('TransactWriteItems'), 0, 'ROLLBACK sends nothing more');
+	assert.match(session.stderr.slice(stderrBefore), new RegExp(`WARNING: +${sentBefore} DynamoDB actions of this transaction were already committed`));
+	const big = Object.values(await items('wrq_items')).filter((i) => i.v.S === 'big');
+	assert.equal(big.length, sentBefore, 'the early batches stay committed; nothing else was written');
+	/* the oldest rows went first */
+	assert.deepEqual(big.map((i) => Number(i.n.N)).sort((a, b) => a - b),
+		Array.from({ length: sentBefore }, (_, i) => i + 1));
+});
