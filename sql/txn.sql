@@ -23,6 +23,8 @@ RESET client_min_messages;
 \! node test/tools/fixture.mjs create-table test/data/txn/txn_wallets.table.json --replace > /dev/null
 \! node test/tools/fixture.mjs create-table test/data/txn/txn_audit_logs.table.json --replace > /dev/null
 \! node test/tools/fixture.mjs create-table test/data/txn/txn_temp_registrations.table.json --replace > /dev/null
+-- key PK (S), SK (N), for Queries
+\! node test/tools/fixture.mjs create-table test/data/txn/txn_orders.table.json --replace > /dev/null
 \! node test/tools/fixture.mjs put-items txn_users test/data/txn/txn_users.items.json
 \! node test/tools/fixture.mjs put-items txn_temp_registrations test/data/txn/txn_temp_registrations.items.json
 
@@ -189,6 +191,25 @@ SET LOCAL client_min_messages = debug1;
 COMMIT;
 \! node test/tools/fixture.mjs scan txn_items
 
+-- through a Query: the key condition, its order and LIMIT hold for
+-- buffered items too
+CREATE FOREIGN TABLE orders (pk text OPTIONS (column_name 'PK'),
+  sk int OPTIONS (column_name 'SK'), v text)
+  SERVER txn_ddb OPTIONS (table_name 'txn_orders');
+INSERT INTO orders VALUES ('a', 1, 'one'), ('a', 2, 'two'), ('a', 4, 'four'), ('b', 1, 'other');
+BEGIN;
+INSERT INTO orders VALUES ('a', 3, 'three'), ('a', 0, 'zero'), ('b', 2, 'other too');
+UPDATE orders SET v = 'TWO' WHERE pk = 'a' AND sk = 2;
+DELETE FROM orders WHERE pk = 'a' AND sk = 4;
+EXPLAIN (COSTS OFF) SELECT * FROM orders WHERE pk = 'a' AND sk > 0 ORDER BY sk DESC;
+SELECT * FROM orders WHERE pk = 'a' AND sk > 0 ORDER BY sk DESC;
+SELECT * FROM orders WHERE pk = 'a' ORDER BY sk LIMIT 2;
+SELECT * FROM orders WHERE pk = 'a' AND v LIKE 't%';
+SELECT pk, count(*) FROM orders GROUP BY pk ORDER BY pk;
+SET LOCAL client_min_messages = debug1;
+COMMIT;
+\! node test/tools/fixture.mjs scan txn_orders
+
 --
 -- Concurrent writers: what DynamoDB decides at commit
 --
@@ -245,6 +266,37 @@ SET LOCAL client_min_messages = debug1;
 COMMIT;
 \! node test/tools/fixture.mjs scan txn_items
 RESET dynamo_fdw.strict_atomicity;
+
+-- COPY goes through the buffer like INSERT
+BEGIN;
+COPY items FROM stdin;
+cp1	copied in a transaction	1
+cp2	copied in a transaction	2
+\.
+SET LOCAL client_min_messages = debug1;
+COMMIT;
+\! node test/tools/fixture.mjs scan txn_items
+-- two user mappings cannot sign one request: one request each, and strict
+-- atomicity refuses the second before anything is sent
+CREATE SERVER txn_ddb2 FOREIGN DATA WRAPPER dynamo_fdw
+  OPTIONS (endpoint :'ddb_endpoint', region 'us-east-1');
+CREATE USER MAPPING FOR CURRENT_USER SERVER txn_ddb2
+  OPTIONS (access_key_id 'AKIDTXNTEST2', secret_access_key 'txn-secret-2');
+CREATE FOREIGN TABLE items2 (pk text, v text, n int)
+  SERVER txn_ddb2 OPTIONS (table_name 'txn_items');
+BEGIN;
+INSERT INTO items VALUES ('um1', 'first mapping', 1);
+INSERT INTO items2 VALUES ('um2', 'second mapping', 2);
+SET LOCAL client_min_messages = debug1;
+COMMIT;
+SET dynamo_fdw.strict_atomicity = on;
+BEGIN;
+INSERT INTO items VALUES ('um3', 'first mapping', 3);
+INSERT INTO items2 VALUES ('um4', 'second mapping', 4);
+ROLLBACK;
+RESET dynamo_fdw.strict_atomicity;
+\! node test/tools/fixture.mjs scan txn_items
+DELETE FROM items WHERE pk IN ('cp1', 'cp2', 'um1', 'um2');
 
 --
 -- Bulk mode: BatchWriteItem during the statement, for loads
@@ -326,8 +378,10 @@ COMMIT;
 -- clean up, in PostgreSQL and in DynamoDB Local
 SET client_min_messages = warning;
 DROP SERVER txn_ddb CASCADE;
+DROP SERVER txn_ddb2 CASCADE;
 RESET client_min_messages;
 \! node test/tools/fixture.mjs delete-table txn_items
+\! node test/tools/fixture.mjs delete-table txn_orders
 \! node test/tools/fixture.mjs delete-table txn_users
 \! node test/tools/fixture.mjs delete-table txn_profiles
 \! node test/tools/fixture.mjs delete-table txn_wallets

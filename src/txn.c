@@ -1902,7 +1902,13 @@ txn_xact_callback(XactEvent event, void *arg)
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
-			if (!buf->committing && buf->sent_actions > 0)
+			if (buf->committing && buf->nactions == 0 && buf->sent_actions > 0)
+				ereport(WARNING,
+						(errcode(ERRCODE_WARNING),
+						 errmsg("the %llu DynamoDB actions of this transaction were committed before it failed",
+								(unsigned long long) buf->sent_actions),
+						 errdetail("DynamoDB committed the transaction's writes before PostgreSQL's own commit, which then failed: the DynamoDB writes stay, the transaction's PostgreSQL changes are rolled back.")));
+			else if (!buf->committing && buf->sent_actions > 0)
 				ereport(WARNING,
 						(errcode(ERRCODE_WARNING),
 						 errmsg("%llu DynamoDB actions of this transaction were already committed and are not rolled back",

@@ -281,7 +281,7 @@ test('101 actions without strict atomicity commit in two requests, 100 and 1', a
 	await ok('COMMIT');
 	assert.equal(count('TransactWriteItems'), 2);
 	assert.deepEqual(writes().map((w) => w.body.TransactItems.length), [100, 1]);
-	const all = Object.values(await items('wrq_items')).filter((i) => i.v.S === 'hundred');
+	const all = Object.values(await items('wrq_items')).filter((i) => i.v?.S === 'hundred');
 	assert.equal(all.length, 101);
 	assert.ok(all.every((i) => Number(i.n.N) > 1000));
 });
@@ -302,6 +302,27 @@ test('101 actions with strict atomicity fail before any TransactWriteItems reque
 	await ok('RESET dynamo_fdw.strict_atomicity');
 	assert.equal(count('TransactWriteItems'), 0);
 	assert.deepEqual(await items('wrq_items'), before);
+});
+
+test('requests stay under the 4 MB limit: large items split a batch; strict atomicity refuses before sending', async () => {
+	/* 20 items of 300,000 bytes: 6 MB, more than one request can carry */
+	await ok('BEGIN', "INSERT INTO wrq_items SELECT 'size' || i, repeat('x', 300000), i FROM generate_series(1, 20) i");
+	reset();
+	await ok('COMMIT');
+	const sizes = writes().map((w) => w.body.TransactItems.length);
+	assert.equal(sizes.length, 2, `requests: ${sizes}`);
+	assert.equal(sizes[0] + sizes[1], 20);
+	const big = Object.keys(await items('wrq_items')).filter((k) => k.startsWith('size'));
+	assert.equal(big.length, 20);
+	await ok('SET dynamo_fdw.strict_atomicity = on', 'BEGIN',
+		"UPDATE wrq_items SET v = repeat('y', 300000) WHERE pk LIKE 'size%'");
+	reset();
+	const r = await session.query('COMMIT');
+	assert.equal(r.error?.sqlstate, '54000');
+	assert.match(r.error.message, /exceed the size of one request/);
+	assert.equal(count('TransactWriteItems'), 0);
+	await ok('RESET dynamo_fdw.strict_atomicity', 'BEGIN', "DELETE FROM wrq_items WHERE pk LIKE 'size%'", 'COMMIT');
+	assert.ok(Object.values(await items('wrq_items')).every((i) => !i.pk.S.startsWith('size')));
 });
 
 test('every TransactWriteItems request carries its own ClientRequestToken', async () => {
@@ -361,9 +382,38 @@ test('a transaction that outgrows the buffer sends its oldest batches early, and
 	await ok('ROLLBACK');
 	assert.equal(count('TransactWriteItems'), 0, 'ROLLBACK sends nothing more');
 	assert.match(session.stderr.slice(stderrBefore), new RegExp(`WARNING: +${sentBefore} DynamoDB actions of this transaction were already committed`));
-	const big = Object.values(await items('wrq_items')).filter((i) => i.v.S === 'big');
+	const big = Object.values(await items('wrq_items')).filter((i) => i.v?.S === 'big');
 	assert.equal(big.length, sentBefore, 'the early batches stay committed; nothing else was written');
 	/* the oldest rows went first */
 	assert.deepEqual(big.map((i) => Number(i.n.N)).sort((a, b) => a - b),
 		Array.from({ length: sentBefore }, (_, i) => i + 1));
+});
+
+test('the commit gap: DynamoDB commits at pre-commit, then PostgreSQL fails to commit', async () => {
+	const other = new PsqlSession();
+	try {
+		await ok('DROP TABLE IF EXISTS wrq_local',
+			'CREATE TABLE wrq_local (class int, v int)',
+			'INSERT INTO wrq_local VALUES (1, 10), (2, 20)');
+		/* write skew between two SERIALIZABLE transactions: found at commit */
+		await ok('BEGIN ISOLATION LEVEL SERIALIZABLE', 'SELECT sum(v) FROM wrq_local WHERE class = 1');
+		await other.ok('BEGIN ISOLATION LEVEL SERIALIZABLE');
+		await other.ok('SELECT sum(v) FROM wrq_local WHERE class = 2');
+		await ok('INSERT INTO wrq_local VALUES (2, 30)',
+			"INSERT INTO wrq_items VALUES ('gap', 'in DynamoDB only', 1)");
+		await other.ok('INSERT INTO wrq_local VALUES (1, 40)');
+		await other.ok('COMMIT');
+		reset();
+		const stderrBefore = session.stderr.length;
+		const r = await session.query('COMMIT');
+		assert.equal(r.error?.sqlstate, '40001', 'PostgreSQL refuses the commit');
+		assert.equal(count('TransactWriteItems'), 1, 'after DynamoDB had been sent the writes');
+		assert.match(session.stderr.slice(stderrBefore),
+			/WARNING: +the 1 DynamoDB actions of this transaction were committed before it failed/);
+		assert.deepEqual((await items('wrq_items')).gap, { pk: { S: 'gap' }, v: { S: 'in DynamoDB only' }, n: { N: '1' } });
+		assert.equal(await session.value('SELECT count(*) FROM wrq_local WHERE v = 30'), '0');
+	} finally {
+		await other.close();
+		await session.query('DROP TABLE IF EXISTS wrq_local');
+	}
 });
