@@ -115,6 +115,11 @@ INSERT INTO types (id, ss) VALUES ('bad', '{a,NULL}');
 INSERT INTO types (id, ss) VALUES ('bad', '{a,b,a}');
 INSERT INTO types (id, ns) VALUES ('bad', '{1.0,1}');
 INSERT INTO types (id, bs) VALUES ('bad', '{"\\x01","\\x01"}');
+-- an item over DynamoDB's 400 KB limit is refused at the row, naming it
+\set VERBOSITY default
+INSERT INTO types (id, s) VALUES ('too-big', repeat('x', 409600));
+UPDATE types SET s = repeat('x', 409600) WHERE id = 'all';
+\set VERBOSITY terse
 
 --
 -- keys

@@ -319,6 +319,11 @@ BEGIN;
 INSERT INTO items VALUES ('bulk-rollback', 'stays', 0);
 ROLLBACK;
 \! node test/tools/fixture.mjs get-item txn_items '{"pk":{"S":"bulk-rollback"}}'
+-- nor are those of a statement that fails: the first 400 went out (16
+-- requests of 25, in parallel) before row 450 failed
+INSERT INTO items SELECT 'fail' || i, 'bulk', 1 / (450 - i) FROM generate_series(1, 450) i;
+SELECT count(*) FROM items WHERE pk LIKE 'fail%';
+DELETE FROM items WHERE pk LIKE 'fail%';
 -- INSERT ... SELECT from the table itself, and ON CONFLICT, use the buffer
 EXPLAIN (COSTS OFF) INSERT INTO items SELECT pk || '-again', v, n FROM items;
 EXPLAIN (COSTS OFF) INSERT INTO items VALUES ('x', 'y', 1) ON CONFLICT DO NOTHING;

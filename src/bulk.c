@@ -183,7 +183,9 @@ send_group(DynamoBulkWriter *w)
 		writes = send_requests(w, writes);
 	}
 
+	/* counted at once, so that a later error's ROLLBACK still warns */
 	w->written += w->n;
+	dynamo_txn_note_bulk(w->n);
 	w->n = 0;
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextReset(w->group_cxt);
@@ -225,7 +227,10 @@ dynamo_bulk_add(DynamoBulkWriter *w, json_c_object *item)
 		send_group(w);
 }
 
-/* Send what is left; returns how many items the writer wrote in all. */
+/*
+ * Send what is left; returns how many items the writer wrote in all (each
+ * group was already counted with dynamo_txn_note_bulk as it went out).
+ */
 uint64
 dynamo_bulk_finish(DynamoBulkWriter *w)
 {

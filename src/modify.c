@@ -25,6 +25,10 @@
  *			cannot change.
  *	DELETE	a delete by key.
  *
+ * Values DynamoDB cannot store (convert.c) and items certainly over its
+ * 400 KB limit are refused at the row, naming the column or the item,
+ * rather than by DynamoDB at commit, which names neither.
+ *
  * The key of the row to change comes from junk columns the planner adds
  * (AddForeignUpdateTargets): the columns mapping the partition and sort
  * key, or the document column when no column maps one.  PostgreSQL fetches
@@ -53,6 +57,9 @@
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
+
+/* DynamoDB's item size limit, 400 KB. */
+#define DYNAMO_MAX_ITEM_BYTES	(400 * 1024)
 
 /* fdw_private of a ModifyTable's result relation. */
 enum DynamoModifyPrivate
@@ -462,6 +469,77 @@ build_item(DynamoModifyState *s, TupleTableSlot *slot, bool null_removes)
 	return item;
 }
 
+/*
+ * A lower bound of the size of attribute value AV as DynamoDB counts it:
+ * strings and binaries at their byte length, numbers, booleans and nulls
+ * at one byte, lists and maps with their 3 bytes of overhead.
+ */
+static size_t
+av_size(json_c_object *av)
+{
+	struct json_object_iterator it = json_object_iter_begin(av),
+				end = json_object_iter_end(av);
+	const char *tag;
+	json_c_object *v;
+	size_t		n = 0;
+	size_t		i;
+
+	if (json_object_iter_equal(&it, &end))
+		return 0;
+	tag = json_object_iter_peek_name(&it);
+	v = json_object_iter_peek_value(&it);
+	if (strcmp(tag, "S") == 0)
+		return json_object_get_string_len(v);
+	if (strcmp(tag, "B") == 0)
+		return json_object_get_string_len(v) / 4 * 3;	/* base64 */
+	if (strcmp(tag, "SS") == 0 || strcmp(tag, "BS") == 0)
+	{
+		for (i = 0; i < json_object_array_length(v); i++)
+		{
+			size_t		len = json_object_get_string_len(json_object_array_get_idx(v, i));
+
+			n += tag[0] == 'B' ? len / 4 * 3 : len;
+		}
+		return n;
+	}
+	if (strcmp(tag, "NS") == 0)
+		return json_object_array_length(v);
+	if (strcmp(tag, "L") == 0)
+	{
+		for (i = 0; i < json_object_array_length(v); i++)
+			n += av_size(json_object_array_get_idx(v, i));
+		return n + 3;
+	}
+	if (strcmp(tag, "M") == 0)
+	{
+		json_object_object_foreach(v, k, mv)
+			n += strlen(k) + av_size(mv);
+		return n + 3;
+	}
+	return 1;					/* N, BOOL, NULL */
+}
+
+/*
+ * Refuse ITEM (with key KEY) when it is certainly over DynamoDB's 400 KB
+ * item limit, at the row and naming the item; DynamoDB would refuse the
+ * whole request at commit without saying which item.
+ */
+static void
+check_item_size(DynamoModifyState *s, json_c_object *item, json_c_object *key)
+{
+	size_t		size = 0;
+
+	json_object_object_foreach(item, k, v)
+		size += strlen(k) + av_size(v);
+	if (size > DYNAMO_MAX_ITEM_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("item %s of DynamoDB table \"%s\" is larger than DynamoDB's 400 KB item limit",
+						dynamo_key_display(key, s->target.partition_key, s->target.sort_key),
+						s->target.table),
+				 errdetail("Its attribute names and values take at least %zu bytes.", size)));
+}
+
 /* Refuse a key value DynamoDB would refuse, saying why. */
 static void
 check_key_av(DynamoModifyState *s, int i, json_c_object *av)
@@ -689,6 +767,7 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	slot_getallattrs(slot);
 	item = build_item(s, slot, false);
 	key = key_of_item(s, item);
+	check_item_size(s, item, key);
 
 	if (s->bulk && dynamo_txn_known(&s->target, key) == DYNAMO_TXN_UNKNOWN)
 	{
@@ -786,6 +865,8 @@ dynamoExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 		json_object_object_get_ex(key, s->key_attrs[i], &av);
 		json_object_object_add(image, s->key_attrs[i], json_object_get(av));
 	}
+	/* the columns alone may already be too large */
+	check_item_size(s, image, key);
 
 	set = json_object_new_object();
 	remove = json_object_new_object();
@@ -874,7 +955,7 @@ end_modify(DynamoModifyState *s)
 {
 	if (s && s->bulk_writer)
 	{
-		dynamo_txn_note_bulk(dynamo_bulk_finish(s->bulk_writer));
+		(void) dynamo_bulk_finish(s->bulk_writer);
 		s->bulk_writer = NULL;
 	}
 }
