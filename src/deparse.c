@@ -285,6 +285,33 @@ like_prefix(const char *pattern, bool *exact)
 	return buf.data;
 }
 
+/*
+ * The literal of a LIKE pattern that is "%literal%", or NULL.  DynamoDB's
+ * contains() on a string is a substring test on its UTF-8 bytes, which in
+ * valid UTF-8 is the same as LIKE's character-wise one.
+ */
+static char *
+like_infix(const char *pattern)
+{
+	bool		exact;
+	const char *p = pattern;
+	char	   *lit;
+	size_t		len;
+
+	if (*p != '%')
+		return NULL;
+	while (*p == '%')
+		p++;
+	lit = like_prefix(p, &exact);	/* "literal%" */
+	if (lit == NULL || exact || lit[0] == '\0')
+		return NULL;
+	/* like_prefix stops at the first '%', which must end the pattern */
+	len = strlen(p);
+	if (len == 0 || p[len - 1] != '%')
+		return NULL;
+	return lit;
+}
+
 static Const *
 text_const(const char *s)
 {
@@ -345,9 +372,21 @@ classify_opexpr(OpExpr *op, const DynamoDeparseContext *ctx)
 			return classify_prefix(col, val, op->inputcollid, ctx);
 		if (!IsA(pat, Const) || pat->constisnull || get_opcode(op->opno) != F_TEXTLIKE)
 			return NULL;
+		if (column_family(col) != FAMILY_STRING || !is_deterministic(op->inputcollid))
+			return NULL;
 		prefix = like_prefix(TextDatumGetCString(pat->constvalue), &exact);
-		if (prefix == NULL || prefix[0] == '\0' ||
-			column_family(col) != FAMILY_STRING)
+		if (prefix == NULL)
+		{
+			/* col LIKE '%abc%': contains() */
+			char	   *infix = like_infix(TextDatumGetCString(pat->constvalue));
+
+			if (infix == NULL)
+				return NULL;
+			c = new_cond(COND_CONTAINS, col);
+			c->values = list_make1(text_const(infix));
+			return c;
+		}
+		if (prefix[0] == '\0')
 			return NULL;
 		if (exact)
 		{
@@ -630,6 +669,12 @@ dynamo_deparse_cond(StringInfo buf, const DynamoCond *c, DynamoExprBuilder *b)
 		case COND_PREFIX:
 			appendStringInfo(buf, "begins_with(%s, %s)", name,
 							 dynamo_value_placeholder(b, linitial(c->values)));
+			break;
+		case COND_CONTAINS:
+			/* contains() also looks into sets and lists: strings only */
+			appendStringInfo(buf, "(contains(%s, %s) AND attribute_type(%s, %s))",
+							 name, dynamo_value_placeholder(b, linitial(c->values)),
+							 name, dynamo_value_placeholder(b, (Expr *) text_const("S")));
 			break;
 		case COND_IS_NULL:
 			appendStringInfo(buf, "(attribute_not_exists(%s) OR attribute_type(%s, %s))",

@@ -34,6 +34,7 @@ typedef enum DynamoCondKind
 	COND_CMP,					/* column op value */
 	COND_IN,					/* column IN (values) */
 	COND_PREFIX,				/* begins_with(column, value) */
+	COND_CONTAINS,				/* contains(column, value) on a string */
 	COND_IS_NULL,
 	COND_NOT_NULL,
 	COND_AND,

@@ -111,7 +111,7 @@ SELECT post_id, title FROM posts WHERE gsi2_pk = 'p#gsi2#u#01HQ0000000000000000U
 
 \echo
 \echo '==== 8. With a contains filter (DynamoBao: filter {content: {$contains: "another"}})'
-\echo '       DynamoDB''s contains() is not pushed down: PostgreSQL filters the rows of the Query'
+\echo '       LIKE ''%another%'' becomes DynamoDB''s contains() in the Query''s filter'
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT post_id, title, content FROM posts
  WHERE gsi2_pk = 'p#gsi2#u#01HQ0000000000000000USER01' AND content LIKE '%another%';
