@@ -661,3 +661,56 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 			 errmsg("DynamoDB %s request failed", operation),
 			 errdetail_internal("%s: %s", type, err->message ? err->message : "")));
 }
+
+/*
+ * Send OPERATION with REQUEST now, ahead of need (a scan's next page), and
+ * return without waiting a number for dynamo_call_ahead_finish, which gets
+ * the result.  Only one request is ever ahead: sending another drops the
+ * first (whose finish then sends it again).  REQUEST must not change until
+ * then.
+ */
+uint64
+dynamo_call_ahead(DynamoConn *conn, const char *operation, json_c_object *request)
+{
+	const char *payload = json_object_to_json_string_ext(request,
+														 JSON_C_TO_STRING_PLAIN |
+														 JSON_C_TO_STRING_NOSLASHESCAPE);
+	DynamoHttpRequest hreq;
+
+	sign_request(conn, psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
+				 payload, strlen(payload), &hreq);
+	dynamo_requests_sent++;
+	conn->requests++;
+	return dynamo_http_send_ahead(&hreq);
+}
+
+/*
+ * The result of the request dynamo_call_ahead sent, read by PARSER as
+ * dynamo_call_parsed does; when that attempt failed, the request is sent
+ * again through dynamo_call_parsed, with its retries and error reports.
+ */
+void *
+dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
+						 json_c_object *request, DynamoBodyParser parser,
+						 void *parser_arg)
+{
+	DynamoHttpResponse hresp;
+	char	   *transport_error = NULL;
+	void	   *result = NULL;
+	AttemptState st;
+	bool		arrived;
+
+	memset(&st, 0, sizeof(st));
+	arrived = dynamo_http_take_ahead(seq, &hresp, &transport_error);
+	if (interpret_response(arrived, transport_error, &hresp, &result, &st,
+						   parser, parser_arg) == CALL_OK)
+		return result;
+	return dynamo_call_parsed(conn, operation, request, NULL, parser, parser_arg);
+}
+
+/* Forget request SEQ sent ahead, if it still is. */
+void
+dynamo_call_ahead_drop(uint64 seq)
+{
+	dynamo_http_drop_ahead(seq);
+}

@@ -52,6 +52,13 @@ typedef void *(*DynamoBodyParser) (const char *body, int len, void *arg);
 extern void *dynamo_call_parsed(DynamoConn *conn, const char *operation,
 								json_c_object *request, DynamoError *err,
 								DynamoBodyParser parser, void *parser_arg);
+extern uint64 dynamo_call_ahead(DynamoConn *conn, const char *operation,
+								json_c_object *request);
+extern void *dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn,
+									  const char *operation,
+									  json_c_object *request,
+									  DynamoBodyParser parser, void *parser_arg);
+extern void dynamo_call_ahead_drop(uint64 seq);
 extern void dynamo_call_many(DynamoConn *conn, const char *operation,
 							 json_c_object **requests, int n,
 							 json_c_object **results);

@@ -327,3 +327,135 @@ dynamo_http_perform(const DynamoHttpRequest *req, DynamoHttpResponse *resp,
 	dynamo_http_perform_many(req, 1, resp, &ok, errmsg_out);
 	return ok;
 }
+
+/*
+ * One request sent ahead: a scan asks for its next page before it turns the
+ * current one into rows, so that DynamoDB prepares the page meanwhile.  It
+ * has its own handle (and connection) and multi handle, so that requests
+ * sent in between through dynamo_http_perform_many never wait for it.  At
+ * most one is outstanding; curl only moves it on while we are in here, so
+ * the request goes out now and the response waits in the socket.
+ */
+static CURL *ahead_easy = NULL;
+static CURLM *ahead_multi = NULL;
+static bool ahead_active = false;
+static Collected ahead_c;
+static struct curl_slist *ahead_headers = NULL;
+static char ahead_error[CURL_ERROR_SIZE];
+static uint64 ahead_seq = 0;	/* which request is ahead */
+
+/*
+ * Forget request SEQ sent ahead (0: whichever), if it still is; its
+ * connection is closed.
+ */
+void
+dynamo_http_drop_ahead(uint64 seq)
+{
+	if (!ahead_active || (seq != 0 && seq != ahead_seq))
+		return;
+	curl_multi_remove_handle(ahead_multi, ahead_easy);
+	curl_slist_free_all(ahead_headers);
+	ahead_headers = NULL;
+	free(ahead_c.data);
+	memset(&ahead_c, 0, sizeof(ahead_c));
+	ahead_active = false;
+}
+
+/*
+ * Send REQ now and return at once; dynamo_http_take_ahead gets its
+ * response with the number returned.  The body is copied: REQ need not
+ * outlive the call.  A request already ahead is dropped.
+ */
+uint64
+dynamo_http_send_ahead(const DynamoHttpRequest *req)
+{
+	int			running;
+
+	dynamo_http_drop_ahead(0);
+	if (ahead_multi == NULL)
+		ahead_multi = curl_multi_init();
+	if (ahead_easy == NULL)
+		ahead_easy = curl_easy_init();
+	if (ahead_multi == NULL || ahead_easy == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("could not create an HTTP handle")));
+	memset(&ahead_c, 0, sizeof(ahead_c));
+	ahead_error[0] = '\0';
+	ahead_headers = setup_transfer(ahead_easy, req, &ahead_c, ahead_error);
+	if (strcmp(req->method, "GET") != 0)
+		curl_easy_setopt(ahead_easy, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
+	curl_multi_add_handle(ahead_multi, ahead_easy);
+	ahead_active = true;
+	(void) curl_multi_perform(ahead_multi, &running);
+	return ++ahead_seq;
+}
+
+/*
+ * Wait for the response of request SEQ sent ahead, as dynamo_http_perform
+ * does for its own.  False, with *errmsg_out, when the transfer failed or
+ * that request is no longer ahead (another one was sent since).
+ */
+bool
+dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp, char **errmsg_out)
+{
+	CURLcode	rc = CURLE_OK;
+	int			running = 1;
+	bool		cancelled = false;
+	bool		ok;
+
+	if (!ahead_active || seq != ahead_seq)
+	{
+		initStringInfo(&resp->body);
+		resp->status = 0;
+		resp->crc32 = NULL;
+		resp->request_id = NULL;
+		*errmsg_out = pstrdup("no request was sent ahead");
+		return false;
+	}
+	while (running > 0)
+	{
+		CURLMsg    *msg;
+		int			left;
+
+		if (curl_multi_perform(ahead_multi, &running) != CURLM_OK)
+		{
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+		while ((msg = curl_multi_info_read(ahead_multi, &left)) != NULL)
+			if (msg->msg == CURLMSG_DONE && msg->easy_handle == ahead_easy)
+				rc = msg->data.result;
+		if (running == 0)
+			break;
+		if (CANCEL_PENDING())
+		{
+			cancelled = true;
+			break;
+		}
+		curl_multi_poll(ahead_multi, NULL, 0, POLL_SLICE_MS, NULL);
+		if (CANCEL_PENDING())
+		{
+			cancelled = true;
+			break;
+		}
+	}
+	if (cancelled)
+	{
+		dynamo_http_drop_ahead(seq);
+		CHECK_FOR_INTERRUPTS();
+		rc = CURLE_ABORTED_BY_CALLBACK;
+	}
+	else
+	{
+		curl_multi_remove_handle(ahead_multi, ahead_easy);
+		curl_slist_free_all(ahead_headers);
+		ahead_headers = NULL;
+		ahead_active = false;
+	}
+	*errmsg_out = NULL;
+	ok = finish_transfer(ahead_easy, rc, &ahead_c, ahead_error, resp, errmsg_out);
+	free(ahead_c.data);
+	memset(&ahead_c, 0, sizeof(ahead_c));
+	return ok;
+}

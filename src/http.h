@@ -60,4 +60,13 @@ extern void dynamo_http_perform_many(const DynamoHttpRequest *reqs, int n,
 									 DynamoHttpResponse *resps, bool *ok,
 									 char **errmsgs);
 
+/*
+ * One request sent ahead of need (a scan's next page): send it now, take
+ * its response later (as dynamo_http_perform would return it), or drop it.
+ */
+extern uint64 dynamo_http_send_ahead(const DynamoHttpRequest *req);
+extern bool dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp,
+								   char **errmsg_out);
+extern void dynamo_http_drop_ahead(uint64 seq);
+
 #endif							/* DYNAMO_HTTP_H */

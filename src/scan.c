@@ -76,6 +76,7 @@ typedef struct DynamoScanState
 	json_c_object *request;		/* request of the current Query/Scan */
 	json_c_object *items;		/* items of the current page */
 	DynamoPage *page;			/* or a Query/Scan page, read item by item */
+	uint64		ahead;			/* next page's request, sent ahead; or 0 */
 	size_t		next_item;
 	char	   *start_key;		/* LastEvaluatedKey as JSON text, or NULL */
 	char	  **seg_start;		/* parallel Scan: each segment's next start */
@@ -287,6 +288,15 @@ is_empty_key_value(json_c_object *av)
 	return false;
 }
 
+/* Forget the next page's request if it was sent ahead. */
+static void
+drop_ahead(DynamoScanState *s)
+{
+	if (s->ahead)
+		dynamo_call_ahead_drop(s->ahead);
+	s->ahead = 0;
+}
+
 /*
  * Limit for a Query or Scan of the table itself that the plan gave no page
  * size: twice the items a 1 MB page holds at the table's average item size
@@ -327,6 +337,7 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	ListCell   *tc;
 	int			i;
 
+	drop_ahead(s);
 	MemoryContextReset(s->page_cxt);
 	MemoryContextReset(s->sorted_cxt);
 	s->sorted = NULL;
@@ -803,8 +814,14 @@ fetch_page(DynamoScanState *s)
 				else
 					json_object_object_del(s->request, "ExclusiveStartKey");
 				/* items are parsed one by one as the scan reaches them */
-				page = dynamo_call_parsed(s->conn, s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
-										  s->request, NULL, dynamo_page_parse, NULL);
+				if (s->ahead)
+					page = dynamo_call_ahead_finish(s->ahead, s->conn,
+													s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+													s->request, dynamo_page_parse, NULL);
+				else
+					page = dynamo_call_parsed(s->conn, s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+											  s->request, NULL, dynamo_page_parse, NULL);
+				s->ahead = 0;
 				resp = page->rest;
 				s->requests++;
 				s->pages++;
@@ -825,6 +842,24 @@ fetch_page(DynamoScanState *s)
 				else
 					s->exhausted = true;
 				MemoryContextSwitchTo(s->page_cxt);
+
+				/*
+				 * A scan that has read a whole page and wants the next one
+				 * most likely wants them all: ask for the page after this
+				 * one now, so that DynamoDB prepares it while this one
+				 * becomes rows.  Not for the first page (a LIMIT the
+				 * executor applies may need no second page) nor with a
+				 * pushed-down LIMIT.
+				 */
+				if (!s->exhausted && s->pages >= 2 && s->limit <= 0)
+				{
+					json_c_object *k = dynamo_json_parse(s->start_key, strlen(s->start_key));
+
+					json_object_object_add(s->request, "ExclusiveStartKey", json_object_get(k));
+					s->ahead = dynamo_call_ahead(s->conn,
+												 s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+												 s->request);
+				}
 				break;
 			}
 	}
@@ -1150,6 +1185,7 @@ dynamoReScanForeignScan(ForeignScanState *node)
 	s->started = false;
 	s->items = NULL;
 	s->page = NULL;
+	drop_ahead(s);
 }
 
 void
@@ -1160,6 +1196,7 @@ dynamoEndForeignScan(ForeignScanState *node)
 
 	if (s == NULL || s->rel == NULL)
 		return;
+	drop_ahead(s);
 	if (s->request)
 		json_object_put(s->request);
 	s->request = NULL;
