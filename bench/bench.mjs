@@ -222,11 +222,13 @@ function startRecorder() {
 
 /*
  * Send REQS (recorded requests, or {headers, body} made alike) to DynamoDB
- * Local over keep-alive connections, at most CONCURRENCY at a time, each
+ * Local over new keep-alive connections, at most CONCURRENCY at a time, each
  * response read whole and dropped.  Resolves to the wall time in ms; throws
  * on a status other than 200.
  */
-async function replay(reqs, concurrency, agent) {
+async function replay(reqs, concurrency) {
+	/* fresh connections: DynamoDB Local closes those idle for a while */
+	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 	const t0 = performance.now();
 	let next = 0;
 	function one(r) {
@@ -255,7 +257,8 @@ async function replay(reqs, concurrency, agent) {
 			await one(reqs[next++]);
 	}
 	await Promise.all(Array.from({ length: Math.min(concurrency, reqs.length) }, worker));
-	return performance.now() - t0;
+	const ms = performance.now() - t0;
+	return ms;
 }
 
 /* ---- setup ---- */
@@ -355,7 +358,6 @@ async function benchScan(ps, rec) {
 	await ps.run('SELECT * FROM rec_bench_scan');
 	const recorded = rec.take('Scan');
 	const input = sdkScanInput(recorded);
-	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 	log(`FDW scan: ${recorded.length} Scan requests; first: ${recorded[0].body.toString('utf8').slice(0, 300)}`);
 	notes.push(`Full scan: the FDW sent ${recorded.length} Scan requests ` +
 		`(parameters: ${Object.keys(input).join(', ')}); the SDK script sent the same parameters.`);
@@ -363,10 +365,9 @@ async function benchScan(ps, rec) {
 	const sides = {
 		FDW: () => ps.run(sql),
 		SDK: () => sdkScan(input),
-		replay: () => replay(recorded, 1, agent),
+		replay: () => replay(recorded, 1),
 	};
 	const t = await rounds('scan', sides);
-	agent.destroy();
 	const fdw = median(t.FDW);
 	const sdk = median(t.SDK);
 	const rp = median(t.replay);
@@ -454,7 +455,6 @@ async function benchTxn(ps, rec) {
 	notes.push(`INSERT of ${opt.writes} rows: the FDW sent ${recorded.length} TransactWriteItems requests ` +
 		`(${Math.min(...sizes)} to ${Math.max(...sizes)} actions each), one after the other; the SDK script sent ` +
 		'the same TransactItems, one request after the other, each with a fresh ClientRequestToken.');
-	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 	let run = 0;
 	let prepared = null;
 	const sides = {
@@ -465,13 +465,12 @@ async function benchTxn(ps, rec) {
 				await client.send(new TransactWriteItemsCommand(p.doc));
 			return performance.now() - t0;
 		},
-		replay: () => replay(prepared, 1, agent),
+		replay: () => replay(prepared, 1),
 	};
 	const t = await rounds('txn insert', sides, async () => {
 		await recreate('bench_txn');
 		prepared = freshTokens(recorded, run++);
 	});
-	agent.destroy();
 	results.push({
 		op: `INSERT of ${opt.writes} rows, one statement (TransactWriteItems of 100)`,
 		fdw: median(t.FDW), sdk: median(t.SDK), replay: median(t.replay),
@@ -491,7 +490,6 @@ async function benchBulk(ps, rec) {
 	notes.push(`Bulk INSERT of ${opt.writes} rows: the FDW sent ${recorded.length} BatchWriteItem requests ` +
 		`of 25 items, 16 at a time (a group waits for its slowest request); the SDK script kept ` +
 		`${opt.parallel} requests of the same items in flight all the time; the replay likewise.`);
-	const agent = new http.Agent({ keepAlive: true, maxSockets: opt.parallel });
 	const prepared = recorded.map((r) => ({
 		headers: r.headers, body: r.body, doc: JSON.parse(r.body.toString('utf8')),
 	}));
@@ -514,10 +512,9 @@ async function benchBulk(ps, rec) {
 			await Promise.all(Array.from({ length: opt.parallel }, worker));
 			return performance.now() - t0;
 		},
-		replay: () => replay(prepared, opt.parallel, agent),
+		replay: () => replay(prepared, opt.parallel),
 	};
 	const t = await rounds('bulk insert', sides, () => recreate('bench_bulk'));
-	agent.destroy();
 	await ps.exec('RESET dynamo_fdw.bulk_write');
 	results.push({
 		op: `Bulk INSERT of ${opt.writes} rows (\`dynamo_fdw.bulk_write\`, BatchWriteItem of 25, ${opt.parallel} in flight)`,
