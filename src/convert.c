@@ -464,8 +464,8 @@ dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io, bool *isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("malformed DynamoDB attribute value")));
-	if (strcmp(tag, "NULL") == 0 && io->kind != DYNAMO_IO_JSONB &&
-		io->kind != DYNAMO_IO_JSON)
+	/* NULL is SQL NULL in every column, jsonb and json included */
+	if (strcmp(tag, "NULL") == 0)
 	{
 		*isnull = true;
 		return (Datum) 0;

@@ -200,6 +200,77 @@ is_deterministic(Oid collid)
 	return !OidIsValid(collid) || get_collation_isdeterministic(collid);
 }
 
+/*
+ * Can DynamoDB hold the number whose decimal text is S (numeric_out's or an
+ * integer's form: sign, digits, optional point and digits)?  DynamoDB
+ * refuses more than 38 significant digits and magnitudes outside 1E-130 to
+ * 9.99...E+125 (and has no NaN or Infinity), in a condition too, where
+ * PostgreSQL just compares.
+ */
+static bool
+number_fits(const char *s)
+{
+	const char *p = s;
+	const char *point;
+	int			nint = 0;
+	int			first = INT_MIN;	/* power of ten of the first nonzero digit */
+	int			last = INT_MIN;		/* ... and of the last */
+	int			pos;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	point = strchr(p, '.');
+	for (; p[nint] >= '0' && p[nint] <= '9'; nint++)
+		;
+	if (nint == 0 && p[0] != '.')
+		return false;			/* NaN, Infinity */
+	for (pos = 0; p[pos] != '\0'; pos++)
+	{
+		int			power;
+
+		if (p[pos] == '.')
+			continue;
+		if (p[pos] < '0' || p[pos] > '9')
+			return false;
+		power = (point == NULL || p + pos < point) ? nint - 1 - pos
+			: -(int) (p + pos - point);
+		if (p[pos] != '0')
+		{
+			if (first == INT_MIN)
+				first = power;
+			last = power;
+		}
+	}
+	if (first == INT_MIN)
+		return true;			/* zero */
+	return first - last + 1 <= 38 && first <= 125 && first >= -130;
+}
+
+/*
+ * Can value expression E of a number comparison go to DynamoDB?  A
+ * constant when DynamoDB can hold it; an integer of any kind; a numeric
+ * computed at run time only for equality (OK_RUNTIME), where the plan can
+ * say "no match" for a number DynamoDB cannot hold.
+ */
+static bool
+number_value_ok(Expr *e, bool ok_runtime)
+{
+	Oid			type;
+	Oid			out;
+	bool		isvarlena;
+
+	e = strip_relabel(e);
+	type = exprType((Node *) e);
+	if (type == INT2OID || type == INT4OID || type == INT8OID)
+		return true;
+	if (!IsA(e, Const))
+		return ok_runtime;
+	if (((Const *) e)->constisnull)
+		return true;
+	getTypeOutputInfo(type, &out, &isvarlena);
+	return number_fits(OidOutputFunctionCall(out, ((Const *) e)->constvalue));
+}
+
 static DynamoCmp
 cmp_from_name(const char *name)
 {
@@ -419,6 +490,8 @@ classify_opexpr(OpExpr *op, const DynamoDeparseContext *ctx)
 	}
 	if (fam == FAMILY_BOOL && cmp != CMP_EQ && cmp != CMP_NE)
 		return NULL;
+	if (fam == FAMILY_NUMBER && !number_value_ok(val, cmp == CMP_EQ))
+		return NULL;
 
 	c = new_cond(COND_CMP, col);
 	c->cmp = cmp;
@@ -479,6 +552,8 @@ classify_in(ScalarArrayOpExpr *sa, const DynamoDeparseContext *ctx)
 			c->values = lappend(c->values,
 								makeConst(etype, -1, k->constcollid, elen,
 										  elems[i], false, ebyval));
+			if (fam == FAMILY_NUMBER && !number_value_ok(llast(c->values), false))
+				return NULL;
 		}
 	}
 	else if (IsA(arr, ArrayExpr))
@@ -495,7 +570,8 @@ classify_in(ScalarArrayOpExpr *sa, const DynamoDeparseContext *ctx)
 			 */
 			if (type_family(exprType((Node *) strip_relabel(e))) != fam ||
 				!IsA(strip_relabel(e), Const) ||
-				((Const *) strip_relabel(e))->constisnull)
+				((Const *) strip_relabel(e))->constisnull ||
+				(fam == FAMILY_NUMBER && !number_value_ok(e, false)))
 				return NULL;
 			c->values = lappend(c->values, e);
 		}

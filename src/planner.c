@@ -44,6 +44,7 @@
 #include "utils/builtins.h"
 #include "utils/pg_locale.h"
 #include "utils/lsyscache.h"
+#include "utils/typcache.h"
 
 #include "dynamo_deparse.h"
 #include "dynamo_fdw.h"
@@ -125,7 +126,8 @@ is_sort_key_cond(const DynamoQual *q, const char *attr, char type)
 	const DynamoCond *c = q->cond;
 	Expr	   *v;
 
-	if (c == NULL || c->column == NULL || strcmp(c->column->attr, attr) != 0 ||
+	if (c == NULL || (c->kind != COND_CMP && c->kind != COND_PREFIX) ||
+		strcmp(c->column->attr, attr) != 0 ||
 		dynamo_family_tag(c->column) != type)
 		return false;
 	v = linitial(c->values);
@@ -139,6 +141,27 @@ is_sort_key_cond(const DynamoQual *q, const char *attr, char type)
 	if (c->kind == COND_PREFIX)
 		return type == DYNAMO_TYPE_S;
 	return c->kind == COND_CMP && c->cmp != CMP_NE;
+}
+
+/*
+ * Does a condition of QUALS hold only for items that have attribute ATTR
+ * (not NULL)?  An index holds no item that lacks its sort key, so a Query
+ * on it without a sort key condition would miss those items otherwise.
+ */
+static bool
+requires_attr(List *quals, const char *attr)
+{
+	ListCell   *lc;
+
+	foreach(lc, quals)
+	{
+		const DynamoCond *c = ((DynamoQual *) lfirst(lc))->cond;
+
+		if (c && c->column && c->kind != COND_IS_NULL &&
+			strcmp(c->column->attr, attr) == 0)
+			return true;
+	}
+	return false;
 }
 
 static DynamoQual *
@@ -178,6 +201,10 @@ index_covers(const DynamoPlanInfo *info, const DynamoIndex *ix)
 {
 	int			i;
 
+	/* a whole-row reference needs every attribute, as a document column does */
+	if (bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used) &&
+		ix->projection != DYNAMO_PROJECT_ALL)
+		return false;
 	for (i = 0; i < info->rel->ncolumns; i++)
 	{
 		const DynamoColumn *col = &info->rel->columns[i];
@@ -198,8 +225,38 @@ index_covers(const DynamoPlanInfo *info, const DynamoIndex *ix)
 }
 
 /*
+ * Is the constant bound LO at most HI in DynamoDB's order?  DynamoDB
+ * refuses a BETWEEN whose bounds are the wrong way round, where PostgreSQL
+ * just finds no row.  Strings compare by bytes (the C collation), numbers
+ * and binary as PostgreSQL's own comparison does.  False when unsure.
+ */
+static bool
+bounds_in_order(Expr *lo, Expr *hi)
+{
+	TypeCacheEntry *tce;
+	Const	   *l,
+			   *h;
+
+	while (IsA(lo, RelabelType))
+		lo = ((RelabelType *) lo)->arg;
+	while (IsA(hi, RelabelType))
+		hi = ((RelabelType *) hi)->arg;
+	if (!IsA(lo, Const) || !IsA(hi, Const))
+		return false;
+	l = (Const *) lo;
+	h = (Const *) hi;
+	if (l->constisnull || h->constisnull || l->consttype != h->consttype)
+		return false;
+	tce = lookup_type_cache(l->consttype, TYPECACHE_CMP_PROC_FINFO);
+	if (!OidIsValid(tce->cmp_proc_finfo.fn_oid))
+		return false;
+	return DatumGetInt32(FunctionCall2Coll(&tce->cmp_proc_finfo, C_COLLATION_OID,
+										   l->constvalue, h->constvalue)) <= 0;
+}
+
+/*
  * Pick the sort key condition: equality first, else a BETWEEN made of an
- * inclusive lower and upper bound, else a prefix, else one bound.
+ * inclusive lower and upper bound (in order), else a prefix, else one bound.
  */
 static void
 pick_sort_condition(List *quals, const char *sk, char type, DynamoChoice *ch)
@@ -227,7 +284,8 @@ pick_sort_condition(List *quals, const char *sk, char type, DynamoChoice *ch)
 		if (!any || q->cond->kind == COND_PREFIX)
 			any = q;
 	}
-	if (lower && upper)
+	if (lower && upper &&
+		bounds_in_order(linitial(lower->cond->values), linitial(upper->cond->values)))
 	{
 		ch->sk = lower;
 		ch->sk2 = upper;
@@ -354,6 +412,8 @@ choose_operation(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
 			continue;
 		if (ix->sort_key)
 			pick_sort_condition(quals, ix->sort_key, ix->sort_type, &trial);
+		if (ix->sort_key && trial.sk == NULL && !requires_attr(quals, ix->sort_key))
+			continue;			/* items without the sort key are not in it */
 		if (ch->op == DYNAMO_OP_QUERY && !trial.sk)
 			continue;			/* no better than what we have */
 		ch->op = DYNAMO_OP_QUERY;
