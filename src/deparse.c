@@ -546,14 +546,16 @@ classify_in(ScalarArrayOpExpr *sa, const DynamoDeparseContext *ctx)
 		deconstruct_array(a, etype, elen, ebyval, ealign, &elems, &nulls, &n);
 		for (i = 0; i < n; i++)
 		{
+			Const	   *v;
+
 			/* NULL never equals anything: leave it out */
 			if (nulls[i])
 				continue;
-			c->values = lappend(c->values,
-								makeConst(etype, -1, k->constcollid, elen,
-										  elems[i], false, ebyval));
-			if (fam == FAMILY_NUMBER && !number_value_ok(llast(c->values), false))
-				return NULL;
+			v = makeConst(etype, -1, k->constcollid, elen, elems[i], false, ebyval);
+			/* nor does a number no item can hold */
+			if (fam == FAMILY_NUMBER && !number_value_ok((Expr *) v, false))
+				continue;
+			c->values = lappend(c->values, v);
 		}
 	}
 	else if (IsA(arr, ArrayExpr))
@@ -570,9 +572,11 @@ classify_in(ScalarArrayOpExpr *sa, const DynamoDeparseContext *ctx)
 			 */
 			if (type_family(exprType((Node *) strip_relabel(e))) != fam ||
 				!IsA(strip_relabel(e), Const) ||
-				((Const *) strip_relabel(e))->constisnull ||
-				(fam == FAMILY_NUMBER && !number_value_ok(e, false)))
+				((Const *) strip_relabel(e))->constisnull)
 				return NULL;
+			/* a number no item can hold equals none of them */
+			if (fam == FAMILY_NUMBER && !number_value_ok(e, false))
+				continue;
 			c->values = lappend(c->values, e);
 		}
 	}

@@ -589,11 +589,21 @@ class Gen {
 			}
 			case 'lsi': {
 				const pk = this.existingKey()[0];
-				where = [`pk = ${q(pk)}`, this.atom(COL.lsk)];
+				const y = R.next();
+				let cond;
+				if (y < 0.7)
+					cond = `lsk ${R.pick(['=', '<', '<=', '>', '>='])} ${this.value(COL.lsk)}`;
+				else if (y < 0.85)
+					cond = `lsk BETWEEN ${this.value(COL.lsk)} AND ${this.value(COL.lsk)}`;
+				else
+					cond = this.atom(COL.lsk);
+				where = [`pk = ${q(pk)}`, cond, ...this.extras(R.chance(0.2) ? 1 : 0)];
 				pkFixed = true;
-				select = R.chance(0.6) ? ['pk', 'sk', 'lsk'] : this.selectList();
-				if (R.chance(0.2))
+				select = R.chance(0.75) ? ['pk', 'sk', 'lsk'] : this.selectList();
+				if (R.chance(0.15))
 					select.push('t::text AS whole');
+				if (R.chance(0.5))
+					order = [{ expr: `lsk${R.chance(0.5) ? ' DESC' : ''}`, col: 'lsk' }];
 				break;
 			}
 			case 'scan': {
