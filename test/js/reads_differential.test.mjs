@@ -15,8 +15,9 @@
  * seeded PRNG (READS_SEED, default below) run through psql on the foreign
  * table (plain, with scan_segments, with consistent_read) and on the local
  * table: random combinations of = <> < <= > >= BETWEEN IN / = ANY, IS [NOT]
- * NULL, LIKE (prefix, exact, other wildcards), ^@, starts_with, array
- * containment, boolean columns, AND/OR/NOT, on key and non-key columns,
+ * NULL, LIKE (prefix, exact, infix as contains(), other wildcards), ^@,
+ * starts_with, array containment, boolean columns, AND/OR/NOT, on key and
+ * non-key columns,
  * shaped to become GetItem, BatchGetItem, Query on the table, a GSI or the
  * LSI, Scan, COUNT(*), joins and prepared statements, with ORDER BY and
  * LIMIT/OFFSET, whole-row references, and numbers DynamoDB cannot hold.
@@ -403,9 +404,15 @@ class Gen {
 					return `${c.name} LIKE ${q(likeEscape(prefix) + '%')}`;
 				if (y < 0.4)	/* PostgreSQL refuses LIKE under a nondeterministic collation */
 					return `${c.name} COLLATE ${SCHEMA}.ci LIKE ${q(likeEscape(prefix) + '%')}`;
-				if (y < 0.5)
+				if (y < 0.42)
 					return `${c.name} LIKE ${q(R.pick([likeEscape(base), `%${likeEscape(prefix)}%`, `${likeEscape(prefix)}_%`, `${prefix}%`]))}`;
-				if (y < 0.55)
+				if (y < 0.55) {
+					/* contains(): a middle part of a value */
+					const a = R.int(0, Math.max(0, chars.length - 1));
+					const mid = chars.slice(a, R.int(a + 1, Math.max(a + 1, Math.min(chars.length, a + 4)))).join('');
+					return `${c.name} ${R.chance(0.85) ? '' : 'NOT '}LIKE ${q(`%${likeEscape(mid)}%`)}`;
+				}
+				if (y < 0.58)
 					return `${c.name} NOT LIKE ${q(likeEscape(prefix) + '%')}`;
 				if (y < 0.8)
 					return `${c.name} ^@ ${q(prefix)}`;
@@ -701,6 +708,7 @@ class Gen {
 const PUSHED = [
 	['=', / = :v/g], ['<>', / <> :v/g], ['<', / < :v/g], ['<=', / <= :v/g], ['>', / > :v/g],
 	['>=', / >= :v/g], ['BETWEEN', / BETWEEN /g], ['IN', / IN \(/g], ['begins_with', /begins_with\(/g],
+	['contains', /contains\(/g],
 	['IS NULL', /attribute_not_exists\(/g], ['IS NOT NULL', /\(attribute_exists\(/g],
 	['AND', / AND (?!attribute_type|NOT attribute_type)/g], ['OR', / OR (?!attribute_type)/g],
 ];
