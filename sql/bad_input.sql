@@ -210,7 +210,7 @@ INSERT INTO bi_app (pk, sk, n) VALUES ('w', '39-digits', 12345678901234567890123
 \echo SQLSTATE :SQLSTATE
 INSERT INTO bi_app (pk, sk, j) VALUES ('w', 'json-too-big', '{"a": [1, 1e200]}');
 \echo SQLSTATE :SQLSTATE
--- refused by DynamoDB at commit: the transaction fails as a whole
+-- an empty JSON object key: DynamoDB refuses it as an attribute name, so it is refused at the row
 INSERT INTO bi_app (pk, sk, j) VALUES ('w', 'json-empty-name', '{"": 1}');
 \echo SQLSTATE :SQLSTATE
 -- an item over 400 KB

@@ -111,6 +111,7 @@ INSERT INTO types (id, n) VALUES ('bad', 'NaN');
 INSERT INTO types (id, f8) VALUES ('bad', 'Infinity');
 INSERT INTO types (id, f8) VALUES ('bad', 1e300);
 INSERT INTO types (id, j) VALUES ('bad', '{"x": 1e200}');
+INSERT INTO types (id, j) VALUES ('bad', '{"a": {"": 1}}');
 INSERT INTO types (id, ss) VALUES ('bad', '{a,NULL}');
 INSERT INTO types (id, ss) VALUES ('bad', '{a,b,a}');
 INSERT INTO types (id, ns) VALUES ('bad', '{1.0,1}');

@@ -548,6 +548,11 @@ av_from_container(JsonbContainer *c)
 				}
 				break;
 			case WJB_KEY:
+				if (v.val.string.len == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("DynamoDB attribute names cannot be empty"),
+							 errdetail("A JSON object in the value has the key \"\", which DynamoDB refuses as a map key or attribute name.")));
 				key = pnstrdup(v.val.string.val, v.val.string.len);
 				break;
 			case WJB_VALUE:

@@ -417,3 +417,28 @@ test('the commit gap: DynamoDB commits at pre-commit, then PostgreSQL fails to c
 		await session.query('DROP TABLE IF EXISTS wrq_local');
 	}
 });
+
+test('a statement that outgrows the buffer still changes each item once and never sees its own writes', async () => {
+	await ok('SET dynamo_fdw.bulk_write = on',
+		"INSERT INTO wrq_items SELECT 'many' || i, 'many', i FROM generate_series(1, 10250) i",
+		'RESET dynamo_fdw.bulk_write');
+	/* an UPDATE of every item: batches go out while the scan still runs */
+	await ok('BEGIN');
+	reset();
+	const u = await session.query("UPDATE wrq_items SET n = n + 100000 WHERE v = 'many'");
+	assert.equal(u.error, null);
+	assert.ok(count('TransactWriteItems') >= 2, 'early batches during the UPDATE');
+	assert.deepEqual((await session.ok("SELECT count(*), min(n), max(n) FROM wrq_items WHERE v = 'many'")).rows,
+		[['10250', '100001', '110250']]);
+	await ok('COMMIT');
+	const many = Object.values(await items('wrq_items')).filter((i) => i.v?.S === 'many');
+	assert.equal(many.length, 10250);
+	assert.ok(many.every((i) => Number(i.n.N) === Number(i.pk.S.slice(4)) + 100000), 'each item updated once');
+	/* INSERT ... SELECT from the same table: copies are not copied again */
+	await ok('BEGIN', "INSERT INTO wrq_items SELECT pk || '-copy', 'many copy', n FROM wrq_items WHERE v = 'many'");
+	assert.equal(await session.value("SELECT count(*) FROM wrq_items WHERE v = 'many copy'"), '10250');
+	await ok('COMMIT');
+	const copies = Object.values(await items('wrq_items')).filter((i) => i.v?.S === 'many copy');
+	assert.equal(copies.length, 10250);
+	assert.ok(copies.every((i) => i.pk.S.endsWith('-copy') && !i.pk.S.endsWith('-copy-copy')));
+});
