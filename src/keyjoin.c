@@ -1096,17 +1096,43 @@ keyjoin_next(ScanState *node)
 	}
 }
 
-/* No row locks or EvalPlanQual here: the planner offers none (see above). */
+/* Never called: see keyjoin_exec. */
 static bool
 keyjoin_recheck(ScanState *node, TupleTableSlot *slot)
 {
 	return true;
 }
 
+/*
+ * ExecScan's work: the next joined row that passes the plan's qual,
+ * projected.  Under EvalPlanQual (a subquery of an UPDATE or DELETE that
+ * met a concurrent update) ExecScan would treat this node as a scan whose
+ * one row is already known; it is a join, so it runs as usual there, as a
+ * nested loop would: its outer plan gives the rows EvalPlanQual wants.
+ */
 static TupleTableSlot *
 keyjoin_exec(CustomScanState *node)
 {
-	return ExecScan(&node->ss, keyjoin_next, keyjoin_recheck);
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+	ExprState  *qual = node->ss.ps.qual;
+	ProjectionInfo *proj = node->ss.ps.ps_ProjInfo;
+
+	if (node->ss.ps.state->es_epq_active == NULL)
+		return ExecScan(&node->ss, keyjoin_next, keyjoin_recheck);
+
+	ResetExprContext(econtext);
+	for (;;)
+	{
+		TupleTableSlot *slot = keyjoin_next(&node->ss);
+
+		if (TupIsNull(slot))
+			return proj ? ExecClearTuple(proj->pi_state.resultslot) : slot;
+		econtext->ecxt_scantuple = slot;
+		if (qual == NULL || ExecQual(qual, econtext))
+			return proj ? ExecProject(proj) : slot;
+		InstrCountFiltered1(node, 1);
+		ResetExprContext(econtext);
+	}
 }
 
 static void

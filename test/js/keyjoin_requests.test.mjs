@@ -7,7 +7,8 @@
  * outer keys, where a lookup per outer row sends 1,000 GetItems; whatever plan
  * the planner picks by itself stays within 10 requests.  UnprocessedKeys
  * are asked for again until every key is answered.  Every answer is checked
- * against the rows the items should give.
+ * against the rows the items should give.  Last, the join inside an UPDATE
+ * that waits for a concurrent one (EvalPlanQual) still gives its rows.
  */
 
 import { test, before, after } from 'node:test';
@@ -198,6 +199,33 @@ test('a left join keeps the misses, in the outer order', async () => {
 		assert.equal(r.rows[0][0], want.join(','));
 		assert.deepEqual(counts, { BatchGetItem: 3 });
 	} finally {
+		await s.ok(`ALTER SERVER kj_req OPTIONS (DROP item_cost)`);
+	}
+});
+
+test('in an UPDATE rechecked after a concurrent update, the key join still gives its rows', async () => {
+	const other = new PsqlSession();
+	const sub = `(SELECT count(*) FROM kj_req_outer o JOIN kj_req_t f ON f.pk = o.u AND f.sk = o.s
+	              WHERE o.g <= kj_req_acct.id * 25)`;
+	await s.ok(`ALTER SERVER kj_req OPTIONS (ADD item_cost '50')`);
+	try {
+		await s.ok('CREATE TABLE kj_req_acct (id int PRIMARY KEY, v int)');
+		await s.ok('INSERT INTO kj_req_acct VALUES (2, 0)');
+		const plan = await s.ok(`EXPLAIN (COSTS OFF) UPDATE kj_req_acct SET v = ${sub} WHERE id = 2`);
+		assert.match(plan.rows.map((x) => x[0]).join('\n'), /DynamoDB Key Join/);
+
+		await other.ok('BEGIN');
+		await other.ok('UPDATE kj_req_acct SET v = -1 WHERE id = 2');
+		const waiting = s.query(`UPDATE kj_req_acct SET v = ${sub} WHERE id = 2 RETURNING v`);
+		await new Promise((r) => setTimeout(r, 500));
+		await other.ok('COMMIT');
+		const r = await waiting;
+		assert.equal(r.error, null);
+		/* outer rows 1..50, of which 10, 20, 30, 40, 50 have no item */
+		assert.deepEqual(r.rows, [['45']]);
+	} finally {
+		await other.close();
+		await s.query('DROP TABLE IF EXISTS kj_req_acct');
 		await s.ok(`ALTER SERVER kj_req OPTIONS (DROP item_cost)`);
 	}
 });
