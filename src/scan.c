@@ -502,6 +502,22 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	MemoryContextSwitchTo(oldcxt);
 }
 
+/*
+ * MEMBER of a DynamoDB answer, which must be a JSON array: the answer comes
+ * from whatever listens on the endpoint, and json-c aborts the process on
+ * an array operation on anything else.
+ */
+static json_c_object *
+answer_array(json_c_object *v, const char *member, const char *operation)
+{
+	if (!json_object_is_type(v, json_type_array))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("malformed DynamoDB %s response", operation),
+				 errdetail("Its \"%s\" member is not an array.", member)));
+	return v;
+}
+
 /* The capacity units a response says it consumed. */
 static double
 response_capacity(json_c_object *resp)
@@ -574,13 +590,14 @@ dynamo_batch_get(DynamoConn *conn, const char *table, json_c_object *spec,
 		*capacity += response_capacity(resp);
 		if (json_object_object_get_ex(resp, "Responses", &v) &&
 			json_object_object_get_ex(v, table, &tab))
-			items = tab;
+			items = answer_array(tab, "Responses", "BatchGetItem");
 		*unprocessed = NULL;
 		if (json_object_object_get_ex(resp, "UnprocessedKeys", &v) &&
 			json_object_object_get_ex(v, table, &tab))
 		{
 			if (asked > 0 && json_object_object_get_ex(tab, "Keys", &keys) &&
-				json_object_array_length(keys) >= asked)
+				json_object_array_length(answer_array(keys, "UnprocessedKeys",
+													  "BatchGetItem")) >= asked)
 			{
 				if (++stalls >= conn->opts->max_attempts)
 					ereport(ERROR,
@@ -683,7 +700,7 @@ fetch_segments(DynamoScanState *s)
 		{
 			size_t		j;
 
-			for (j = 0; j < json_object_array_length(v); j++)
+			for (j = 0; j < json_object_array_length(answer_array(v, "Items", "Scan")); j++)
 				json_object_array_add(s->items,
 									  json_object_get(json_object_array_get_idx(v, j)));
 		}
