@@ -85,6 +85,14 @@ SET plan_cache_mode = force_generic_plan;
 EXPLAIN (COSTS OFF) EXECUTE cnt('USER#user-1');
 EXECUTE cnt('USER#user-1');
 EXECUTE cnt(NULL);
+-- a number no DynamoDB item can hold matches nothing, as in PostgreSQL
+PREPARE tot(numeric) AS SELECT pk, sk FROM capp WHERE total = $1;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE tot(10.01);
+EXECUTE tot(10.01);
+EXECUTE tot(1e200);
+EXECUTE tot('NaN');
+EXECUTE tot(0.1234567890123456789012345678901234567891);
+SELECT pk, sk FROM lapp WHERE total IN (1e200, 'NaN');
 RESET plan_cache_mode;
 
 -- buffered writes: the same changes to both tables, counted inside the

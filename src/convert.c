@@ -615,8 +615,8 @@ dynamo_jsonb_to_av(Jsonb *jb)
  * here, at the row, so that the error names the column (DynamoDB would
  * only refuse the whole request at commit).
  */
-static void
-check_number(const char *s)
+static int
+number_problem(const char *s)
 {
 	const char *p = s;
 	int			first = -1;		/* position of the first nonzero digit */
@@ -651,22 +651,57 @@ check_number(const char *s)
 			break;
 	}
 	if (first < 0)
-		return;					/* zero */
+		return 0;				/* zero */
 	if (point < 0)
 		point = ndigits;
 	if (last - first + 1 > DYNAMO_MAX_NUMBER_DIGITS)
+		return 1;
+	/* the exponent of the first significant digit, as in 1.23E+4 */
+	adjusted = exp10 + (point - first - 1);
+	if (adjusted > 125 || adjusted < -130)
+		return 2;
+	return 0;
+}
+
+static void
+check_number(const char *s)
+{
+	int			problem = number_problem(s);
+
+	if (problem == 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("value %s has more significant digits than a DynamoDB number", s),
 				 errdetail("DynamoDB numbers hold at most %d significant digits.",
 						   DYNAMO_MAX_NUMBER_DIGITS)));
-	/* the exponent of the first significant digit, as in 1.23E+4 */
-	adjusted = exp10 + (point - first - 1);
-	if (adjusted > 125 || adjusted < -130)
+	if (problem == 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("value %s is out of range for a DynamoDB number", s),
 				 errdetail("DynamoDB numbers range from 1E-130 to 9.9999999999999999999999999999999999999E+125 in magnitude.")));
+}
+
+/*
+ * Could an item hold number D of TYPE?  False for NaN, infinities and
+ * numbers DynamoDB cannot store: a condition comparing a number attribute
+ * for equality with such a value matches no item (PostgreSQL's answer),
+ * where DynamoDB would refuse the request.  True for non-number types.
+ */
+bool
+dynamo_value_storable(Datum d, Oid type)
+{
+	Oid			base = getBaseType(type);
+	Oid			out;
+	bool		isvarlena;
+	char	   *s;
+
+	if (base != NUMERICOID && base != FLOAT4OID && base != FLOAT8OID)
+		return true;			/* integers always fit */
+	getTypeOutputInfo(base, &out, &isvarlena);
+	s = OidOutputFunctionCall(out, d);
+	if (strcmp(s, "NaN") == 0 || strstr(s, "Infinity") != NULL)
+		return false;
+	return number_problem(s) == 0;
 }
 
 /* The decimal text of a number Datum, refusing what DynamoDB cannot hold. */

@@ -112,6 +112,7 @@ extern Jsonb *dynamo_av_to_jsonb(json_c_object *av);
 extern Jsonb *dynamo_item_to_jsonb(json_c_object *item);
 extern json_c_object *dynamo_jsonb_to_av(Jsonb *jb);
 extern json_c_object *dynamo_datum_to_av(Datum d, Oid type);
+extern bool dynamo_value_storable(Datum d, Oid type);
 extern char dynamo_type_tag(Oid type);
 extern Datum dynamo_av_to_datum_binary(json_c_object *b64);
 extern char *dynamo_av_display(json_c_object *av);

@@ -802,7 +802,8 @@ outer_key(KeyJoinState *st, TupleTableSlot *outer, json_c_object **keyp)
 		Datum		d = ExecEvalExpr(lfirst(lc), econtext, &isnull);
 		json_c_object *av;
 
-		if (isnull || (av = dynamo_datum_to_av(d, lfirst_oid(tc))) == NULL)
+		if (isnull || !dynamo_value_storable(d, lfirst_oid(tc)) ||
+			(av = dynamo_datum_to_av(d, lfirst_oid(tc))) == NULL)
 			return NULL;
 		json_object_object_add(key, strVal(list_nth(st->key_attrs, j++)), av);
 		if (is_empty_key_value(av))

@@ -392,6 +392,11 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 					skip = true;
 					break;
 				}
+				if (!dynamo_value_storable(d, list_nth_oid(s->key_types, k)))
+				{
+					skip = true;	/* no item has such a key */
+					break;
+				}
 				av = dynamo_datum_to_av(d, list_nth_oid(s->key_types, k));
 				if (av == NULL || is_empty_key_value(av))
 				{
@@ -472,7 +477,9 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 			json_c_object *av;
 
 			/* conditions are ANDed at the top: a NULL value matches nothing */
-			if (isnull || (av = dynamo_datum_to_av(d, lfirst_oid(tc))) == NULL)
+			/* ... as does a number no item can hold (only = takes one) */
+			if (isnull || !dynamo_value_storable(d, lfirst_oid(tc)) ||
+				(av = dynamo_datum_to_av(d, lfirst_oid(tc))) == NULL)
 			{
 				s->exhausted = true;
 				break;
