@@ -152,44 +152,8 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	int			i;
 
 	node->fdw_state = s;
-	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
-	{
-		s->op = intVal(list_nth(priv, ScanPrivateOperation));
-		s->table = strVal(list_nth(priv, ScanPrivateTable));
-		s->index = strVal(list_nth(priv, ScanPrivateIndex));
-		s->keycond = strVal(list_nth(priv, ScanPrivateKeyCondition));
-		s->filter = strVal(list_nth(priv, ScanPrivateFilter));
-		s->projection = strVal(list_nth(priv, ScanPrivateProjection));
-		s->names = list_nth(priv, ScanPrivateNames);
-		s->nkeys = intVal(list_nth(priv, ScanPrivateNumKeys));
-		s->segments = intVal(list_nth(priv, ScanPrivateSegments));
-		s->consistent = intVal(list_nth(priv, ScanPrivateConsistentRead));
-		s->limit = intVal(list_nth(priv, ScanPrivateLimit));
-		s->order = intVal(list_nth(priv, ScanPrivateOrder));
-		s->value_display = list_nth(priv, ScanPrivateValueDisplay);
-		s->nvalues = intVal(list_nth(priv, ScanPrivateNumValues));
-		s->key_attrs = list_nth(priv, ScanPrivateKeyAttrs);
-		s->count_names = intVal(list_nth(priv, ScanPrivateCountOnly));
-		return;
-	}
 
-	{
-		/*
-		 * As postgres_fdw: the view owner's mapping for a view's query.  A
-		 * COUNT(*) scan has no scan relation of its own: it counts the one
-		 * foreign table below it.
-		 */
-		Index		rtindex = fs->scan.scanrelid ? fs->scan.scanrelid :
-			(Index) bms_next_member(fs->fs_relids, -1);
-		RangeTblEntry *rte = exec_rt_fetch(rtindex, estate);
-
-		relid = rte->relid;
-		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-	}
-	s->rel = dynamo_get_relation(relid);
-	user = GetUserMapping(userid, s->rel->server->serverid);
-	s->conn = dynamo_connect(s->rel->server, user);
-
+	/* What the plan says, for EXPLAIN as for execution. */
 	s->op = intVal(list_nth(priv, ScanPrivateOperation));
 	s->table = strVal(list_nth(priv, ScanPrivateTable));
 	s->index = strVal(list_nth(priv, ScanPrivateIndex));
@@ -209,6 +173,25 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	s->order = intVal(list_nth(priv, ScanPrivateOrder));
 	s->sort_attr = strVal(list_nth(priv, ScanPrivateSortAttr));
 	s->count_names = intVal(list_nth(priv, ScanPrivateCountOnly));
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+	{
+		/*
+		 * As postgres_fdw: the view owner's mapping for a view's query.  A
+		 * COUNT(*) scan has no scan relation of its own: it counts the one
+		 * foreign table below it.
+		 */
+		Index		rtindex = fs->scan.scanrelid ? fs->scan.scanrelid :
+			(Index) bms_next_member(fs->fs_relids, -1);
+		RangeTblEntry *rte = exec_rt_fetch(rtindex, estate);
+
+		relid = rte->relid;
+		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	}
+	s->rel = dynamo_get_relation(relid);
+	user = GetUserMapping(userid, s->rel->server->serverid);
+	s->conn = dynamo_connect(s->rel->server, user);
 
 	i = 0;
 	foreach(lc, fs->fdw_exprs)

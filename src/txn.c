@@ -906,6 +906,25 @@ after_write(void)
 /* ---- writes, as modify.c hands them over ---- */
 
 /*
+ * The start of every buffered write: the buffer, WT's table (*tp), KEY as
+ * text (*keystrp) and the item's entry, or NULL when it has none yet.
+ */
+static TxnEntry *
+find_for_write(const DynamoWriteTarget *wt, json_c_object *key,
+			   TxnTable **tp, char **keystrp)
+{
+	TxnTable   *t;
+
+	buffer_get();
+	t = get_table(wt);
+	*tp = t;
+	*keystrp = dynamo_key_string(key, t->partition_key, t->sort_key);
+	if (*keystrp == NULL)
+		elog(ERROR, "dynamo_fdw: write without a complete key");
+	return lookup_entry(t, *keystrp);
+}
+
+/*
  * What this transaction knows of KEY's item: written so that it exists,
  * deleted, or nothing.
  */
@@ -939,12 +958,7 @@ dynamo_txn_insert(const DynamoWriteTarget *wt, json_c_object *key,
 	TxnEntry   *e;
 	char	   *keystr;
 
-	buffer_get();
-	t = get_table(wt);
-	keystr = dynamo_key_string(key, t->partition_key, t->sort_key);
-	if (keystr == NULL)
-		elog(ERROR, "dynamo_fdw: write without a complete key");
-	e = lookup_entry(t, keystr);
+	e = find_for_write(wt, key, &t, &keystr);
 	if (e)
 	{
 		TxnState   *cur = e->cur;
@@ -983,12 +997,7 @@ dynamo_txn_update(const DynamoWriteTarget *wt, json_c_object *key,
 	TxnState   *st;
 	char	   *keystr;
 
-	buffer_get();
-	t = get_table(wt);
-	keystr = dynamo_key_string(key, t->partition_key, t->sort_key);
-	if (keystr == NULL)
-		elog(ERROR, "dynamo_fdw: write without a complete key");
-	e = lookup_entry(t, keystr);
+	e = find_for_write(wt, key, &t, &keystr);
 	if (e == NULL)
 	{
 		TxnMarker  *m = lookup_marker(t, keystr, cid);
@@ -1063,12 +1072,7 @@ dynamo_txn_delete(const DynamoWriteTarget *wt, json_c_object *key, CommandId cid
 	TxnState   *st;
 	char	   *keystr;
 
-	buffer_get();
-	t = get_table(wt);
-	keystr = dynamo_key_string(key, t->partition_key, t->sort_key);
-	if (keystr == NULL)
-		elog(ERROR, "dynamo_fdw: write without a complete key");
-	e = lookup_entry(t, keystr);
+	e = find_for_write(wt, key, &t, &keystr);
 	if (e == NULL)
 	{
 		TxnMarker  *m = lookup_marker(t, keystr, cid);
