@@ -686,8 +686,9 @@ dynamo_call_ahead(DynamoConn *conn, const char *operation, json_c_object *reques
 
 /*
  * The result of the request dynamo_call_ahead sent, read by PARSER as
- * dynamo_call_parsed does; when that attempt failed, the request is sent
- * again through dynamo_call_parsed, with its retries and error reports.
+ * dynamo_call_parsed does.  That request was the first attempt: when it
+ * failed, the others follow as dynamo_call_parsed makes them, with the same
+ * error reports.
  */
 void *
 dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
@@ -700,12 +701,32 @@ dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
 	AttemptState st;
 	bool		arrived;
 
+	/* dropped since (another request went ahead): send it now */
+	if (!dynamo_http_is_ahead(seq))
+		return dynamo_call_parsed(conn, operation, request, NULL, parser, parser_arg);
+
 	memset(&st, 0, sizeof(st));
 	arrived = dynamo_http_take_ahead(seq, &hresp, &transport_error);
-	if (interpret_response(arrived, transport_error, &hresp, &result, &st,
-						   parser, parser_arg) == CALL_OK)
-		return result;
-	return dynamo_call_parsed(conn, operation, request, NULL, parser, parser_arg);
+	switch (interpret_response(arrived, transport_error, &hresp, &result, &st,
+							   parser, parser_arg))
+	{
+		case CALL_OK:
+			break;
+		case CALL_RETRY:
+			{
+				/* the request sent ahead was the first attempt */
+				const char *payload = request_text(request);
+
+				result = call_with_retries(conn, operation,
+										   psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
+										   payload, strlen(payload), NULL, &st, 1,
+										   parser, parser_arg);
+				break;
+			}
+		case CALL_FAIL:
+			dynamo_report_error(conn, operation, &st.last, st.status);
+	}
+	return result;
 }
 
 /* Forget request SEQ sent ahead, if it still is. */

@@ -57,6 +57,17 @@ dynamo_http_init(void)
 		elog(ERROR, "could not initialize libcurl");
 }
 
+/*
+ * Response buffers are malloc'd (callbacks must not palloc) and handed over
+ * to the caller's memory context without a copy.  A page of a scan is a
+ * megabyte or more: one spare buffer is kept when a response is done with
+ * and reused for the next, so that a scan does not fault in fresh pages for
+ * every response.
+ */
+#define SPARE_MAX_BYTES		(16 * 1024 * 1024)
+static char *spare_buf = NULL;
+static size_t spare_cap = 0;
+
 static size_t
 collect_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
@@ -68,19 +79,57 @@ collect_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 		c->too_large = true;
 		return 0;				/* makes curl abort the transfer */
 	}
+	if (c->data == NULL && spare_buf != NULL)
+	{
+		c->data = spare_buf;
+		c->cap = spare_cap;
+		spare_buf = NULL;
+		spare_cap = 0;
+	}
 	if (c->len + n + 1 > c->cap)
 	{
-		size_t		cap = Max(c->cap * 2, c->len + n + 1);
-		char	   *grown = realloc(c->data, Max(cap, 16384));
+		size_t		cap = Max(Max(c->cap * 2, c->len + n + 1), 16384);
+		char	   *grown = realloc(c->data, cap);
 
 		if (grown == NULL)
 			return 0;
 		c->data = grown;
-		c->cap = Max(cap, 16384);
+		c->cap = cap;
 	}
 	memcpy(c->data + c->len, ptr, n);
 	c->len += n;
 	return n;
+}
+
+/* Done with a response buffer: keep it as the spare, or free it. */
+static void
+release_buffer(char *data, size_t cap)
+{
+	if (data == NULL)
+		return;
+	if (cap <= SPARE_MAX_BYTES && cap > spare_cap)
+	{
+		free(spare_buf);
+		spare_buf = data;
+		spare_cap = cap;
+	}
+	else
+		free(data);
+}
+
+typedef struct OwnedBuffer
+{
+	MemoryContextCallback cb;
+	char	   *data;
+	size_t		cap;
+} OwnedBuffer;
+
+static void
+owned_buffer_release(void *arg)
+{
+	OwnedBuffer *ob = (OwnedBuffer *) arg;
+
+	release_buffer(ob->data, ob->cap);
 }
 
 /* Copy the value of header NAME (case-insensitive) when LINE is that header. */
@@ -265,7 +314,22 @@ finish_transfer(CURL *h, CURLcode rc, Collected *c, const char *curl_error,
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
 	if (c->len > 0)
-		appendBinaryStringInfo(&resp->body, c->data, (int) c->len);
+	{
+		/* the body changes hands: the caller's context frees it */
+		OwnedBuffer *ob = palloc(sizeof(OwnedBuffer));
+
+		pfree(resp->body.data);
+		ob->data = c->data;
+		ob->cap = c->cap;
+		ob->cb.func = owned_buffer_release;
+		ob->cb.arg = ob;
+		MemoryContextRegisterResetCallback(CurrentMemoryContext, &ob->cb);
+		c->data = NULL;
+		resp->body.data = ob->data;
+		resp->body.len = (int) c->len;
+		resp->body.maxlen = (int) c->cap;
+		resp->body.data[c->len] = '\0';
+	}
 	return true;
 }
 
@@ -301,7 +365,7 @@ dynamo_http_perform_many(const DynamoHttpRequest *reqs, int n,
 	if (!completed)
 	{
 		for (i = 0; i < n; i++)
-			free(c[i].data);
+			release_buffer(c[i].data, c[i].cap);
 		CHECK_FOR_INTERRUPTS();
 		/* an interrupt that did not end the query: report the transfers lost */
 		for (i = 0; i < n; i++)
@@ -314,7 +378,7 @@ dynamo_http_perform_many(const DynamoHttpRequest *reqs, int n,
 		errmsgs[i] = NULL;
 		ok[i] = finish_transfer(easy[i], rc[i], &c[i], curl_error[i], &resps[i],
 								&errmsgs[i]);
-		free(c[i].data);
+		release_buffer(c[i].data, c[i].cap);
 	}
 }
 
@@ -356,9 +420,16 @@ dynamo_http_drop_ahead(uint64 seq)
 	curl_multi_remove_handle(ahead_multi, ahead_easy);
 	curl_slist_free_all(ahead_headers);
 	ahead_headers = NULL;
-	free(ahead_c.data);
+	release_buffer(ahead_c.data, ahead_c.cap);
 	memset(&ahead_c, 0, sizeof(ahead_c));
 	ahead_active = false;
+}
+
+/* Is request SEQ still ahead (sent, not dropped nor taken)? */
+bool
+dynamo_http_is_ahead(uint64 seq)
+{
+	return ahead_active && seq == ahead_seq;
 }
 
 /*
@@ -389,6 +460,20 @@ dynamo_http_send_ahead(const DynamoHttpRequest *req)
 	ahead_active = true;
 	(void) curl_multi_perform(ahead_multi, &running);
 	return ++ahead_seq;
+}
+
+/*
+ * Move the request sent ahead on without waiting: read what has arrived of
+ * its response.  A scan calls this while it turns rows out, so that the
+ * server never stalls on a full socket buffer while the page is written.
+ */
+void
+dynamo_http_pump_ahead(void)
+{
+	int			running;
+
+	if (ahead_active)
+		(void) curl_multi_perform(ahead_multi, &running);
 }
 
 /*
@@ -455,7 +540,7 @@ dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp, char **errmsg_out)
 	}
 	*errmsg_out = NULL;
 	ok = finish_transfer(ahead_easy, rc, &ahead_c, ahead_error, resp, errmsg_out);
-	free(ahead_c.data);
+	release_buffer(ahead_c.data, ahead_c.cap);
 	memset(&ahead_c, 0, sizeof(ahead_c));
 	return ok;
 }

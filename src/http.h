@@ -62,11 +62,14 @@ extern void dynamo_http_perform_many(const DynamoHttpRequest *reqs, int n,
 
 /*
  * One request sent ahead of need (a scan's next page): send it now, take
- * its response later (as dynamo_http_perform would return it), or drop it.
+ * its response later (as dynamo_http_perform would return it), or drop it;
+ * meanwhile pump it now and then so that the server never waits on us.
  */
 extern uint64 dynamo_http_send_ahead(const DynamoHttpRequest *req);
 extern bool dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp,
 								   char **errmsg_out);
 extern void dynamo_http_drop_ahead(uint64 seq);
+extern void dynamo_http_pump_ahead(void);
+extern bool dynamo_http_is_ahead(uint64 seq);
 
 #endif							/* DYNAMO_HTTP_H */

@@ -188,10 +188,26 @@ dynamo_page_parse(const char *body, int len, void *arg)
 json_c_object *
 dynamo_page_item(DynamoPage *page, int i)
 {
+	/* one tokener for every item; the page's UTF-8 was checked whole */
+	static json_tokener *tok = NULL;
 	json_c_object *item;
 
 	Assert(i >= 0 && i < page->nitems);
-	item = dynamo_json_parse(page->text + page->item_start[i], page->item_len[i]);
+	if (tok == NULL)
+	{
+		tok = json_tokener_new();
+		if (tok == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+	else
+		json_tokener_reset(tok);
+	item = json_tokener_parse_ex(tok, page->text + page->item_start[i], page->item_len[i]);
+	if (item != NULL && json_tokener_get_error(tok) != json_tokener_success)
+	{
+		json_object_put(item);
+		item = NULL;
+	}
+	dynamo_json_own(item);
 	if (item == NULL || !json_object_is_type(item, json_type_object))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),

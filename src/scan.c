@@ -77,6 +77,7 @@ typedef struct DynamoScanState
 	json_c_object *items;		/* items of the current page */
 	DynamoPage *page;			/* or a Query/Scan page, read item by item */
 	uint64		ahead;			/* next page's request, sent ahead; or 0 */
+	int			pages_read;		/* Query/Scan pages read since (re)start */
 	size_t		next_item;
 	char	   *start_key;		/* LastEvaluatedKey as JSON text, or NULL */
 	char	  **seg_start;		/* parallel Scan: each segment's next start */
@@ -328,6 +329,7 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	s->items = NULL;
 	s->page = NULL;
 	s->next_item = 0;
+	s->pages_read = 0;
 	s->start_key = NULL;
 	s->exhausted = false;
 	s->unprocessed = NULL;
@@ -708,6 +710,24 @@ fetch_segments(DynamoScanState *s)
 }
 
 /*
+ * Ask for the page after the current one now, unless there is none or the
+ * LIMIT was pushed down (the pages asked for are then all that is wanted).
+ */
+static void
+send_ahead(DynamoScanState *s)
+{
+	json_c_object *k;
+
+	if (s->exhausted || s->limit > 0 || s->ahead)
+		return;
+	k = dynamo_json_parse(s->start_key, strlen(s->start_key));
+	json_object_object_add(s->request, "ExclusiveStartKey", json_object_get(k));
+	s->ahead = dynamo_call_ahead(s->conn,
+								 s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+								 s->request);
+}
+
+/*
  * Fetch the next page into s->items (in a fresh page context).  Returns
  * false when there is nothing more to read.
  */
@@ -854,19 +874,11 @@ fetch_page(DynamoScanState *s)
 				 * A scan that has read a whole page and wants the next one
 				 * most likely wants them all: ask for the page after this
 				 * one now, so that DynamoDB prepares it while this one
-				 * becomes rows.  Not for the first page (a LIMIT the
-				 * executor applies may need no second page) nor with a
-				 * pushed-down LIMIT.
+				 * becomes rows.  The first page waits until half of it is
+				 * read (see next_item_unordered).
 				 */
-				if (!s->exhausted && s->pages >= 2 && s->limit <= 0)
-				{
-					json_c_object *k = dynamo_json_parse(s->start_key, strlen(s->start_key));
-
-					json_object_object_add(s->request, "ExclusiveStartKey", json_object_get(k));
-					s->ahead = dynamo_call_ahead(s->conn,
-												 s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
-												 s->request);
-				}
+				if (++s->pages_read >= 2)
+					send_ahead(s);
 				break;
 			}
 	}
@@ -947,6 +959,23 @@ next_item_unordered(DynamoScanState *s, bool *buffered)
 			json_c_object *item;
 			json_c_object *seen;
 
+			if (s->page && s->ahead == 0 && s->pages_read == 1 &&
+				s->next_item == (size_t) s->page->nitems / 2)
+			{
+				/*
+				 * Half the first page is read and the scan goes on: it most
+				 * likely wants every page, so ask for the second one now.
+				 * (Right away, a LIMIT the executor applies could waste a
+				 * whole page's read.)
+				 */
+				MemoryContext oldcxt = MemoryContextSwitchTo(s->page_cxt);
+
+				send_ahead(s);
+				MemoryContextSwitchTo(oldcxt);
+			}
+			/* meanwhile, read what has come of the next page */
+			if (s->ahead && (s->next_item & 63) == 0)
+				dynamo_http_pump_ahead();
 			/* a page's item is parsed now, into the row context */
 			if (s->page)
 				item = dynamo_page_item(s->page, s->next_item++);
