@@ -24,8 +24,19 @@ typedef struct DynamoPage
 	int		   *item_len;
 } DynamoPage;
 
+/*
+ * What dynamo_page_parse calls, when given, with a response body that
+ * arrived whole and intact, before it reads it (see scan.c).
+ */
+typedef struct DynamoPagePeek
+{
+	void		(*peek) (const char *body, int len, void *arg);
+	void	   *arg;
+} DynamoPagePeek;
+
 /* in page.c */
 extern void *dynamo_page_parse(const char *body, int len, void *arg);
+extern char *dynamo_page_guess_next_key(const char *body, int len);
 extern json_c_object *dynamo_page_item(DynamoPage *page, int i);
 
 #endif							/* DYNAMO_PAGE_H */

@@ -121,7 +121,8 @@ index_element_end(void *arg, bool isnull)
  * (which must stay allocated as long as the page is used).  Returns NULL
  * when the body is not a valid JSON object in UTF-8, so that the request
  * is tried again like any garbled response.  The page and the json-c tree
- * of the rest are owned by the current memory context.
+ * of the rest are owned by the current memory context.  ARG, when not
+ * NULL, is a DynamoPagePeek, called first.
  */
 void *
 dynamo_page_parse(const char *body, int len, void *arg)
@@ -132,6 +133,13 @@ dynamo_page_parse(const char *body, int len, void *arg)
 	JsonLexContext *lex;
 	JsonParseErrorType rc;
 	StringInfoData rest;
+
+	if (arg != NULL)
+	{
+		DynamoPagePeek *peek = (DynamoPagePeek *) arg;
+
+		peek->peek(body, len, peek->arg);
+	}
 
 	/* json-c would refuse bad UTF-8 in an item; refuse it here, for all */
 	if (!pg_verify_mbstr(PG_UTF8, body, len, true))
@@ -213,4 +221,41 @@ dynamo_page_item(DynamoPage *page, int i)
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("DynamoDB sent an item that is not a JSON object")));
 	return item;
+}
+
+/*
+ * A quick guess at the LastEvaluatedKey of the response BODY, before the
+ * response is parsed: the value after the last "LastEvaluatedKey": in the
+ * text, read by json-c.  DynamoDB writes that member after the Items
+ * array, and the text cannot occur inside a JSON string (its quotes would
+ * be escaped), so only an item's map key of that name, after the real one,
+ * could mislead; the caller checks the guess against the parsed page
+ * anyway.  Returns the key as json-c prints it (as the scan keeps keys),
+ * or NULL.
+ */
+char *
+dynamo_page_guess_next_key(const char *body, int len)
+{
+	static const char member[] = "\"LastEvaluatedKey\":";
+	const int	mlen = sizeof(member) - 1;
+	json_tokener *tok;
+	json_c_object *key;
+	char	   *result = NULL;
+	int			i;
+
+	for (i = len - mlen; i >= 0; i--)
+		if (body[i] == '"' && memcmp(body + i, member, mlen) == 0)
+			break;
+	if (i < 0)
+		return NULL;
+
+	tok = json_tokener_new();
+	if (tok == NULL)
+		return NULL;
+	key = json_tokener_parse_ex(tok, body + i + mlen, len - i - mlen);
+	if (key != NULL && json_object_is_type(key, json_type_object))
+		result = pstrdup(json_object_to_json_string_ext(key, JSON_C_TO_STRING_PLAIN));
+	json_object_put(key);
+	json_tokener_free(tok);
+	return result;
 }

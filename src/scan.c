@@ -77,6 +77,7 @@ typedef struct DynamoScanState
 	json_c_object *items;		/* items of the current page */
 	DynamoPage *page;			/* or a Query/Scan page, read item by item */
 	uint64		ahead;			/* next page's request, sent ahead; or 0 */
+	char	   *ahead_key;		/* its ExclusiveStartKey, when a guess */
 	int			pages_read;		/* Query/Scan pages read since (re)start */
 	size_t		next_item;
 	char	   *start_key;		/* LastEvaluatedKey as JSON text, or NULL */
@@ -279,6 +280,7 @@ drop_ahead(DynamoScanState *s)
 	if (s->ahead)
 		dynamo_call_ahead_drop(s->ahead);
 	s->ahead = 0;
+	s->ahead_key = NULL;
 }
 
 /*
@@ -725,6 +727,39 @@ send_ahead(DynamoScanState *s)
 	s->ahead = dynamo_call_ahead(s->conn,
 								 s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
 								 s->request);
+	s->ahead_key = NULL;
+}
+
+/*
+ * DynamoPagePeek of a scan: a page after the first has arrived intact.
+ * Parsing it takes a few milliseconds for a megabyte, during which
+ * DynamoDB would sit idle; so guess the page's LastEvaluatedKey from its
+ * text and ask for the next page at once.  fetch_page compares the guess
+ * with the parsed key and drops the request if they differ.
+ */
+static void
+request_next_early(const char *body, int len, void *arg)
+{
+	DynamoScanState *s = (DynamoScanState *) arg;
+	char	   *key;
+	json_c_object *start;
+	json_c_object *next = NULL;
+
+	if (s->limit > 0 || s->pages_read < 1)
+		return;
+	key = dynamo_page_guess_next_key(body, len);
+	start = key ? dynamo_json_parse(key, strlen(key)) : NULL;
+	if (start == NULL)
+		return;
+	/* s->request stays as it is: a retry of this page sends it again */
+	if (json_object_deep_copy(s->request, &next, NULL) != 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	dynamo_json_own(next);
+	json_object_object_add(next, "ExclusiveStartKey", json_object_get(start));
+	s->ahead = dynamo_call_ahead(s->conn,
+								 s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+								 next);
+	s->ahead_key = key;
 }
 
 /*
@@ -831,6 +866,8 @@ fetch_page(DynamoScanState *s)
 			{
 				json_c_object *lek;
 				DynamoPage *page;
+				DynamoPagePeek peek;
+				uint64		seq;
 
 				if (s->start_key)
 				{
@@ -841,14 +878,17 @@ fetch_page(DynamoScanState *s)
 				else
 					json_object_object_del(s->request, "ExclusiveStartKey");
 				/* items are parsed one by one as the scan reaches them */
-				if (s->ahead)
-					page = dynamo_call_ahead_finish(s->ahead, s->conn,
+				peek.peek = request_next_early;
+				peek.arg = s;
+				seq = s->ahead;
+				s->ahead = 0;
+				if (seq)
+					page = dynamo_call_ahead_finish(seq, s->conn,
 													s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
-													s->request, dynamo_page_parse, NULL);
+													s->request, dynamo_page_parse, &peek);
 				else
 					page = dynamo_call_parsed(s->conn, s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
-											  s->request, NULL, dynamo_page_parse, NULL);
-				s->ahead = 0;
+											  s->request, NULL, dynamo_page_parse, &peek);
 				resp = page->rest;
 				s->requests++;
 				s->pages++;
@@ -870,12 +910,20 @@ fetch_page(DynamoScanState *s)
 					s->exhausted = true;
 				MemoryContextSwitchTo(s->page_cxt);
 
+				/* a next page asked for early, from a wrong guess: forget it */
+				if (s->ahead && (s->ahead_key == NULL || s->start_key == NULL ||
+								 strcmp(s->ahead_key, s->start_key) != 0))
+				{
+					drop_ahead(s);
+					s->requests++;	/* it went out all the same */
+				}
+
 				/*
 				 * A scan that has read a whole page and wants the next one
 				 * most likely wants them all: ask for the page after this
-				 * one now, so that DynamoDB prepares it while this one
-				 * becomes rows.  The first page waits until half of it is
-				 * read (see next_item_unordered).
+				 * one now (if that was not done early), so that DynamoDB
+				 * prepares it while this one becomes rows.  The first page
+				 * waits until half of it is read (see next_item_unordered).
 				 */
 				if (++s->pages_read >= 2)
 					send_ahead(s);

@@ -108,7 +108,11 @@ function items() {
 	let n = 0;
 	for (const pk of PKS) {
 		for (let j = 0; j < ORDERS; j++)
-			out.push({ pk: { S: pk }, sk: { S: orderSk(j) }, val: { N: String(j) }, pad: { S: PAD } });
+			out.push({
+				pk: { S: pk }, sk: { S: orderSk(j) }, val: { N: String(j) }, pad: { S: PAD },
+				/* a decoy for the scan's early guess at a page's LastEvaluatedKey */
+				LastEvaluatedKey: { M: { pk: { S: 'decoy' }, sk: { S: orderSk(j) } } },
+			});
 		for (let j = 0; j < USERS; j++, n++) {
 			out.push({
 				pk: { S: pk }, sk: { S: userSk(j) }, val: { N: String(1000 + j) },
@@ -149,6 +153,7 @@ before(async () => {
 		`CREATE SERVER ${SERVER} FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint ${q(recorder.url)}, region 'us-east-1')`,
 		`CREATE USER MAPPING FOR CURRENT_USER SERVER ${SERVER} OPTIONS (access_key_id 'AKIDREADSREQ', secret_access_key 'reads-req-secret')`,
 		`CREATE FOREIGN TABLE ${SCHEMA}.ft (pk text, sk text, val numeric, g1pk text, g1sk text) SERVER ${SERVER} OPTIONS (table_name ${q(TABLE)})`,
+		`CREATE FOREIGN TABLE ${SCHEMA}.ft_decoy (pk text, sk text, "LastEvaluatedKey" jsonb) SERVER ${SERVER} OPTIONS (table_name ${q(TABLE)})`,
 		`CREATE TABLE ${SCHEMA}.keys (pk text, sk text)`,
 		`INSERT INTO ${SCHEMA}.keys SELECT 'C#' || p, 'ORDER#' || lpad(o::text, 3, '0') FROM generate_series(0, 9) p, generate_series(0, ${ORDERS - 1}) o`,
 		`ANALYZE ${SCHEMA}.keys`,
@@ -273,4 +278,60 @@ test('a join of 1,000 local rows on the full key takes at most 10 requests', asy
 	assert.deepEqual(m.rows, [['1000', '1000', String(10 * (ORDERS * (ORDERS - 1)) / 2)]]);
 	assert.equal(m.counts.Scan ?? 0, 0, `no Scan of the whole table: ${JSON.stringify(m.counts)}`);
 	assert.ok(m.total <= 10, `${m.total} requests: ${JSON.stringify(m.counts)}`);
+});
+
+/*
+ * A scan asks for a page's next page as soon as the page arrives, with the
+ * LastEvaluatedKey read from the end of its text, and checks that guess
+ * against the parsed page.  Here every ORDER item holds a map attribute
+ * named LastEvaluatedKey: the last page has no real one, so the guess
+ * finds an item's and is wrong; the request it sent is dropped.
+ */
+test('a wrong early guess at the next page is dropped: rows exact, one request more', async () => {
+	const sql = `SELECT pk, sk, "LastEvaluatedKey" FROM ${SCHEMA}.ft_decoy`;
+	const m = await measure(sql);
+	const want = items().map((it) => `${it.pk.S}|${it.sk.S}|` +
+		(it.LastEvaluatedKey ? JSON.stringify({ pk: 'decoy', sk: it.sk.S }) : ''));
+	const got = m.rows.map(([pk, sk, lek]) => `${pk}|${sk}|${lek ? JSON.stringify(JSON.parse(lek)) : ''}`);
+	assert.deepEqual(got.sort(), want.sort());
+
+	const a = await analyze(sql);
+	const pages = Number(a.plan.match(/DynamoDB Pages: (\d+)/)?.[1]);
+	report('Scan with a decoy LastEvaluatedKey', m, `; EXPLAIN: ${pages} pages, ${a.requests} requests`);
+	assert.ok(pages > 2, a.plan);
+	/* the pages, and the last page's wrong guess */
+	assert.equal(a.requests, pages + 1, a.plan);
+	/* the dropped request may be cut off before it is sent in full */
+	assert.ok(m.counts.Scan >= pages && m.counts.Scan <= pages + 1, JSON.stringify(m.counts));
+	/* every page's answer was used once: Count adds up to the rows */
+	const counted = m.entries.filter((e) => e.op === 'Scan' && e.count !== undefined)
+		.slice(0, pages).reduce((n, e) => n + e.count, 0);
+	assert.equal(counted, m.rows.length);
+});
+
+/*
+ * The same scan when DynamoDB writes LastEvaluatedKey before Items (the
+ * proxy reorders each answer, with a matching CRC32): on every page the
+ * last "LastEvaluatedKey" in the text is then an item's, every guess is
+ * wrong, and only the check against the parsed page keeps the scan on the
+ * right pages.
+ */
+test('guesses wrong on every page: each is dropped, the rows stay exact', async () => {
+	const sql = `SELECT pk, sk, "LastEvaluatedKey" FROM ${SCHEMA}.ft_decoy`;
+	proxy.reset();
+	recorder.reset();
+	proxy.setFaults([{ op: 'Scan', fault: 'lek-first' }]);
+	try {
+		const r = await s.ok(sql);
+		const want = items().map((it) => `${it.pk.S}|${it.sk.S}`);
+		assert.deepEqual(r.rows.map(([pk, sk]) => `${pk}|${sk}`).sort(), want.sort());
+		const a = await analyze(sql);
+		const pages = Number(a.plan.match(/DynamoDB Pages: (\d+)/)?.[1]);
+		console.log(`# Scan with LastEvaluatedKey first: ${r.rows.length} rows; EXPLAIN: ${pages} pages, ${a.requests} requests`);
+		assert.ok(pages > 2, a.plan);
+		/* a wrong guess on each page that holds an ORDER item, the last one's included */
+		assert.ok(a.requests >= 2 * pages - 1, a.plan);
+	} finally {
+		proxy.setFaults([]);
+	}
 });

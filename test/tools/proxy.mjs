@@ -67,6 +67,9 @@
  *                  body (a well-formed response that silently ends a scan)
  *                  while DynamoDB's x-amz-crc32 of the original is kept:
  *                  only the CRC check can catch it
+ *   lek-first      forwarded; the response's members are rewritten with
+ *                  LastEvaluatedKey first (before Items) and a matching
+ *                  x-amz-crc32: a well-formed answer in another order
  *   unprocess      for a BatchGetItem: only the first half of each table's
  *                  keys is forwarded and the rest is answered in
  *                  UnprocessedKeys (with the request's projection), as
@@ -95,7 +98,7 @@ const TARGET_PREFIX = 'DynamoDB_20120810.';
 
 const FAULTS = new Set([
 	'throttle', 'throughput', 'status500', 'status503', 'validation', 'reset',
-	'reset-mid-body', 'truncate', 'truncate-crc', 'bad-crc', 'drop-lek',
+	'reset-mid-body', 'truncate', 'truncate-crc', 'bad-crc', 'drop-lek', 'lek-first',
 	'delay', 'hang', 'unprocess', 'unprocess-all', 'forward-reset', 'forward-hang',
 ]);
 
@@ -453,6 +456,20 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 				if (doc && typeof doc === 'object' && 'LastEvaluatedKey' in doc) {
 					delete doc.LastEvaluatedKey;
 					return done(sendUpstream(res, upstream, { body: Buffer.from(JSON.stringify(doc)) }));
+				}
+				return done(sendUpstream(res, upstream));
+			}
+			case 'lek-first': {
+				let doc;
+				try {
+					doc = JSON.parse(upstream.body.toString('utf8'));
+				} catch {
+					doc = null;
+				}
+				if (doc && typeof doc === 'object' && 'LastEvaluatedKey' in doc) {
+					const { LastEvaluatedKey, ...rest } = doc;
+					const body = Buffer.from(JSON.stringify({ LastEvaluatedKey, ...rest }));
+					return done(sendUpstream(res, upstream, { body, crc: zlib.crc32(body) }));
 				}
 				return done(sendUpstream(res, upstream));
 			}
