@@ -245,8 +245,9 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 
 	s->page_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw page",
 										ALLOCSET_DEFAULT_SIZES);
+	/* a row's values mostly fit the first 8 kB block, kept across resets */
 	s->row_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw row",
-									   ALLOCSET_SMALL_SIZES);
+									   ALLOCSET_DEFAULT_SIZES);
 	s->sorted_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw sorted",
 										  ALLOCSET_DEFAULT_SIZES);
 }
