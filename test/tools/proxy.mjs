@@ -216,6 +216,17 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		return status;
 	}
 
+	/* The upstream answer as JSON when it is a page with a LastEvaluatedKey, else null. */
+	function pageWithLek(u) {
+		let doc;
+		try {
+			doc = JSON.parse(u.body.toString('utf8'));
+		} catch {
+			return null;
+		}
+		return doc && typeof doc === 'object' && 'LastEvaluatedKey' in doc ? doc : null;
+	}
+
 	/* Send an upstream response, with the headers we keep. */
 	function sendUpstream(res, u, { body = u.body, dropCrc = false, crc = null } = {}) {
 		const headers = {};
@@ -447,26 +458,16 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 				return done(sendUpstream(res, upstream, { crc: (real + 1) % 4294967296 }));
 			}
 			case 'drop-lek': {
-				let doc;
-				try {
-					doc = JSON.parse(upstream.body.toString('utf8'));
-				} catch {
-					doc = null;
-				}
-				if (doc && typeof doc === 'object' && 'LastEvaluatedKey' in doc) {
+				const doc = pageWithLek(upstream);
+				if (doc) {
 					delete doc.LastEvaluatedKey;
 					return done(sendUpstream(res, upstream, { body: Buffer.from(JSON.stringify(doc)) }));
 				}
 				return done(sendUpstream(res, upstream));
 			}
 			case 'lek-first': {
-				let doc;
-				try {
-					doc = JSON.parse(upstream.body.toString('utf8'));
-				} catch {
-					doc = null;
-				}
-				if (doc && typeof doc === 'object' && 'LastEvaluatedKey' in doc) {
+				const doc = pageWithLek(upstream);
+				if (doc) {
 					const { LastEvaluatedKey, ...rest } = doc;
 					const body = Buffer.from(JSON.stringify({ LastEvaluatedKey, ...rest }));
 					return done(sendUpstream(res, upstream, { body, crc: zlib.crc32(body) }));
