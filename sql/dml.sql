@@ -274,6 +274,28 @@ UPDATE docs_only SET item = item || '{"SK": "OTHER"}' WHERE item->>'PK' = 'USER#
 DELETE FROM docs WHERE pk = 'USER#u4' RETURNING item;
 \! node test/tools/fixture.mjs scan dml_doc
 
+-- DynamoDB nests maps and lists 31 deep at most (DynamoDB Local refuses
+-- one level more): written, read back by the SDK (30 maps, then the list),
+-- and read again through Scan, GetItem and BatchGetItem
+CREATE FOREIGN TABLE deep (
+  pk text OPTIONS (column_name 'PK'),
+  sk text OPTIONS (column_name 'SK'),
+  n int,
+  doc jsonb
+) SERVER dml_ddb OPTIONS (table_name 'dml_doc');
+INSERT INTO deep SELECT 'DEEP#' || n, 'A', n,
+  (repeat('{"k": ', n) || '[1, "leaf"]' || repeat('}', n))::jsonb
+  FROM (VALUES (15), (30)) v(n);
+\! node test/tools/fixture.mjs get-item dml_doc '{"PK":{"S":"DEEP#30"},"SK":{"S":"A"}}' | grep -o '"M":' | wc -l
+SELECT pk, doc #> array_fill('k'::text, ARRAY[n]) AS innermost,
+       doc = (repeat('{"k": ', n) || '[1, "leaf"]' || repeat('}', n))::jsonb AS same
+  FROM deep WHERE pk LIKE 'DEEP#%' ORDER BY pk;
+SELECT pk, doc #> array_fill('k'::text, ARRAY[n]) AS innermost
+  FROM deep WHERE pk = 'DEEP#30' AND sk = 'A';
+SELECT pk, doc #> array_fill('k'::text, ARRAY[n]) AS innermost FROM deep
+  WHERE pk IN ('DEEP#15', 'DEEP#30') AND sk = 'A' ORDER BY pk;
+DELETE FROM deep WHERE pk LIKE 'DEEP#%';
+
 -- clean up, in PostgreSQL and in DynamoDB Local
 SET client_min_messages = warning;
 DROP SERVER dml_ddb CASCADE;

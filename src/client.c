@@ -116,7 +116,7 @@ dynamo_json_own(json_c_object *obj)
 json_c_object *
 dynamo_json_parse(const char *body, int len)
 {
-	json_tokener *tok = json_tokener_new();
+	json_tokener *tok = json_tokener_new_ex(DYNAMO_JSON_MAX_DEPTH);
 	json_c_object *obj;
 
 	if (tok == NULL)

@@ -33,4 +33,12 @@
 #define json_object json_c_object
 #include <json.h>
 
+/*
+ * How deep json-c may go into a DynamoDB answer.  DynamoDB nests maps and
+ * lists up to 32 levels, and in its JSON each level is two objects ({"M":
+ * {...}}), inside the item, the response and (BatchGetItem) its Responses:
+ * about 70.  json-c's default of 32 would refuse items nested 15 deep.
+ */
+#define DYNAMO_JSON_MAX_DEPTH	128
+
 #endif							/* DYNAMO_DDB_JSON_H */

@@ -203,7 +203,7 @@ dynamo_page_item(DynamoPage *page, int i)
 	Assert(i >= 0 && i < page->nitems);
 	if (tok == NULL)
 	{
-		tok = json_tokener_new();
+		tok = json_tokener_new_ex(DYNAMO_JSON_MAX_DEPTH);
 		if (tok == NULL)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	}
@@ -249,7 +249,7 @@ dynamo_page_guess_next_key(const char *body, int len)
 	if (i < 0)
 		return NULL;
 
-	tok = json_tokener_new();
+	tok = json_tokener_new_ex(DYNAMO_JSON_MAX_DEPTH);
 	if (tok == NULL)
 		return NULL;
 	key = json_tokener_parse_ex(tok, body + i + mlen, len - i - mlen);
