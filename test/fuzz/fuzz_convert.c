@@ -247,7 +247,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 
 	/* client.c's dynamo_json_parse */
-	tok = json_tokener_new();
+	tok = json_tokener_new_ex(DYNAMO_JSON_MAX_DEPTH);
 	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
 	doc = json_tokener_parse_ex(tok, (const char *) data, (int) size);
 	if (doc != NULL && json_tokener_get_error(tok) != json_tokener_success)
