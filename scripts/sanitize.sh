@@ -87,13 +87,17 @@ fi
 nproc_checked=$(grep -l 'Memcheck, a memory error detector' "$out"/reports/memcheck.* 2>/dev/null | wc -l)
 ours=0
 theirs=0
+# a frame of ours reads "(in .../dynamo_fdw.so)", or "(txn.c:575)" when
+# valgrind found the debug information
+ours_re="dynamo_fdw[.]so|[(]($(cd "$DF_ROOT" && ls dynamo_fdw.c src/*.c | xargs -n 1 basename |
+	sed 's/[.]/[.]/' | paste -sd '|')):[0-9]+[)]"
 for r in "$out"/reports/memcheck.*; do
 	[ -f "$r" ] || continue
 	# one error = a block of "==PID== " lines after a blank "==PID== " line
-	read -r o t < <(awk '
+	read -r o t < <(awk -v ours="$ours_re" '
 		/^==[0-9]+== *$/ { if (inerr) { if (hit) o++; else t++ } inerr = 0; hit = 0; next }
 		/^==[0-9]+== (Invalid|Conditional|Use of uninit|Syscall param|Mismatched|Source and destination|Argument .* of function)/ { inerr = 1 }
-		inerr && /dynamo_fdw\.so/ { hit = 1 }
+		inerr && $0 ~ ours { hit = 1 }
 		END { if (inerr) { if (hit) o++; else t++ } printf "%d %d\n", o, t }' "$r")
 	ours=$((ours + o))
 	theirs=$((theirs + t))
@@ -103,7 +107,7 @@ for r in "$out"/reports/memcheck.*; do
 	fi
 done
 nlog=$(grep -c -E 'AddressSanitizer|runtime error:|terminated by signal' "$out/logs/postgres.log" 2>/dev/null)
-echo "    memcheck: $nproc_checked server processes checked; $ours errors in dynamo_fdw.so, $theirs elsewhere (PostgreSQL, libraries); server log: ${nlog:-0} crash or sanitizer lines"
+echo "    memcheck: $nproc_checked server processes checked; $ours errors in dynamo_fdw (its .so or sources in the stack), $theirs elsewhere (PostgreSQL, libraries); server log: ${nlog:-0} crash or sanitizer lines"
 if [ "$nproc_checked" -eq 0 ]; then
 	df_err "no process ran under memcheck (see $out/logs/test.log)"
 	status=1

@@ -236,6 +236,7 @@ struct DynamoTxnView
 };
 
 static void txn_xact_callback(XactEvent event, void *arg);
+static void markers_reset(TxnTable *t);
 static void txn_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 
@@ -535,7 +536,6 @@ buffer_release(void *arg)
 {
 	TxnBuffer  *b = (TxnBuffer *) arg;
 	dlist_mutable_iter it;
-	ListCell   *lc;
 	int			i;
 
 	for (i = 0; i < b->nundo; i++)
@@ -563,18 +563,11 @@ buffer_release(void *arg)
 			json_object_put(e->key);
 		}
 	}
-	foreach(lc, b->tables)
-	{
-		TxnTable   *t = lfirst(lc);
-		HASH_SEQ_STATUS seq;
-		TxnMarker  *m;
-
-		if (t->markers == NULL)
-			continue;
-		hash_seq_init(&seq, t->markers);
-		while ((m = hash_seq_search(&seq)) != NULL)
-			state_unref(m->before);
-	}
+	/*
+	 * The markers are not released here: their hash table lives in a child
+	 * context of its own, deleted before this callback runs.  buffer_discard
+	 * releases them first.
+	 */
 	if (buf == b)
 		buf = NULL;
 }
@@ -610,8 +603,14 @@ buffer_get(void)
 static void
 buffer_discard(void)
 {
-	if (buf)
-		MemoryContextDelete(buf->cxt);	/* buffer_release clears buf */
+	ListCell   *lc;
+
+	if (buf == NULL)
+		return;
+	/* while the markers' hash tables still exist (see buffer_release) */
+	foreach(lc, buf->tables)
+		markers_reset((TxnTable *) lfirst(lc));
+	MemoryContextDelete(buf->cxt);	/* buffer_release clears buf */
 	buf = NULL;
 }
 
