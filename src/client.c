@@ -112,6 +112,25 @@ dynamo_json_own(json_c_object *obj)
 	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
 }
 
+/*
+ * Parse the JSON value that BODY (LEN bytes) starts with, using TOK (fresh
+ * or reset); NULL if it is not JSON.  The tree belongs to the current
+ * context.
+ */
+json_c_object *
+dynamo_json_parse_with(json_tokener *tok, const char *body, int len)
+{
+	json_c_object *obj = json_tokener_parse_ex(tok, body, len);
+
+	if (obj != NULL && json_tokener_get_error(tok) != json_tokener_success)
+	{
+		json_object_put(obj);
+		obj = NULL;
+	}
+	dynamo_json_own(obj);
+	return obj;
+}
+
 /* Parse BODY; NULL if it is not JSON. The tree belongs to the current context. */
 json_c_object *
 dynamo_json_parse(const char *body, int len)
@@ -122,14 +141,8 @@ dynamo_json_parse(const char *body, int len)
 	if (tok == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);	/* text must be valid */
-	obj = json_tokener_parse_ex(tok, body, len);
-	if (obj != NULL && json_tokener_get_error(tok) != json_tokener_success)
-	{
-		json_object_put(obj);
-		obj = NULL;
-	}
+	obj = dynamo_json_parse_with(tok, body, len);
 	json_tokener_free(tok);
-	dynamo_json_own(obj);
 	return obj;
 }
 
@@ -529,6 +542,20 @@ request_text(json_c_object *request)
 										  JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
+/* Attempts FIRST .. of OPERATION with REQUEST, as call_with_retries. */
+static void *
+call_request(DynamoConn *conn, const char *operation, json_c_object *request,
+			 DynamoError *err, AttemptState *st, int first,
+			 DynamoBodyParser parser, void *parser_arg)
+{
+	const char *payload = request_text(request);
+
+	return call_with_retries(conn, operation,
+							 psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
+							 payload, strlen(payload), err, st, first,
+							 parser, parser_arg);
+}
+
 /*
  * Send OPERATION with REQUEST as its body and return the parsed response,
  * owned by the current memory context.
@@ -559,13 +586,10 @@ dynamo_call_parsed(DynamoConn *conn, const char *operation,
 				   json_c_object *request, DynamoError *err,
 				   DynamoBodyParser parser, void *parser_arg)
 {
-	const char *payload = request_text(request);
-	char	   *target = psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation);
 	AttemptState st;
 
 	memset(&st, 0, sizeof(st));
-	return call_with_retries(conn, operation, target, payload, strlen(payload),
-							 err, &st, 0, parser, parser_arg);
+	return call_request(conn, operation, request, err, &st, 0, parser, parser_arg);
 }
 
 /*
@@ -713,16 +737,10 @@ dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
 		case CALL_OK:
 			break;
 		case CALL_RETRY:
-			{
-				/* the request sent ahead was the first attempt */
-				const char *payload = request_text(request);
-
-				result = call_with_retries(conn, operation,
-										   psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
-										   payload, strlen(payload), NULL, &st, 1,
-										   parser, parser_arg);
-				break;
-			}
+			/* the request sent ahead was the first attempt */
+			result = call_request(conn, operation, request, NULL, &st, 1,
+								  parser, parser_arg);
+			break;
 		case CALL_FAIL:
 			dynamo_report_error(conn, operation, &st.last, st.status);
 	}

@@ -68,6 +68,8 @@ extern void dynamo_report_error(DynamoConn *conn, const char *operation,
 extern int	dynamo_error_sqlstate(const char *type);
 extern char *dynamo_aws_message(const char *msg);
 extern void dynamo_json_own(json_c_object *obj);
+extern json_c_object *dynamo_json_parse_with(json_tokener *tok, const char *body,
+											 int len);
 extern json_c_object *dynamo_json_parse(const char *body, int len);
 extern const char *dynamo_json_get_string(json_c_object *obj, const char *key);
 

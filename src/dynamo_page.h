@@ -36,7 +36,7 @@ typedef struct DynamoPagePeek
 
 /* in page.c */
 extern void *dynamo_page_parse(const char *body, int len, void *arg);
-extern char *dynamo_page_guess_next_key(const char *body, int len);
+extern json_c_object *dynamo_page_guess_next_key(const char *body, int len);
 extern json_c_object *dynamo_page_item(DynamoPage *page, int i);
 
 #endif							/* DYNAMO_PAGE_H */

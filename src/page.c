@@ -190,17 +190,14 @@ dynamo_page_parse(const char *body, int len, void *arg)
 }
 
 /*
- * Item I of PAGE, parsed now into the current memory context (freed with
- * it).
+ * The tokener for what the page parser has checked already (the page's
+ * UTF-8 is checked whole): one for the backend's life, reset for each use.
  */
-json_c_object *
-dynamo_page_item(DynamoPage *page, int i)
+static json_tokener *
+page_tokener(void)
 {
-	/* one tokener for every item; the page's UTF-8 was checked whole */
 	static json_tokener *tok = NULL;
-	json_c_object *item;
 
-	Assert(i >= 0 && i < page->nitems);
 	if (tok == NULL)
 	{
 		tok = json_tokener_new_ex(DYNAMO_JSON_MAX_DEPTH);
@@ -209,13 +206,21 @@ dynamo_page_item(DynamoPage *page, int i)
 	}
 	else
 		json_tokener_reset(tok);
-	item = json_tokener_parse_ex(tok, page->text + page->item_start[i], page->item_len[i]);
-	if (item != NULL && json_tokener_get_error(tok) != json_tokener_success)
-	{
-		json_object_put(item);
-		item = NULL;
-	}
-	dynamo_json_own(item);
+	return tok;
+}
+
+/*
+ * Item I of PAGE, parsed now into the current memory context (freed with
+ * it).
+ */
+json_c_object *
+dynamo_page_item(DynamoPage *page, int i)
+{
+	json_c_object *item;
+
+	Assert(i >= 0 && i < page->nitems);
+	item = dynamo_json_parse_with(page_tokener(), page->text + page->item_start[i],
+								  page->item_len[i]);
 	if (item == NULL || !json_object_is_type(item, json_type_object))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
@@ -230,17 +235,14 @@ dynamo_page_item(DynamoPage *page, int i)
  * array, and the text cannot occur inside a JSON string (its quotes would
  * be escaped), so only an item's map key of that name, after the real one,
  * could mislead; the caller checks the guess against the parsed page
- * anyway.  Returns the key as json-c prints it (as the scan keeps keys),
- * or NULL.
+ * anyway.  Returns the key (owned by the current memory context), or NULL.
  */
-char *
+json_c_object *
 dynamo_page_guess_next_key(const char *body, int len)
 {
 	static const char member[] = "\"LastEvaluatedKey\":";
 	const int	mlen = sizeof(member) - 1;
-	json_tokener *tok;
 	json_c_object *key;
-	char	   *result = NULL;
 	int			i;
 
 	for (i = len - mlen; i >= 0; i--)
@@ -248,14 +250,7 @@ dynamo_page_guess_next_key(const char *body, int len)
 			break;
 	if (i < 0)
 		return NULL;
-
-	tok = json_tokener_new_ex(DYNAMO_JSON_MAX_DEPTH);
-	if (tok == NULL)
-		return NULL;
-	key = json_tokener_parse_ex(tok, body + i + mlen, len - i - mlen);
-	if (key != NULL && json_object_is_type(key, json_type_object))
-		result = pstrdup(json_object_to_json_string_ext(key, JSON_C_TO_STRING_PLAIN));
-	json_object_put(key);
-	json_tokener_free(tok);
-	return result;
+	/* the body is not checked yet: json-c checks its UTF-8 */
+	key = dynamo_json_parse(body + i + mlen, len - i - mlen);
+	return key && json_object_is_type(key, json_type_object) ? key : NULL;
 }

@@ -712,6 +712,26 @@ fetch_segments(DynamoScanState *s)
 	}
 }
 
+/* The operation of a scan that reads pages. */
+static const char *
+page_operation(DynamoScanState *s)
+{
+	return s->op == DYNAMO_OP_QUERY ? "Query" : "Scan";
+}
+
+/*
+ * Send REQUEST, starting at START, for the next page, ahead of need; KEY
+ * is START's text when START is only a guess.
+ */
+static void
+request_ahead(DynamoScanState *s, json_c_object *request, json_c_object *start,
+			  char *key)
+{
+	json_object_object_add(request, "ExclusiveStartKey", json_object_get(start));
+	s->ahead = dynamo_call_ahead(s->conn, page_operation(s), request);
+	s->ahead_key = key;
+}
+
 /*
  * Ask for the page after the current one now, unless there is none or the
  * LIMIT was pushed down (the pages asked for are then all that is wanted).
@@ -719,16 +739,10 @@ fetch_segments(DynamoScanState *s)
 static void
 send_ahead(DynamoScanState *s)
 {
-	json_c_object *k;
-
 	if (s->exhausted || s->limit > 0 || s->ahead)
 		return;
-	k = dynamo_json_parse(s->start_key, strlen(s->start_key));
-	json_object_object_add(s->request, "ExclusiveStartKey", json_object_get(k));
-	s->ahead = dynamo_call_ahead(s->conn,
-								 s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
-								 s->request);
-	s->ahead_key = NULL;
+	request_ahead(s, s->request, dynamo_json_parse(s->start_key, strlen(s->start_key)),
+				  NULL);
 }
 
 /*
@@ -742,25 +756,20 @@ static void
 request_next_early(const char *body, int len, void *arg)
 {
 	DynamoScanState *s = (DynamoScanState *) arg;
-	char	   *key;
 	json_c_object *start;
 	json_c_object *next = NULL;
 
 	if (s->limit > 0 || s->pages_read < 1)
 		return;
-	key = dynamo_page_guess_next_key(body, len);
-	start = key ? dynamo_json_parse(key, strlen(key)) : NULL;
+	start = dynamo_page_guess_next_key(body, len);
 	if (start == NULL)
 		return;
 	/* s->request stays as it is: a retry of this page sends it again */
 	if (json_object_deep_copy(s->request, &next, NULL) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	dynamo_json_own(next);
-	json_object_object_add(next, "ExclusiveStartKey", json_object_get(start));
-	s->ahead = dynamo_call_ahead(s->conn,
-								 s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
-								 next);
-	s->ahead_key = key;
+	request_ahead(s, next, start,
+				  pstrdup(json_object_to_json_string_ext(start, JSON_C_TO_STRING_PLAIN)));
 }
 
 /*
@@ -884,11 +893,10 @@ fetch_page(DynamoScanState *s)
 				seq = s->ahead;
 				s->ahead = 0;
 				if (seq)
-					page = dynamo_call_ahead_finish(seq, s->conn,
-													s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+					page = dynamo_call_ahead_finish(seq, s->conn, page_operation(s),
 													s->request, dynamo_page_parse, &peek);
 				else
-					page = dynamo_call_parsed(s->conn, s->op == DYNAMO_OP_QUERY ? "Query" : "Scan",
+					page = dynamo_call_parsed(s->conn, page_operation(s),
 											  s->request, NULL, dynamo_page_parse, &peek);
 				resp = page->rest;
 				s->requests++;
