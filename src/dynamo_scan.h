@@ -47,7 +47,9 @@ typedef enum DynamoScanPrivate
 								 * key order promised, 0 none */
 	ScanPrivateValueDisplay,	/* List of String: EXPLAIN VERBOSE's text of
 								 * each fdw_exprs entry */
-	ScanPrivateSortAttr			/* String: the Query's sort key attribute */
+	ScanPrivateSortAttr,		/* String: the Query's sort key attribute */
+	ScanPrivateReadAll			/* Integer: 1 when the planner expects every
+								 * row to be read (no LIMIT, no cursor) */
 } DynamoScanPrivate;
 
 extern const char *const dynamo_operation_names[];

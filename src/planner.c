@@ -933,6 +933,8 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	fdw_private = lappend(fdw_private,
 						  makeString(pstrdup(ch->index ? (ch->index->sort_key ? ch->index->sort_key : "")
 											 : (t->sort_key ? t->sort_key : ""))));
+	/* tuple_fraction 0: the planner expects every row to be fetched */
+	fdw_private = lappend(fdw_private, makeInteger(root->tuple_fraction <= 0.0 ? 1 : 0));
 
 	if (!count_only)
 		return make_foreignscan(tlist, local_exprs, baserel->relid,

@@ -79,6 +79,7 @@ typedef struct DynamoScanState
 	uint64		ahead;			/* next page's request, sent ahead; or 0 */
 	char	   *ahead_key;		/* its ExclusiveStartKey, when a guess */
 	int			pages_read;		/* Query/Scan pages read since (re)start */
+	bool		read_all;		/* the planner expects every row read */
 	size_t		next_item;
 	char	   *start_key;		/* LastEvaluatedKey as JSON text, or NULL */
 	char	  **seg_start;		/* parallel Scan: each segment's next start */
@@ -175,6 +176,7 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	s->order = intVal(list_nth(priv, ScanPrivateOrder));
 	s->sort_attr = strVal(list_nth(priv, ScanPrivateSortAttr));
 	s->count_names = intVal(list_nth(priv, ScanPrivateCountOnly));
+	s->read_all = intVal(list_nth(priv, ScanPrivateReadAll)) != 0;
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 
@@ -746,11 +748,12 @@ send_ahead(DynamoScanState *s)
 }
 
 /*
- * DynamoPagePeek of a scan: a page after the first has arrived intact.
- * Parsing it takes a few milliseconds for a megabyte, during which
- * DynamoDB would sit idle; so guess the page's LastEvaluatedKey from its
- * text and ask for the next page at once.  fetch_page compares the guess
- * with the parsed key and drops the request if they differ.
+ * DynamoPagePeek of a scan: a page has arrived intact (a page after the
+ * first, or the first of a scan expected to read every row).  Parsing it
+ * takes a few milliseconds for a megabyte, during which DynamoDB would sit
+ * idle; so guess the page's LastEvaluatedKey from its text and ask for the
+ * next page at once.  fetch_page compares the guess with the parsed key
+ * and drops the request if they differ.
  */
 static void
 request_next_early(const char *body, int len, void *arg)
@@ -759,7 +762,7 @@ request_next_early(const char *body, int len, void *arg)
 	json_c_object *start;
 	json_c_object *next = NULL;
 
-	if (s->limit > 0 || s->pages_read < 1)
+	if (s->limit > 0 || (s->pages_read < 1 && !s->read_all))
 		return;
 	start = dynamo_page_guess_next_key(body, len);
 	if (start == NULL)
@@ -931,10 +934,12 @@ fetch_page(DynamoScanState *s)
 				 * A scan that has read a whole page and wants the next one
 				 * most likely wants them all: ask for the page after this
 				 * one now (if that was not done early), so that DynamoDB
-				 * prepares it while this one becomes rows.  The first page
-				 * waits until half of it is read (see next_item_unordered).
+				 * prepares it while this one becomes rows.  So does a scan
+				 * the planner expects to read every row.  Otherwise the
+				 * first page waits until half of it is read (see
+				 * next_item_unordered).
 				 */
-				if (++s->pages_read >= 2)
+				if (++s->pages_read >= 2 || s->read_all)
 					send_ahead(s);
 				break;
 			}
@@ -1023,7 +1028,8 @@ next_item_unordered(DynamoScanState *s, bool *buffered)
 				 * Half the first page is read and the scan goes on: it most
 				 * likely wants every page, so ask for the second one now.
 				 * (Right away, a LIMIT the executor applies could waste a
-				 * whole page's read.)
+				 * whole page's read; a scan the planner expects to read
+				 * every row asked when the first page arrived.)
 				 */
 				MemoryContext oldcxt = MemoryContextSwitchTo(s->page_cxt);
 

@@ -335,3 +335,39 @@ test('guesses wrong on every page: each is dropped, the rows stay exact', async 
 		proxy.setFaults([]);
 	}
 });
+
+/*
+ * When the page after the first is asked for.  A query the planner expects
+ * to read to the end asks for it as soon as the first page arrives; one
+ * that may stop early (a LIMIT the executor applies, a cursor) waits until
+ * half the first page is read, so that stopping within that half costs no
+ * second page.  A cursor shows both: the planner expects it to be read to
+ * cursor_tuple_fraction, and FETCH 1 stops after one row.
+ */
+test('the second page is asked for when the first arrives only if every row is expected to be read', async () => {
+	const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+	for (const [fraction, want] of [['0.1', 1], ['1.0', 2]]) {
+		await s.ok('BEGIN');
+		await s.ok(`SET LOCAL cursor_tuple_fraction = ${fraction}`);
+		await s.ok(`DECLARE c CURSOR FOR SELECT pk, sk FROM ${SCHEMA}.ft`);
+		proxy.reset();
+		const r = await s.ok('FETCH 1 FROM c');
+		assert.equal(r.rows.length, 1);
+		/* the backend sends what it asks for ahead while it works: give it time */
+		let scans = 0;
+		for (let i = 0; i < 20 && scans < want; i++) {
+			await sleep(100);
+			scans = proxy.counts().Scan ?? 0;
+		}
+		await sleep(want === 1 ? 500 : 0);
+		scans = proxy.counts().Scan ?? 0;
+		await s.ok('COMMIT');
+		console.log(`# cursor_tuple_fraction ${fraction}, FETCH 1: ${scans} Scan requests`);
+		assert.equal(scans, want, `cursor_tuple_fraction ${fraction}`);
+	}
+	/* a LIMIT the executor applies (the filter stays local) within half a page */
+	const m = await measure(`SELECT pk, sk FROM ${SCHEMA}.ft WHERE length(sk) > 0 LIMIT 3`);
+	report('LIMIT 3 over a local filter', m);
+	assert.equal(m.rows.length, 3);
+	assert.deepEqual(m.counts, { Scan: 1 });
+});
