@@ -175,6 +175,17 @@ CREATE FOREIGN TABLE app_misc (
 ) SERVER sel_ddb OPTIONS (table_name 'sel_app');
 SELECT pk, total, payload, nothing, missing, bin FROM app_misc WHERE pk = 'MISC#1';
 SELECT item FROM app_misc WHERE pk = 'MISC#1';
+-- a document column of type json holds the item as json text, whether the
+-- item came in a Query's page or from GetItem
+CREATE FOREIGN TABLE app_misc_json (
+  pk text OPTIONS (column_name 'PK'),
+  sk text OPTIONS (column_name 'SK'),
+  item json OPTIONS (document 'true')
+) SERVER sel_ddb OPTIONS (table_name 'sel_app');
+SELECT item FROM app_misc_json WHERE pk = 'MISC#1';
+EXPLAIN (COSTS OFF) SELECT item FROM app_misc_json WHERE pk = 'MISC#1' AND sk = 'MISC#1';
+SELECT item::jsonb = (SELECT item FROM app_misc WHERE pk = 'MISC#1') AS same
+  FROM app_misc_json WHERE pk = 'MISC#1' AND sk = 'MISC#1';
 
 -- a value that does not fit its column is an error naming column and key
 CREATE FOREIGN TABLE app_bad (

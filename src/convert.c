@@ -38,6 +38,7 @@
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
+#include "dynamo_item.h"
 
 /* Significant digits of a DynamoDB number, at most. */
 #define DYNAMO_MAX_NUMBER_DIGITS	38
@@ -47,42 +48,36 @@
  * AV is not an object, or its value is not of the JSON type its tag needs
  * (a string for S, N and B, a boolean for BOOL and NULL, an object for M,
  * an array for L, an array of strings for SS, NS and BS): whatever answers
- * on the endpoint is not trusted to send DynamoDB's shapes.
+ * on the endpoint is not trusted to send DynamoDB's shapes.  Of two members
+ * named alike, the last counts (as json-c and jsonb have it).
  */
 static bool
-av_unpack(json_c_object *av, const char **tag, json_c_object **value)
+av_unpack(const DynamoValue *av, const char **tag, const DynamoValue **value)
 {
-	struct json_object_iterator it,
-				end;
-	json_type	want;
-	size_t		i;
+	DynamoValueKind want;
+	const DynamoValue *e;
 
-	if (av == NULL || !json_object_is_type(av, json_type_object))
+	if (av == NULL || av->kind != DV_OBJECT || av->first == NULL)
 		return false;
-	it = json_object_iter_begin(av);
-	end = json_object_iter_end(av);
-	if (json_object_iter_equal(&it, &end))
-		return false;
-	*tag = json_object_iter_peek_name(&it);
-	*value = json_object_iter_peek_value(&it);
+	*tag = av->first->name;
+	*value = av->len == 1 ? av->first : dynamo_value_member(av, *tag);
 
 	if (strcmp(*tag, "S") == 0 || strcmp(*tag, "N") == 0 || strcmp(*tag, "B") == 0)
-		want = json_type_string;
+		want = DV_STRING;
 	else if (strcmp(*tag, "BOOL") == 0 || strcmp(*tag, "NULL") == 0)
-		want = json_type_boolean;
+		want = DV_BOOL;
 	else if (strcmp(*tag, "M") == 0)
-		want = json_type_object;
+		want = DV_OBJECT;
 	else if (strcmp(*tag, "L") == 0 || strcmp(*tag, "SS") == 0 ||
 			 strcmp(*tag, "NS") == 0 || strcmp(*tag, "BS") == 0)
-		want = json_type_array;
+		want = DV_ARRAY;
 	else
 		return true;			/* an unknown tag: the caller says so */
-	if (!json_object_is_type(*value, want))
+	if ((*value)->kind != want)
 		return false;
-	if (want == json_type_array && (*tag)[0] != 'L')
-		for (i = 0; i < json_object_array_length(*value); i++)
-			if (!json_object_is_type(json_object_array_get_idx(*value, i),
-									 json_type_string))
+	if (want == DV_ARRAY && (*tag)[0] != 'L')
+		for (e = (*value)->first; e; e = e->next)
+			if (e->kind != DV_STRING)
 				return false;
 	return true;
 }
@@ -107,11 +102,11 @@ check_string(const char *s, size_t len)
 	return s;
 }
 
-/* The text of an S (or SS member) json-c string, checked. */
+/* The text of an S (or SS member) string, checked. */
 static const char *
-av_string(json_c_object *v)
+av_string(const DynamoValue *v)
 {
-	return check_string(json_object_get_string(v), json_object_get_string_len(v));
+	return check_string(v->str, v->len);
 }
 
 /*
@@ -120,9 +115,9 @@ av_string(json_c_object *v)
  * and white space, which no DynamoDB number holds and jsonb cannot hold.
  */
 static const char *
-av_number(json_c_object *v)
+av_number(const DynamoValue *v)
 {
-	const char *s = json_object_get_string(v);
+	const char *s = v->str;
 	const char *p = s;
 	bool		digits = false;
 
@@ -143,7 +138,7 @@ av_number(json_c_object *v)
 		for (; *p >= '0' && *p <= '9'; p++)
 			;
 	}
-	if (!digits || *p != '\0' || p - s != json_object_get_string_len(v))
+	if (!digits || *p != '\0' || p - s != v->len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("DynamoDB number value is not a decimal number")));
@@ -218,17 +213,15 @@ mismatch(const char *tag, Oid type)
 					tag, format_type_be(type))));
 }
 
-/* The bytea of a B value (a json-c string of base64). */
+/* The bytea of base64 text B64 (LEN bytes). */
 static bytea *
-decode_binary(json_c_object *v)
+decode_base64(const char *b64, int len)
 {
-	const char *b64 = json_object_get_string(v);
-	int			len = json_object_get_string_len(v);
 	int			maxlen = pg_b64_dec_len(len);
 	bytea	   *result = palloc(VARHDRSZ + maxlen);
 	int			n = -1;
 
-	if (json_object_is_type(v, json_type_string) && strlen(b64) == (size_t) len)
+	if (strlen(b64) == (size_t) len)
 		n = pg_b64_decode(b64, len, VARDATA(result), maxlen);
 	if (n < 0)
 		ereport(ERROR,
@@ -236,6 +229,17 @@ decode_binary(json_c_object *v)
 				 errmsg("DynamoDB binary value is not valid base64")));
 	SET_VARSIZE(result, VARHDRSZ + n);
 	return result;
+}
+
+/* The bytea of a B value (a string of base64). */
+static bytea *
+decode_binary(const DynamoValue *v)
+{
+	if (v->kind != DV_STRING)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("DynamoDB binary value is not valid base64")));
+	return decode_base64(v->str, v->len);
 }
 
 static char *
@@ -255,17 +259,32 @@ encode_binary(const char *data, int len)
 Datum
 dynamo_av_to_datum_binary(json_c_object *b64)
 {
-	return PointerGetDatum(decode_binary(b64));
+	if (!json_object_is_type(b64, json_type_string))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("DynamoDB binary value is not valid base64")));
+	return PointerGetDatum(decode_base64(json_object_get_string(b64),
+										 json_object_get_string_len(b64)));
+}
+
+/* A number's text as jsonb holds it. */
+static Numeric
+number_value(const DynamoValue *v)
+{
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
+											   CStringGetDatum(av_number(v)),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
 }
 
 /* Add the jsonb form of an AttributeValue to a jsonb being built. */
 static JsonbValue *
-push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)
+push_av(JsonbParseState **state, const DynamoValue *av, JsonbIteratorToken token)
 {
 	const char *tag;
-	json_c_object *v;
+	const DynamoValue *v;
+	const DynamoValue *e;
 	JsonbValue	jv;
-	size_t		i;
 
 	if (!av_unpack(av, &tag, &v))
 		ereport(ERROR,
@@ -274,51 +293,41 @@ push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)
 
 	if (strcmp(tag, "M") == 0)
 	{
-		struct json_object_iterator it = json_object_iter_begin(v),
-					end = json_object_iter_end(v);
 		JsonbValue	key;
 
 		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
-		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+		for (e = v->first; e; e = e->next)
 		{
-			const char *name = json_object_iter_peek_name(&it);
-
 			key.type = jbvString;
-			key.val.string.val = (char *) check_string(name, strlen(name));
-			key.val.string.len = strlen(name);
+			key.val.string.val = (char *) check_string(e->name, e->name_len);
+			key.val.string.len = e->name_len;
 			pushJsonbValue(state, WJB_KEY, &key);
-			push_av(state, json_object_iter_peek_value(&it), WJB_VALUE);
+			push_av(state, e, WJB_VALUE);
 		}
 		return pushJsonbValue(state, WJB_END_OBJECT, NULL);
 	}
 	if (strcmp(tag, "L") == 0)
 	{
 		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
-		for (i = 0; i < json_object_array_length(v); i++)
-			push_av(state, json_object_array_get_idx(v, i), WJB_ELEM);
+		for (e = v->first; e; e = e->next)
+			push_av(state, e, WJB_ELEM);
 		return pushJsonbValue(state, WJB_END_ARRAY, NULL);
 	}
 	if (strcmp(tag, "SS") == 0 || strcmp(tag, "NS") == 0 || strcmp(tag, "BS") == 0)
 	{
 		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
-		for (i = 0; i < json_object_array_length(v); i++)
+		for (e = v->first; e; e = e->next)
 		{
-			json_c_object *e = json_object_array_get_idx(v, i);
-			const char *s = tag[0] == 'N' ? av_number(e) : av_string(e);
-
 			if (tag[0] == 'N')
 			{
 				jv.type = jbvNumeric;
-				jv.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-																	 CStringGetDatum(s),
-																	 ObjectIdGetDatum(InvalidOid),
-																	 Int32GetDatum(-1)));
+				jv.val.numeric = number_value(e);
 			}
 			else
 			{
 				jv.type = jbvString;
-				jv.val.string.val = (char *) s;
-				jv.val.string.len = strlen(s);
+				jv.val.string.val = (char *) av_string(e);
+				jv.val.string.len = e->len;
 			}
 			pushJsonbValue(state, WJB_ELEM, &jv);
 		}
@@ -329,20 +338,17 @@ push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)
 	{
 		jv.type = jbvString;
 		jv.val.string.val = (char *) av_string(v);
-		jv.val.string.len = json_object_get_string_len(v);
+		jv.val.string.len = v->len;
 	}
 	else if (strcmp(tag, "N") == 0)
 	{
 		jv.type = jbvNumeric;
-		jv.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-															 CStringGetDatum(av_number(v)),
-															 ObjectIdGetDatum(InvalidOid),
-															 Int32GetDatum(-1)));
+		jv.val.numeric = number_value(v);
 	}
 	else if (strcmp(tag, "BOOL") == 0)
 	{
 		jv.type = jbvBool;
-		jv.val.boolean = json_object_get_boolean(v);
+		jv.val.boolean = v->boolean;
 	}
 	else if (strcmp(tag, "NULL") == 0)
 		jv.type = jbvNull;
@@ -365,76 +371,69 @@ push_av(JsonbParseState **state, json_c_object *av, JsonbIteratorToken token)
 	return pushJsonbValue(state, token, &jv);
 }
 
-/* An AttributeValue (any type) as jsonb; a whole item when AV is {"M":...}. */
+/* An AttributeValue (any type) as jsonb. */
 Jsonb *
-dynamo_av_to_jsonb(json_c_object *av)
+dynamo_av_to_jsonb(const DynamoValue *av)
 {
 	JsonbParseState *state = NULL;
 
 	return JsonbValueToJsonb(push_av(&state, av, WJB_VALUE));
 }
 
-/* A whole item (the members of an M) as a jsonb object. */
+/* A whole item (its attributes, as the members of an M) as a jsonb object. */
 Jsonb *
-dynamo_item_to_jsonb(json_c_object *item)
+dynamo_item_to_jsonb(const DynamoValue *item)
 {
 	JsonbParseState *state = NULL;
-	struct json_object_iterator it,
-				end;
+	const DynamoValue *e;
 	JsonbValue	key;
 
-	if (!json_object_is_type(item, json_type_object))
+	if (item == NULL || item->kind != DV_OBJECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("malformed DynamoDB item")));
-	it = json_object_iter_begin(item);
-	end = json_object_iter_end(item);
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+	for (e = item->first; e; e = e->next)
 	{
-		const char *name = json_object_iter_peek_name(&it);
-
 		key.type = jbvString;
-		key.val.string.val = (char *) check_string(name, strlen(name));
-		key.val.string.len = strlen(name);
+		key.val.string.val = (char *) check_string(e->name, e->name_len);
+		key.val.string.len = e->name_len;
 		pushJsonbValue(&state, WJB_KEY, &key);
-		push_av(&state, json_object_iter_peek_value(&it), WJB_VALUE);
+		push_av(&state, e, WJB_VALUE);
 	}
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
 static Datum
-array_from_av(const char *tag, json_c_object *v, DynamoColumnIO *io)
+array_from_av(const char *tag, const DynamoValue *v, DynamoColumnIO *io)
 {
 	ArrayBuildState *astate = NULL;
 	bool		list = strcmp(tag, "L") == 0;
-	size_t		i;
+	const DynamoValue *e;
 
 	if (!list && strcmp(tag, io->elem_is_binary ? "BS" : io->elem_is_number ? "NS" : "SS") != 0)
 		mismatch(tag, io->type);
 
 	astate = initArrayResult(io->elemtype, CurrentMemoryContext, false);
-	for (i = 0; i < json_object_array_length(v); i++)
+	for (e = v->first; e; e = e->next)
 	{
-		json_c_object *e = json_object_array_get_idx(v, i);
+		const DynamoValue *ev = e;
 		const char *s;
 		Datum		d;
 
 		if (list)
 		{
 			const char *etag;
-			json_c_object *ev;
 
 			if (!av_unpack(e, &etag, &ev) ||
 				strcmp(etag, io->elem_is_binary ? "B" : io->elem_is_number ? "N" : "S") != 0)
 				mismatch(tag, io->type);
-			e = ev;
 		}
 		if (io->elem_is_binary)
-			d = PointerGetDatum(decode_binary(e));
+			d = PointerGetDatum(decode_binary(ev));
 		else
 		{
-			s = io->elem_is_number ? av_number(e) : av_string(e);
+			s = io->elem_is_number ? av_number(ev) : av_string(ev);
 			d = InputFunctionCall(&io->input, (char *) s, io->ioparam, -1);
 		}
 		astate = accumArrayResult(astate, d, false, io->elemtype, CurrentMemoryContext);
@@ -449,10 +448,10 @@ array_from_av(const char *tag, json_c_object *v, DynamoColumnIO *io)
  * names table, column and key).
  */
 Datum
-dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io, bool *isnull)
+dynamo_av_to_datum(const DynamoValue *av, DynamoColumnIO *io, bool *isnull)
 {
 	const char *tag;
-	json_c_object *v;
+	const DynamoValue *v;
 
 	*isnull = false;
 	if (av == NULL)
@@ -476,7 +475,7 @@ dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io, bool *isnull)
 		case DYNAMO_IO_BOOL:
 			if (strcmp(tag, "BOOL") != 0)
 				mismatch(tag, io->type);
-			return BoolGetDatum(json_object_get_boolean(v));
+			return BoolGetDatum(v->boolean);
 		case DYNAMO_IO_BINARY:
 			if (strcmp(tag, "B") != 0)
 				mismatch(tag, io->type);
@@ -504,6 +503,122 @@ dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io, bool *isnull)
 			return array_from_av(tag, v, io);
 	}
 	return (Datum) 0;			/* keep compiler quiet */
+}
+
+/* ---- items -> rows ---- */
+
+/* Member positions of an item whose column is remembered. */
+#define ROW_READER_GUESSES	64
+
+/*
+ * A reader of rows from items: which attribute fills which column.  Scans
+ * match each member of an item to a column by name; items of one table
+ * mostly list their attributes in the same order, so the column found at a
+ * member's position in the last item is tried first.
+ */
+DynamoRowReader *
+dynamo_row_reader_create(int ncolumns)
+{
+	DynamoRowReader *r = palloc0(sizeof(DynamoRowReader));
+	int			i;
+
+	r->columns = palloc0(sizeof(DynamoReadColumn) * Max(ncolumns, 1));
+	r->guess = palloc(sizeof(int) * ROW_READER_GUESSES);
+	for (i = 0; i < ROW_READER_GUESSES; i++)
+		r->guess[i] = -1;
+	return r;
+}
+
+/*
+ * Read column COL into position POS of the rows (after the columns added
+ * before; the reader was created for enough of them).  table.c allows one
+ * column per attribute, besides the document column.
+ */
+void
+dynamo_row_reader_add(DynamoRowReader *r, const DynamoColumn *col, int pos)
+{
+	DynamoReadColumn *c = &r->columns[r->ncolumns++];
+
+	c->column = col->column;
+	c->attr = col->attr;
+	c->attr_len = strlen(col->attr);
+	c->document = col->document;
+	c->pos = pos;
+	dynamo_column_io_init(&c->io, col->type, col->typmod);
+}
+
+/* The column read from member M, the K-th of its item; or NULL. */
+static DynamoReadColumn *
+find_column(DynamoRowReader *r, const DynamoValue *m, int k)
+{
+	DynamoReadColumn *c;
+	int			i;
+
+	if (k < ROW_READER_GUESSES && r->guess[k] >= 0)
+	{
+		c = &r->columns[r->guess[k]];
+		if (c->attr_len == m->name_len && memcmp(c->attr, m->name, m->name_len) == 0)
+			return c;
+	}
+	for (i = 0; i < r->ncolumns; i++)
+	{
+		c = &r->columns[i];
+		if (!c->document && c->attr_len == m->name_len &&
+			memcmp(c->attr, m->name, m->name_len) == 0)
+		{
+			if (k < ROW_READER_GUESSES)
+				r->guess[k] = i;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Fill the reader's columns of a row (VALUES, ISNULL) from ITEM, in the
+ * current memory context.  A missing attribute is SQL NULL; the document
+ * column gets the whole item.  While a value is read, r->current_column
+ * names its column, for the caller's error context.
+ */
+void
+dynamo_row_read(DynamoRowReader *r, const DynamoValue *item, Datum *values, bool *isnull)
+{
+	const DynamoValue *m;
+	int			i;
+	int			k;
+
+	for (i = 0; i < r->ncolumns; i++)
+	{
+		values[r->columns[i].pos] = (Datum) 0;
+		isnull[r->columns[i].pos] = true;
+	}
+	for (m = item->first, k = 0; m; m = m->next, k++)
+	{
+		DynamoReadColumn *c = find_column(r, m, k);
+
+		if (c == NULL)
+			continue;
+		r->current_column = c->column;
+		values[c->pos] = dynamo_av_to_datum(m, &c->io, &isnull[c->pos]);
+	}
+	for (i = 0; i < r->ncolumns; i++)
+	{
+		DynamoReadColumn *c = &r->columns[i];
+		Jsonb	   *jb;
+
+		if (!c->document)
+			continue;
+		r->current_column = c->column;
+		jb = dynamo_item_to_jsonb(item);
+		if (c->io.kind == DYNAMO_IO_JSON)
+			values[c->pos] = InputFunctionCall(&c->io.input,
+											   JsonbToCString(NULL, &jb->root, VARSIZE(jb)),
+											   c->io.ioparam, c->io.typmod);
+		else
+			values[c->pos] = JsonbPGetDatum(jb);
+		isnull[c->pos] = false;
+	}
+	r->current_column = NULL;
 }
 
 /* ---- PostgreSQL -> DynamoDB ---- */
@@ -901,14 +1016,19 @@ dynamo_type_tag(Oid type)
 
 /* A short text of a key value for messages: S and N as is, B as base64. */
 char *
-dynamo_av_display(json_c_object *av)
+dynamo_value_display(const DynamoValue *av)
 {
 	const char *tag;
-	json_c_object *v;
+	const DynamoValue *v;
 
-	if (!av_unpack(av, &tag, &v))
+	if (!av_unpack(av, &tag, &v) || v->kind != DV_STRING)
 		return pstrdup("?");
-	if (json_object_is_type(v, json_type_string))
-		return pstrdup(json_object_get_string(v));
-	return pstrdup(json_object_to_json_string_ext(av, JSON_C_TO_STRING_PLAIN));
+	return pstrdup(v->str);
+}
+
+/* The same for json-c's AttributeValue. */
+char *
+dynamo_av_display(json_c_object *av)
+{
+	return dynamo_value_display(dynamo_value_from_json_c(av));
 }

@@ -20,6 +20,7 @@
 #include "utils/jsonb.h"
 
 #include "dynamo_fdw.h"
+#include "dynamo_item.h"
 
 typedef struct DynamoConn
 {
@@ -100,6 +101,26 @@ typedef struct DynamoColumnIO
 	bool		elem_is_binary;
 } DynamoColumnIO;
 
+/* A column a DynamoRowReader fills. */
+typedef struct DynamoReadColumn
+{
+	const char *column;			/* the column's name, for errors */
+	const char *attr;			/* the attribute read into it */
+	int			attr_len;
+	bool		document;		/* the whole item instead */
+	int			pos;			/* where in the row */
+	DynamoColumnIO io;
+} DynamoReadColumn;
+
+/* Rows from items; see convert.c. */
+typedef struct DynamoRowReader
+{
+	int			ncolumns;
+	DynamoReadColumn *columns;
+	int		   *guess;			/* by member position: the column found there */
+	const char *current_column; /* the column being read, for errors */
+} DynamoRowReader;
+
 /* in scan.c */
 extern json_c_object *dynamo_batch_get(DynamoConn *conn, const char *table,
 									   json_c_object *spec,
@@ -108,15 +129,20 @@ extern json_c_object *dynamo_batch_get(DynamoConn *conn, const char *table,
 
 /* in convert.c */
 extern void dynamo_column_io_init(DynamoColumnIO *io, Oid type, int32 typmod);
-extern Datum dynamo_av_to_datum(json_c_object *av, DynamoColumnIO *io,
+extern Datum dynamo_av_to_datum(const DynamoValue *av, DynamoColumnIO *io,
 								bool *isnull);
-extern Jsonb *dynamo_av_to_jsonb(json_c_object *av);
-extern Jsonb *dynamo_item_to_jsonb(json_c_object *item);
+extern Jsonb *dynamo_av_to_jsonb(const DynamoValue *av);
+extern Jsonb *dynamo_item_to_jsonb(const DynamoValue *item);
+extern DynamoRowReader *dynamo_row_reader_create(int ncolumns);
+extern void dynamo_row_reader_add(DynamoRowReader *r, const DynamoColumn *col, int pos);
+extern void dynamo_row_read(DynamoRowReader *r, const DynamoValue *item,
+							Datum *values, bool *isnull);
 extern json_c_object *dynamo_jsonb_to_av(Jsonb *jb);
 extern json_c_object *dynamo_datum_to_av(Datum d, Oid type);
 extern bool dynamo_value_storable(Datum d, Oid type);
 extern char dynamo_type_tag(Oid type);
 extern Datum dynamo_av_to_datum_binary(json_c_object *b64);
+extern char *dynamo_value_display(const DynamoValue *av);
 extern char *dynamo_av_display(json_c_object *av);
 
 /*

@@ -14,6 +14,7 @@
 #define DYNAMO_PAGE_H
 
 #include "ddb_json.h"
+#include "dynamo_item.h"
 
 typedef struct DynamoPage
 {
@@ -38,5 +39,6 @@ typedef struct DynamoPagePeek
 extern void *dynamo_page_parse(const char *body, int len, void *arg);
 extern json_c_object *dynamo_page_guess_next_key(const char *body, int len);
 extern json_c_object *dynamo_page_item(DynamoPage *page, int i);
+extern DynamoValue *dynamo_page_item_tree(DynamoPage *page, int i);
 
 #endif							/* DYNAMO_PAGE_H */

@@ -120,8 +120,7 @@ typedef struct KeyJoinState
 	JoinType	jointype;
 	int			nouter;			/* scan tuple: outer columns first ... */
 	int			ninner;			/* ... then the foreign table's */
-	AttrNumber *inner_attnum;	/* foreign attnum of each inner column */
-	DynamoColumnIO *io;			/* how to read each inner column */
+	DynamoRowReader *reader;	/* fills the inner columns from an item */
 	List	   *key_states;		/* ExprState of each key value */
 	List	   *key_types;
 	ExprState  *match;			/* join quals */
@@ -152,7 +151,6 @@ typedef struct KeyJoinState
 
 	/* for error messages */
 	json_c_object *current_item;
-	const char *current_column;
 } KeyJoinState;
 
 static set_join_pathlist_hook_type prev_join_pathlist_hook = NULL;
@@ -724,15 +722,13 @@ keyjoin_begin(CustomScanState *node, EState *estate, int eflags)
 								  GetUserMapping(userid, st->rel->server->serverid));
 	}
 
-	st->inner_attnum = palloc0(sizeof(AttrNumber) * Max(st->ninner, 1));
-	st->io = palloc0(sizeof(DynamoColumnIO) * Max(st->ninner, 1));
+	st->reader = dynamo_row_reader_create(st->ninner);
 	for (i = 0; i < st->ninner; i++)
 	{
 		TargetEntry *tle = list_nth(cs->custom_scan_tlist, st->nouter + i);
 		const DynamoColumn *col = &st->rel->columns[((Var *) tle->expr)->varattno - 1];
 
-		st->inner_attnum[i] = col->attnum;
-		dynamo_column_io_init(&st->io[i], col->type, col->typmod);
+		dynamo_row_reader_add(st->reader, col, st->nouter + i);
 	}
 
 	st->outer_slot = ExecInitExtraTupleSlot(estate, ExecGetResultType(st->outer),
@@ -1000,9 +996,9 @@ keyjoin_error_callback(void *arg)
 	if (st->current_item == NULL)
 		return;
 	key = dynamo_key_display(st->current_item, st->pk, st->sk);
-	if (st->current_column)
+	if (st->reader->current_column)
 		errcontext("column \"%s\" of foreign table \"%s\", item with key %s",
-				   st->current_column, st->relname, key);
+				   st->reader->current_column, st->relname, key);
 	else
 		errcontext("foreign table \"%s\", item with key %s", st->relname, key);
 }
@@ -1013,32 +1009,16 @@ fill_inner(KeyJoinState *st, json_c_object *item)
 {
 	TupleTableSlot *scan = st->css.ss.ss_ScanTupleSlot;
 	ErrorContextCallback errcb;
-	int			i;
 
 	st->current_item = item;
 	errcb.callback = keyjoin_error_callback;
 	errcb.arg = st;
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
-	for (i = 0; i < st->ninner; i++)
-	{
-		const DynamoColumn *col = &st->rel->columns[st->inner_attnum[i] - 1];
-		int			k = st->nouter + i;
-		json_c_object *av = NULL;
-
-		st->current_column = col->column;
-		if (col->document)
-		{
-			scan->tts_values[k] = JsonbPGetDatum(dynamo_item_to_jsonb(item));
-			scan->tts_isnull[k] = false;
-			continue;
-		}
-		json_object_object_get_ex(item, col->attr, &av);
-		scan->tts_values[k] = dynamo_av_to_datum(av, &st->io[i], &scan->tts_isnull[k]);
-	}
+	dynamo_row_read(st->reader, dynamo_value_from_json_c(item),
+					scan->tts_values, scan->tts_isnull);
 	error_context_stack = errcb.previous;
 	st->current_item = NULL;
-	st->current_column = NULL;
 }
 
 /*

@@ -735,7 +735,7 @@ returning_result(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slo
 	ExecClearTuple(r);
 	memcpy(r->tts_values, slot->tts_values, sizeof(Datum) * natts);
 	memcpy(r->tts_isnull, slot->tts_isnull, sizeof(bool) * natts);
-	jb = dynamo_item_to_jsonb(item);
+	jb = dynamo_item_to_jsonb(dynamo_value_from_json_c(item));
 	d = JsonbPGetDatum(jb);
 	if (getBaseType(s->document->type) == JSONOID)
 		d = CStringGetTextDatum(JsonbToCString(NULL, &jb->root, VARSIZE(jb)));

@@ -16,9 +16,11 @@
  * which checks the syntax of the whole response) notes where each element
  * of the response's Items array begins and ends; the rest of the response
  * (Count, ScannedCount, LastEvaluatedKey, ConsumedCapacity) is parsed by
- * json-c with the array left empty, and each item is parsed by json-c only
- * when the scan reaches it, into the caller's (per-row) memory context.
- * What a page costs is then its text and two integers per item.
+ * json-c with the array left empty, and each item is parsed only when the
+ * scan reaches it, into the caller's (per-row) memory context: into
+ * item.c's tree, or json-c's when the transaction's buffered writes are to
+ * be laid over it.  What a page costs is then its text and two integers
+ * per item.
  *
  *-------------------------------------------------------------------------
  */
@@ -31,6 +33,7 @@
 #include "utils/memutils.h"
 
 #include "dynamo_client.h"
+#include "dynamo_item.h"
 #include "dynamo_page.h"
 
 /* What the jsonapi callbacks keep track of while indexing a page. */
@@ -210,8 +213,8 @@ page_tokener(void)
 }
 
 /*
- * Item I of PAGE, parsed now into the current memory context (freed with
- * it).
+ * Item I of PAGE as json-c's tree, parsed now into the current memory
+ * context (freed with it).
  */
 json_c_object *
 dynamo_page_item(DynamoPage *page, int i)
@@ -222,6 +225,30 @@ dynamo_page_item(DynamoPage *page, int i)
 	item = dynamo_json_parse_with(page_tokener(), page->text + page->item_start[i],
 								  page->item_len[i]);
 	if (item == NULL || !json_object_is_type(item, json_type_object))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("DynamoDB sent an item that is not a JSON object")));
+	return item;
+}
+
+/*
+ * Item I of PAGE as a tree (see item.c), parsed now into the current
+ * memory context (freed with it): how a scan reads a page's items when no
+ * buffered write of the transaction needs to be laid over them.  An item
+ * PostgreSQL's parser refuses (it holds a string text cannot hold) is read
+ * through json-c, so that only a column that reads the string fails, with
+ * an error that names it, as for any item.
+ */
+DynamoValue *
+dynamo_page_item_tree(DynamoPage *page, int i)
+{
+	DynamoValue *item;
+
+	Assert(i >= 0 && i < page->nitems);
+	item = dynamo_value_parse(page->text + page->item_start[i], page->item_len[i]);
+	if (item == NULL)
+		return dynamo_value_from_json_c(dynamo_page_item(page, i));
+	if (item->kind != DV_OBJECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("DynamoDB sent an item that is not a JSON object")));

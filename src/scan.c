@@ -64,11 +64,8 @@ typedef struct DynamoScanState
 	int			order;			/* 1/-1: sort key order promised, 0: none */
 	char	   *sort_attr;
 	int			count_names;	/* COUNT(*): names the conditions use; else -1 */
-	int		   *slot_pos;		/* where each retrieved column goes in the slot */
 
-	/* per column: how to read it */
-	DynamoColumnIO *io;
-	const DynamoColumn *document;
+	DynamoRowReader *reader;	/* fills a row's columns from an item */
 
 	/* progress */
 	MemoryContext page_cxt;		/* the current response */
@@ -108,9 +105,8 @@ typedef struct DynamoScanState
 	ExprState  *recheck;		/* pushed conditions, for buffered rows */
 	bool		dynamo_done;	/* DynamoDB's rows all read */
 
-	/* for error messages */
-	json_c_object *current_item;
-	const char *current_column;
+	/* for error messages: the item being read, as a tree */
+	const DynamoValue *current_item;
 } DynamoScanState;
 
 /* Name table, column and key of the item being converted. */
@@ -126,15 +122,15 @@ conversion_error_callback(void *arg)
 	initStringInfo(&key);
 	foreach(lc, s->key_attrs)
 	{
-		json_c_object *av;
+		const DynamoValue *av = dynamo_value_member(s->current_item, strVal(lfirst(lc)));
 
-		if (json_object_object_get_ex(s->current_item, strVal(lfirst(lc)), &av))
+		if (av)
 			appendStringInfo(&key, "%s%s=%s", key.len ? ", " : "",
-							 strVal(lfirst(lc)), dynamo_av_display(av));
+							 strVal(lfirst(lc)), dynamo_value_display(av));
 	}
-	if (s->current_column)
+	if (s->reader->current_column)
 		errcontext("column \"%s\" of foreign table \"%s\", item with key (%s)",
-				   s->current_column, s->rel->relname, key.data);
+				   s->reader->current_column, s->rel->relname, key.data);
 	else
 		errcontext("foreign table \"%s\", item with key (%s)",
 				   s->rel->relname, key.data);
@@ -215,15 +211,14 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 		}
 	}
 
-	s->io = palloc0(sizeof(DynamoColumnIO) * Max(s->rel->ncolumns, 1));
-	s->slot_pos = palloc0(sizeof(int) * Max(list_length(s->retrieved), 1));
-	i = 0;
+	s->reader = dynamo_row_reader_create(list_length(s->retrieved));
 	foreach(lc, s->retrieved)
 	{
 		const DynamoColumn *col = &s->rel->columns[lfirst_int(lc) - 1];
 
 		/* a table's row has its columns; a COUNT(*) row has them at the end */
-		s->slot_pos[i] = col->attnum - 1;
+		int			pos = col->attnum - 1;
+
 		if (fs->scan.scanrelid == 0)
 		{
 			ListCell   *tc;
@@ -233,14 +228,10 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 				TargetEntry *te = lfirst(tc);
 
 				if (IsA(te->expr, Var) && ((Var *) te->expr)->varattno == col->attnum)
-					s->slot_pos[i] = te->resno - 1;
+					pos = te->resno - 1;
 			}
 		}
-		i++;
-
-		dynamo_column_io_init(&s->io[col->attnum - 1], col->type, col->typmod);
-		if (col->document)
-			s->document = col;
+		dynamo_row_reader_add(s->reader, col, pos);
 	}
 
 	s->recheck = ExecInitQual(fs->fdw_recheck_quals, (PlanState *) node);
@@ -951,10 +942,9 @@ fetch_page(DynamoScanState *s)
 
 /* Fill SLOT from ITEM. */
 static void
-store_item(DynamoScanState *s, TupleTableSlot *slot, json_c_object *item)
+store_item(DynamoScanState *s, TupleTableSlot *slot, const DynamoValue *item)
 {
 	ErrorContextCallback errcb;
-	ListCell   *lc;
 
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
@@ -965,28 +955,10 @@ store_item(DynamoScanState *s, TupleTableSlot *slot, json_c_object *item)
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
 
-	foreach(lc, s->retrieved)
-	{
-		int			attnum = lfirst_int(lc);
-		int			pos = s->slot_pos[foreach_current_index(lc)];
-		const DynamoColumn *col = &s->rel->columns[attnum - 1];
-		json_c_object *av = NULL;
-
-		s->current_column = col->column;
-		if (col->document)
-		{
-			slot->tts_values[pos] = JsonbPGetDatum(dynamo_item_to_jsonb(item));
-			slot->tts_isnull[pos] = false;
-			continue;
-		}
-		json_object_object_get_ex(item, col->attr, &av);
-		slot->tts_values[pos] =
-			dynamo_av_to_datum(av, &s->io[attnum - 1], &slot->tts_isnull[pos]);
-	}
+	dynamo_row_read(s->reader, item, slot->tts_values, slot->tts_isnull);
 
 	error_context_stack = errcb.previous;
 	s->current_item = NULL;
-	s->current_column = NULL;
 	ExecStoreVirtualTuple(slot);
 }
 
@@ -1004,23 +976,17 @@ recheck_buffered(ForeignScanState *node, DynamoScanState *s, TupleTableSlot *slo
 }
 
 /*
- * The next item to return, in the row context: DynamoDB's items seen
- * through this transaction's buffered writes, then the buffered items
- * DynamoDB did not return.  *buffered is set when the item is not exactly
- * what DynamoDB sent.  NULL at the end.
+ * Make the next of DynamoDB's items current (s->next_item indexes it),
+ * reading the next page when this one is done; false after the last.
  */
-static json_c_object *
-next_item_unordered(DynamoScanState *s, bool *buffered)
+static bool
+next_dynamo_item(DynamoScanState *s)
 {
 	for (;;)
 	{
-		*buffered = false;
 		if ((s->page && s->next_item < (size_t) s->page->nitems) ||
 			(s->items && s->next_item < json_object_array_length(s->items)))
 		{
-			json_c_object *item;
-			json_c_object *seen;
-
 			if (s->page && s->ahead == 0 && s->pages_read == 1 &&
 				s->next_item == (size_t) s->page->nitems / 2)
 			{
@@ -1039,19 +1005,7 @@ next_item_unordered(DynamoScanState *s, bool *buffered)
 			/* meanwhile, read what has come of the next page */
 			if (s->ahead && (s->next_item & 63) == 0)
 				dynamo_http_pump_ahead();
-			/* a page's item is parsed now, into the row context */
-			if (s->page)
-				item = dynamo_page_item(s->page, s->next_item++);
-			else
-				item = json_object_array_get_idx(s->items, s->next_item++);
-
-			if (s->txn_view == NULL)
-				return item;
-			seen = dynamo_txn_overlay(s->txn_view, item);
-			if (seen == NULL)
-				continue;		/* deleted in this transaction */
-			*buffered = seen != item;
-			return seen;
+			return true;
 		}
 		if (!s->dynamo_done)
 		{
@@ -1065,6 +1019,41 @@ next_item_unordered(DynamoScanState *s, bool *buffered)
 			if (more)
 				continue;
 			s->dynamo_done = true;
+		}
+		return false;
+	}
+}
+
+/*
+ * The next item to return as json-c's tree, in the row context:
+ * DynamoDB's items seen through this transaction's buffered writes, then
+ * the buffered items DynamoDB did not return.  *buffered is set when the
+ * item is not exactly what DynamoDB sent.  NULL at the end.
+ */
+static json_c_object *
+next_item_unordered(DynamoScanState *s, bool *buffered)
+{
+	for (;;)
+	{
+		*buffered = false;
+		if (next_dynamo_item(s))
+		{
+			json_c_object *item;
+			json_c_object *seen;
+
+			/* a page's item is parsed now, into the row context */
+			if (s->page)
+				item = dynamo_page_item(s->page, s->next_item++);
+			else
+				item = json_object_array_get_idx(s->items, s->next_item++);
+
+			if (s->txn_view == NULL)
+				return item;
+			seen = dynamo_txn_overlay(s->txn_view, item);
+			if (seen == NULL)
+				continue;		/* deleted in this transaction */
+			*buffered = seen != item;
+			return seen;
 		}
 		if (s->txn_view == NULL)
 			return NULL;
@@ -1170,6 +1159,31 @@ next_item(DynamoScanState *s, bool *buffered)
 }
 
 /*
+ * The next row's item as a tree, in the row context; NULL at the end.
+ * Without buffered writes to lay over them, a page's items go straight
+ * from its text to the tree (item.c); otherwise through json-c's, which
+ * the write buffer works with.
+ */
+static const DynamoValue *
+next_row_item(DynamoScanState *s, bool *buffered)
+{
+	json_c_object *item;
+
+	if (s->txn_view == NULL)
+	{
+		*buffered = false;
+		if (!next_dynamo_item(s))
+			return NULL;
+		if (s->page)
+			return dynamo_page_item_tree(s->page, s->next_item++);
+		return dynamo_value_from_json_c(json_object_array_get_idx(s->items,
+																  s->next_item++));
+	}
+	item = next_item(s, buffered);
+	return item ? dynamo_value_from_json_c(item) : NULL;
+}
+
+/*
  * COUNT(*): DynamoDB's count, or with buffered writes to the table, the
  * items seen through them that meet the conditions.
  */
@@ -1207,7 +1221,7 @@ count_items(ForeignScanState *node, DynamoScanState *s)
 			break;
 		}
 		if (buffered)
-			store_item(s, slot, item);
+			store_item(s, slot, dynamo_value_from_json_c(item));
 		MemoryContextSwitchTo(oldcxt);
 		if (buffered && !recheck_buffered(node, s, slot))
 			continue;
@@ -1253,14 +1267,14 @@ dynamoIterateForeignScan(ForeignScanState *node)
 
 	for (;;)
 	{
-		json_c_object *item;
+		const DynamoValue *item;
 		MemoryContext oldcxt;
 		bool		buffered;
 
 		/* values live until the next row: the row context is reset here */
 		MemoryContextReset(s->row_cxt);
 		oldcxt = MemoryContextSwitchTo(s->row_cxt);
-		item = next_item(s, &buffered);
+		item = next_row_item(s, &buffered);
 		if (item == NULL)
 		{
 			MemoryContextSwitchTo(oldcxt);

@@ -13,7 +13,10 @@
  * sends back: bytes parsed exactly as client.c's dynamo_json_parse() does.
  * The items are taken the way scan.c takes them (the "Items" array of a
  * Query or Scan page, "Item" of GetItem, "Responses" of BatchGetItem, else
- * the document itself), and each item goes through what scan.c calls on it:
+ * the document itself).  Each item is read as src/item.c's tree in both of
+ * the ways scan.c gets one: copied from json-c's tree (GetItem, BatchGetItem)
+ * and parsed from the item's text by PostgreSQL's JSON parser (a page's
+ * items); each tree goes through what scan.c calls on it:
  *
  *	- dynamo_item_to_jsonb() for a document column;
  *	- for every attribute, dynamo_av_to_datum() into a column of every type
@@ -25,7 +28,10 @@
  * A conversion may fail only by ereport(ERROR) with a SQLSTATE; it must not
  * crash, leak or break one of the properties pg_model.c checks.  On success
  * the harness checks the Datum: a text column holds exactly the S string, an
- * array as many elements as the set or list.
+ * array as many elements as the set or list.  The two trees must give the
+ * same outcome in every column, unless PostgreSQL's parser refused the
+ * text (a string text cannot hold, which json-c lets through: page.c then
+ * reads the item through json-c).
  *
  *-------------------------------------------------------------------------
  */
@@ -42,6 +48,7 @@
 #include "utils/jsonb.h"
 
 #include "dynamo_client.h"
+#include "dynamo_item.h"
 #include "pg_model.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -145,11 +152,11 @@ check_result(Column *col, json_c_object *av, Datum d, bool isnull)
 }
 
 /*
- * Run one conversion under an error guard.  Returns true if it finished
- * without an error.
+ * Run one conversion of tree value TV (AV in json-c's view) under an error
+ * guard.  Returns true if it finished without an error.
  */
 static bool
-convert_one(Column *col, json_c_object *av)
+convert_one(Column *col, json_c_object *av, const DynamoValue *tv)
 {
 	sigjmp_buf	jb;
 	Datum		d;
@@ -161,58 +168,86 @@ convert_one(Column *col, json_c_object *av)
 		return false;
 	}
 	model_error_jmp = &jb;
-	d = dynamo_av_to_datum(av, &col->io, &isnull);
+	d = dynamo_av_to_datum(tv, &col->io, &isnull);
 	model_error_jmp = NULL;
 	check_result(col, av, d, isnull);
 	return true;
 }
 
-static void
-guarded(void (*fn) (json_c_object *), json_c_object *arg)
+/* Run FN(ARG) under an error guard; true if it finished without an error. */
+static bool
+guarded(void (*fn) (const void *), const void *arg)
 {
 	sigjmp_buf	jb;
 
 	if (sigsetjmp(jb, 0) != 0)
 	{
 		model_error_jmp = NULL;
-		return;
+		return false;
 	}
 	model_error_jmp = &jb;
 	fn(arg);
 	model_error_jmp = NULL;
+	return true;
 }
 
 static void
-call_item_to_jsonb(json_c_object *item)
+call_item_to_jsonb(const void *item)
 {
-	(void) dynamo_item_to_jsonb(item);
+	(void) dynamo_item_to_jsonb((const DynamoValue *) item);
 }
 
 static void
-call_av_display(json_c_object *av)
+call_av_display(const void *av)
 {
-	char	   *s = dynamo_av_display(av);
+	char	   *s = dynamo_value_display((const DynamoValue *) av);
 
 	if (s == NULL)
-		model_fail("dynamo_av_display returned NULL");
+		model_fail("dynamo_value_display returned NULL");
 }
 
 static void
-call_binary(json_c_object *v)
+call_binary(const void *v)
 {
-	bytea	   *b = (bytea *) DatumGetPointer(dynamo_av_to_datum_binary(v));
+	bytea	   *b = (bytea *) DatumGetPointer(dynamo_av_to_datum_binary((json_c_object *) v));
 
 	if (b == NULL || VARSIZE(b) < VARHDRSZ)
 		model_fail("dynamo_av_to_datum_binary: no bytea");
 }
 
-/* What scan.c does with one item of a page. */
+static const char *parse_text;
+
+static void
+call_parse(const void *out)
+{
+	*(DynamoValue **) out = dynamo_value_parse(parse_text, strlen(parse_text));
+}
+
+/* What scan.c does with one item, read both ways. */
 static void
 convert_item(json_c_object *item)
 {
+	DynamoValue *from_c = dynamo_value_from_json_c(item);
+	DynamoValue *parsed = NULL;
+	bool		jsonb_c;
+	bool		jsonb_t;
 	size_t		i;
 
-	guarded(call_item_to_jsonb, item);
+	/* the item's text as a page holds it: json-c writes what it read */
+	parse_text = json_object_to_json_string_ext(item, JSON_C_TO_STRING_PLAIN |
+												JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* NULL when PostgreSQL's parser refuses it: scan.c then uses json-c's */
+	if (!guarded(call_parse, &parsed))
+		model_fail("dynamo_value_parse raised an error");
+
+	jsonb_c = guarded(call_item_to_jsonb, from_c);
+	if (parsed)
+	{
+		jsonb_t = guarded(call_item_to_jsonb, parsed);
+		if (jsonb_c != jsonb_t)
+			model_fail("item as jsonb: %s from json-c's tree, %s from the text",
+					   jsonb_c ? "read" : "refused", jsonb_t ? "read" : "refused");
+	}
 	if (!json_object_is_type(item, json_type_object))
 		return;
 
@@ -220,17 +255,27 @@ convert_item(json_c_object *item)
 	{
 		const char *tag = NULL;
 		json_c_object *v = av_value(av, &tag);
+		const DynamoValue *tc = dynamo_value_member(from_c, name);
+		const DynamoValue *tt = parsed ? dynamo_value_member(parsed, name) : NULL;
 
-		(void) name;
-		guarded(call_av_display, av);
+		if (tc == NULL || (parsed && tt == NULL))
+			model_fail("attribute \"%s\" missing from a tree", name);
+		guarded(call_av_display, tc);
 		if (v != NULL && strcmp(tag, "B") == 0)
 			guarded(call_binary, v);
 		for (i = 0; i < lengthof(columns); i++)
-			convert_one(&columns[i], av);
+		{
+			bool		ok_c = convert_one(&columns[i], av, tc);
+
+			if (parsed && convert_one(&columns[i], av, tt) != ok_c)
+				model_fail("attribute \"%s\" in a column of type %u: %s from json-c's tree, "
+						   "not from the text", name, columns[i].type,
+						   ok_c ? "read" : "refused");
+		}
 	}
 	/* an attribute the item lacks is SQL NULL in every column */
 	for (i = 0; i < lengthof(columns); i++)
-		convert_one(&columns[i], NULL);
+		convert_one(&columns[i], NULL, NULL);
 }
 
 int
