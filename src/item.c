@@ -39,6 +39,23 @@ typedef struct TreeBuildState
 	char	   *name;			/* the name of the member that comes next */
 } TreeBuildState;
 
+/* Append V to the members of object or array PARENT. */
+static void
+append_member(DynamoValue *parent, DynamoValue *v, const char *name)
+{
+	if (name)
+	{
+		v->name = name;
+		v->name_len = strlen(name);
+	}
+	if (parent->last)
+		parent->last->next = v;
+	else
+		parent->first = v;
+	parent->last = v;
+	parent->len++;
+}
+
 /* Add V to the container open at the top, or make it the root. */
 static void
 tree_add(TreeBuildState *st, DynamoValue *v)
@@ -51,17 +68,7 @@ tree_add(TreeBuildState *st, DynamoValue *v)
 		return;
 	}
 	parent = st->open[st->depth - 1];
-	if (parent->kind == DV_OBJECT)
-	{
-		v->name = st->name;
-		v->name_len = strlen(st->name);
-	}
-	if (parent->last)
-		parent->last->next = v;
-	else
-		parent->first = v;
-	parent->last = v;
-	parent->len++;
+	append_member(parent, v, parent->kind == DV_OBJECT ? st->name : NULL);
 }
 
 static DynamoValue *
@@ -184,18 +191,8 @@ dynamo_value_from_json_c(json_c_object *obj)
 
 				v->kind = DV_OBJECT;
 				for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
-				{
-					DynamoValue *m = dynamo_value_from_json_c(json_object_iter_peek_value(&it));
-
-					m->name = json_object_iter_peek_name(&it);
-					m->name_len = strlen(m->name);
-					if (v->last)
-						v->last->next = m;
-					else
-						v->first = m;
-					v->last = m;
-					v->len++;
-				}
+					append_member(v, dynamo_value_from_json_c(json_object_iter_peek_value(&it)),
+								  json_object_iter_peek_name(&it));
 				break;
 			}
 		case json_type_array:
@@ -204,16 +201,8 @@ dynamo_value_from_json_c(json_c_object *obj)
 
 				v->kind = DV_ARRAY;
 				for (i = 0; i < json_object_array_length(obj); i++)
-				{
-					DynamoValue *m = dynamo_value_from_json_c(json_object_array_get_idx(obj, i));
-
-					if (v->last)
-						v->last->next = m;
-					else
-						v->first = m;
-					v->last = m;
-					v->len++;
-				}
+					append_member(v, dynamo_value_from_json_c(json_object_array_get_idx(obj, i)),
+								  NULL);
 				break;
 			}
 		case json_type_string:
