@@ -28,6 +28,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: a changed struct in a header must
+# rebuild every object, or an old object reads it at the old offsets.
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h)
+
 # C unit tests of the modules that need no backend (see test/unit/).
 .PHONY: unit
 unit:

@@ -23,11 +23,13 @@
 
 #include "catalog/pg_type.h"
 #include "common/base64.h"
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "pgtime.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -512,9 +514,10 @@ dynamo_av_to_datum(const DynamoValue *av, DynamoColumnIO *io, bool *isnull)
 
 /*
  * A reader of rows from items: which attribute fills which column.  Scans
- * match each member of an item to a column by name; items of one table
+ * match each member of an item to a column by name: items of one table
  * mostly list their attributes in the same order, so the column found at a
- * member's position in the last item is tried first.
+ * member's position in the last item is tried first, then a hash table of
+ * the columns' attribute names.
  */
 DynamoRowReader *
 dynamo_row_reader_create(int ncolumns)
@@ -526,7 +529,17 @@ dynamo_row_reader_create(int ncolumns)
 	r->guess = palloc(sizeof(int) * ROW_READER_GUESSES);
 	for (i = 0; i < ROW_READER_GUESSES; i++)
 		r->guess[i] = -1;
+	/* open addressing, at most half full */
+	r->nslots = pg_nextpower2_32(Max(ncolumns, 1) * 2);
+	r->slots = palloc0(sizeof(int) * r->nslots);
 	return r;
+}
+
+/* The hash slot where the search for attribute NAME (LEN bytes) starts. */
+static int
+attr_slot(DynamoRowReader *r, const char *name, int len)
+{
+	return hash_bytes((const unsigned char *) name, len) & (r->nslots - 1);
 }
 
 /*
@@ -537,7 +550,7 @@ dynamo_row_reader_create(int ncolumns)
 void
 dynamo_row_reader_add(DynamoRowReader *r, const DynamoColumn *col, int pos)
 {
-	DynamoReadColumn *c = &r->columns[r->ncolumns++];
+	DynamoReadColumn *c = &r->columns[r->ncolumns];
 
 	c->column = col->column;
 	c->attr = col->attr;
@@ -545,29 +558,41 @@ dynamo_row_reader_add(DynamoRowReader *r, const DynamoColumn *col, int pos)
 	c->document = col->document;
 	c->pos = pos;
 	dynamo_column_io_init(&c->io, col->type, col->typmod);
+	if (!c->document)
+	{
+		int			h = attr_slot(r, c->attr, c->attr_len);
+
+		while (r->slots[h] != 0)
+			h = (h + 1) & (r->nslots - 1);
+		r->slots[h] = r->ncolumns + 1;
+	}
+	r->ncolumns++;
+}
+
+static bool
+reads_member(const DynamoReadColumn *c, const DynamoValue *m)
+{
+	return c->attr_len == m->name_len && memcmp(c->attr, m->name, m->name_len) == 0;
 }
 
 /* The column read from member M, the K-th of its item; or NULL. */
 static DynamoReadColumn *
 find_column(DynamoRowReader *r, const DynamoValue *m, int k)
 {
-	DynamoReadColumn *c;
-	int			i;
+	int			h;
 
-	if (k < ROW_READER_GUESSES && r->guess[k] >= 0)
+	if (k < ROW_READER_GUESSES && r->guess[k] >= 0 &&
+		reads_member(&r->columns[r->guess[k]], m))
+		return &r->columns[r->guess[k]];
+	for (h = attr_slot(r, m->name, m->name_len); r->slots[h] != 0;
+		 h = (h + 1) & (r->nslots - 1))
 	{
-		c = &r->columns[r->guess[k]];
-		if (c->attr_len == m->name_len && memcmp(c->attr, m->name, m->name_len) == 0)
-			return c;
-	}
-	for (i = 0; i < r->ncolumns; i++)
-	{
-		c = &r->columns[i];
-		if (!c->document && c->attr_len == m->name_len &&
-			memcmp(c->attr, m->name, m->name_len) == 0)
+		DynamoReadColumn *c = &r->columns[r->slots[h] - 1];
+
+		if (reads_member(c, m))
 		{
 			if (k < ROW_READER_GUESSES)
-				r->guess[k] = i;
+				r->guess[k] = r->slots[h] - 1;
 			return c;
 		}
 	}

@@ -118,6 +118,8 @@ typedef struct DynamoRowReader
 	int			ncolumns;
 	DynamoReadColumn *columns;
 	int		   *guess;			/* by member position: the column found there */
+	int		   *slots;			/* attribute name hash: column index + 1, or 0 */
+	int			nslots;			/* a power of two */
 	const char *current_column; /* the column being read, for errors */
 } DynamoRowReader;
 
