@@ -50,8 +50,7 @@
  * AV is not an object, or its value is not of the JSON type its tag needs
  * (a string for S, N and B, a boolean for BOOL and NULL, an object for M,
  * an array for L, an array of strings for SS, NS and BS): whatever answers
- * on the endpoint is not trusted to send DynamoDB's shapes.  Of two members
- * named alike, the last counts (as json-c and jsonb have it).
+ * on the endpoint is not trusted to send DynamoDB's shapes.
  */
 static bool
 av_unpack(const DynamoValue *av, const char **tag, const DynamoValue **value)
@@ -62,7 +61,7 @@ av_unpack(const DynamoValue *av, const char **tag, const DynamoValue **value)
 	if (av == NULL || av->kind != DV_OBJECT || av->first == NULL)
 		return false;
 	*tag = av->first->name;
-	*value = av->len == 1 ? av->first : dynamo_value_member(av, *tag);
+	*value = av->first;
 
 	if (strcmp(*tag, "S") == 0 || strcmp(*tag, "N") == 0 || strcmp(*tag, "B") == 0)
 		want = DV_STRING;
@@ -621,7 +620,8 @@ dynamo_row_read(DynamoRowReader *r, const DynamoValue *item, Datum *values, bool
 	{
 		DynamoReadColumn *c = find_column(r, m, k);
 
-		if (c == NULL)
+		/* a JSON null is no value, as if the attribute were missing */
+		if (c == NULL || m->kind == DV_NULL)
 			continue;
 		r->current_column = c->column;
 		values[c->pos] = dynamo_av_to_datum(m, &c->io, &isnull[c->pos]);

@@ -27,14 +27,16 @@ typedef enum DynamoValueKind
 
 /*
  * One JSON value.  The members of an object or array are a list; an
- * object's member carries its name.  Everything is palloc'd in one memory
- * context and goes with it.
+ * object's member carries its name, and no two members of an object have
+ * one name (the later value took the earlier one's place, as in json-c).
+ * Everything is palloc'd in one memory context and goes with it.
  */
 typedef struct DynamoValue
 {
 	DynamoValueKind kind;
 	bool		boolean;		/* DV_BOOL */
-	int			len;			/* DV_STRING, DV_NUMBER: bytes of str */
+	int			len;			/* DV_STRING, DV_NUMBER: bytes of str;
+								 * DV_OBJECT, DV_ARRAY: members */
 	const char *str;			/* DV_STRING, DV_NUMBER: NUL-terminated */
 	const char *name;			/* member of an object: its name */
 	int			name_len;

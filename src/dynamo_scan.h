@@ -48,8 +48,9 @@ typedef enum DynamoScanPrivate
 	ScanPrivateValueDisplay,	/* List of String: EXPLAIN VERBOSE's text of
 								 * each fdw_exprs entry */
 	ScanPrivateSortAttr,		/* String: the Query's sort key attribute */
-	ScanPrivateReadAll			/* Integer: 1 when the planner expects every
-								 * row to be read (no LIMIT, no cursor) */
+	ScanPrivateReadAll			/* Integer: 1 when the planner plans for every
+								 * row (tuple_fraction 0: no LIMIT, no
+								 * cursor); the executor may still stop */
 } DynamoScanPrivate;
 
 extern const char *const dynamo_operation_names[];

@@ -56,28 +56,44 @@ append_member(DynamoValue *parent, DynamoValue *v, const char *name)
 	parent->len++;
 }
 
-/* Add V to the container open at the top, or make it the root. */
-static void
-tree_add(TreeBuildState *st, DynamoValue *v)
-{
-	DynamoValue *parent;
-
-	if (st->depth == 0)
-	{
-		st->root = v;
-		return;
-	}
-	parent = st->open[st->depth - 1];
-	append_member(parent, v, parent->kind == DV_OBJECT ? st->name : NULL);
-}
-
+/*
+ * A new value of KIND in the container open at the top, or the root.  A
+ * name an object already has gets the new value in the earlier member's
+ * place, as json-c does: an item reads the same whichever way it came.
+ */
 static DynamoValue *
 tree_new(TreeBuildState *st, DynamoValueKind kind)
 {
-	DynamoValue *v = palloc0(sizeof(DynamoValue));
+	DynamoValue *parent = NULL;
+	DynamoValue *v;
 
+	if (st->depth > 0)
+	{
+		parent = st->open[st->depth - 1];
+		if (parent->kind == DV_OBJECT)
+		{
+			int			len = strlen(st->name);
+
+			for (v = parent->first; v; v = v->next)
+				if (v->name_len == len && memcmp(v->name, st->name, len) == 0)
+				{
+					DynamoValue *next = v->next;
+
+					memset(v, 0, sizeof(DynamoValue));
+					v->kind = kind;
+					v->name = st->name;
+					v->name_len = len;
+					v->next = next;
+					return v;
+				}
+		}
+	}
+	v = palloc0(sizeof(DynamoValue));
 	v->kind = kind;
-	tree_add(st, v);
+	if (st->depth == 0)
+		st->root = v;
+	else
+		append_member(parent, v, parent->kind == DV_OBJECT ? st->name : NULL);
 	return v;
 }
 
@@ -227,20 +243,16 @@ dynamo_value_from_json_c(json_c_object *obj)
 	return v;
 }
 
-/*
- * The member NAME of OBJECT, or NULL.  Of two members with one name the
- * last counts, as in json-c and jsonb.
- */
+/* The member NAME of OBJECT, or NULL.  Names are unique in a tree. */
 DynamoValue *
 dynamo_value_member(const DynamoValue *object, const char *name)
 {
-	DynamoValue *found = NULL;
 	DynamoValue *m;
 
 	if (object == NULL || object->kind != DV_OBJECT)
 		return NULL;
 	for (m = object->first; m; m = m->next)
 		if (strcmp(m->name, name) == 0)
-			found = m;
-	return found;
+			return m;
+	return NULL;
 }

@@ -928,7 +928,7 @@ fetch_page(DynamoScanState *s)
 				 * prepares it while this one becomes rows.  So does a scan
 				 * the planner expects to read every row.  Otherwise the
 				 * first page waits until half of it is read (see
-				 * next_item_unordered).
+				 * next_dynamo_item).
 				 */
 				if (++s->pages_read >= 2 || s->read_all)
 					send_ahead(s);
@@ -1296,6 +1296,8 @@ dynamoReScanForeignScan(ForeignScanState *node)
 
 	/* parameters may have changed: evaluate everything again */
 	s->started = false;
+	/* a scan started again (a join's inner side) may well stop early */
+	s->read_all = false;
 	s->items = NULL;
 	s->page = NULL;
 	drop_ahead(s);

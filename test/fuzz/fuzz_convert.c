@@ -16,7 +16,9 @@
  * the document itself).  Each item is read as src/item.c's tree in both of
  * the ways scan.c gets one: copied from json-c's tree (GetItem, BatchGetItem)
  * and parsed from the item's text by PostgreSQL's JSON parser (a page's
- * items); each tree goes through what scan.c calls on it:
+ * items; the input's own bytes when the input is the item and JSON, else
+ * json-c's writing of the item); each tree goes through what scan.c calls
+ * on it:
  *
  *	- dynamo_item_to_jsonb() for a document column;
  *	- for every attribute, dynamo_av_to_datum() into a column of every type
@@ -223,9 +225,13 @@ call_parse(const void *out)
 	*(DynamoValue **) out = dynamo_value_parse(parse_text, strlen(parse_text));
 }
 
-/* What scan.c does with one item, read both ways. */
+/*
+ * What scan.c does with one item, read both ways.  RAW, when not NULL, is
+ * the text json-c read the item from (the whole input); else the item's
+ * text is json-c's writing of it.
+ */
 static void
-convert_item(json_c_object *item)
+convert_item(json_c_object *item, const char *raw)
 {
 	DynamoValue *from_c = dynamo_value_from_json_c(item);
 	DynamoValue *parsed = NULL;
@@ -233,12 +239,18 @@ convert_item(json_c_object *item)
 	bool		jsonb_t;
 	size_t		i;
 
-	/* the item's text as a page holds it: json-c writes what it read */
-	parse_text = json_object_to_json_string_ext(item, JSON_C_TO_STRING_PLAIN |
-												JSON_C_TO_STRING_NOSLASHESCAPE);
 	/* NULL when PostgreSQL's parser refuses it: scan.c then uses json-c's */
-	if (!guarded(call_parse, &parsed))
+	parse_text = raw;
+	if (raw && !guarded(call_parse, &parsed))
 		model_fail("dynamo_value_parse raised an error");
+	if (parsed == NULL)
+	{
+		/* json-c is laxer than JSON (or no text): as a page would hold it */
+		parse_text = json_object_to_json_string_ext(item, JSON_C_TO_STRING_PLAIN |
+													JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (!guarded(call_parse, &parsed))
+			model_fail("dynamo_value_parse raised an error");
+	}
 
 	jsonb_c = guarded(call_item_to_jsonb, from_c);
 	if (parsed)
@@ -309,11 +321,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_is_type(v, json_type_array))
 	{
 		for (i = 0; i < json_object_array_length(v); i++)
-			convert_item(json_object_array_get_idx(v, i));
+			convert_item(json_object_array_get_idx(v, i), NULL);
 	}
 	else if (json_object_is_type(doc, json_type_object) &&
 			 json_object_object_get_ex(doc, "Item", &v))
-		convert_item(v);
+		convert_item(v, NULL);
 	else if (json_object_is_type(doc, json_type_object) &&
 			 json_object_object_get_ex(doc, "Responses", &v) &&
 			 json_object_is_type(v, json_type_object))
@@ -323,11 +335,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void) table;
 			if (json_object_is_type(items, json_type_array))
 				for (i = 0; i < json_object_array_length(items); i++)
-					convert_item(json_object_array_get_idx(items, i));
+					convert_item(json_object_array_get_idx(items, i), NULL);
 		}
 	}
 	else
-		convert_item(doc);
+	{
+		/* the input is an item: also read from its own bytes (as text) */
+		bool		has_nul = memchr(data, 0, size) != NULL;
+
+		convert_item(doc, has_nul ? NULL : pnstrdup((const char *) data, size));
+	}
 
 	json_object_put(doc);
 	model_reset();
