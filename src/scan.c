@@ -1025,14 +1025,16 @@ next_dynamo_item(DynamoScanState *s)
 }
 
 /*
- * The next item to return as json-c's tree, in the row context:
- * DynamoDB's items seen through this transaction's buffered writes, then
- * the buffered items DynamoDB did not return.  *buffered is set when the
- * item is not exactly what DynamoDB sent.  NULL at the end.
+ * With buffered writes to the table, the next item to return as json-c's
+ * tree, in the row context: DynamoDB's items seen through this
+ * transaction's buffered writes, then the buffered items DynamoDB did not
+ * return.  *buffered is set when the item is not exactly what DynamoDB
+ * sent.  NULL at the end.
  */
 static json_c_object *
 next_item_unordered(DynamoScanState *s, bool *buffered)
 {
+	Assert(s->txn_view != NULL);
 	for (;;)
 	{
 		*buffered = false;
@@ -1047,16 +1049,12 @@ next_item_unordered(DynamoScanState *s, bool *buffered)
 			else
 				item = json_object_array_get_idx(s->items, s->next_item++);
 
-			if (s->txn_view == NULL)
-				return item;
 			seen = dynamo_txn_overlay(s->txn_view, item);
 			if (seen == NULL)
 				continue;		/* deleted in this transaction */
 			*buffered = seen != item;
 			return seen;
 		}
-		if (s->txn_view == NULL)
-			return NULL;
 		*buffered = true;
 		return dynamo_txn_next_unseen(s->txn_view);
 	}
@@ -1111,14 +1109,16 @@ compare_items(const void *a, const void *b)
 }
 
 /*
- * The next item of a scan that promised sort key order.  DynamoDB sends its
- * items in order, but this transaction's buffered rows would come at the
- * end (or with a changed sort key): then read everything and sort it.
+ * With buffered writes to the table, the next item (json-c's tree).  A scan
+ * that promised sort key order gets DynamoDB's items in order, but the
+ * buffered rows would come at the end (or with a changed sort key): then
+ * read everything and sort it.
  */
 static json_c_object *
 next_item(DynamoScanState *s, bool *buffered)
 {
-	if (s->order == 0 || s->txn_view == NULL)
+	Assert(s->txn_view != NULL);
+	if (s->order == 0)
 		return next_item_unordered(s, buffered);
 
 	if (s->sorted == NULL)
