@@ -15,6 +15,12 @@ OBJS = $(SRCS:.c=.o)
 # DynamoDB endpoint through the environment.
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 
+# Each specs/NAME.spec is an isolationtester test of concurrent sessions
+# (expected output in expected/NAME.out).  They need the DynamoDB tables of
+# test/data/isolation and the endpoint in the setting dynamo_fdw_test.endpoint
+# (PGOPTIONS); scripts/test.sh provides both.
+ISOLATION = $(sort $(basename $(notdir $(wildcard specs/*.spec))))
+
 DEPS_PKGS = libcurl json-c openssl zlib
 PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags $(DEPS_PKGS))
 SHLIB_LINK  = $(shell pkg-config --libs $(DEPS_PKGS))
@@ -36,3 +42,8 @@ $(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h)
 .PHONY: unit
 unit:
 	$(MAKE) -C test/unit
+
+# The isolation specs alone (`make installcheck` runs them after REGRESS).
+.PHONY: isolationcheck
+isolationcheck:
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)

@@ -32,6 +32,7 @@
 #include "foreign/fdwapi.h"
 #include "utils/guc.h"
 
+#include "dynamo_direct.h"
 #include "dynamo_fdw.h"
 
 PG_MODULE_MAGIC;
@@ -117,6 +118,9 @@ dynamo_fdw_handler(PG_FUNCTION_ARGS)
 
 	/* Writing (modify.c) */
 	dynamo_modify_routine(routine);
+
+	/* UPDATE and DELETE of one item in one request (direct.c) */
+	dynamo_direct_routine(routine);
 
 	/* IMPORT FOREIGN SCHEMA (import.c) */
 	dynamo_import_routine(routine);

@@ -13,8 +13,9 @@
 #   3. starts DynamoDB Local and a scratch PostgreSQL 15 cluster on free
 #      loopback ports, builds the extension with -Werror and installs it;
 #   4. runs the C unit tests (test/unit), a short libFuzzer run of each
-#      target of test/fuzz, pg_regress (sql/), node:test (test/js) and script
-#      suites (test/scripts/*.sh), counting every test;
+#      target of test/fuzz, pg_regress (sql/), isolationtester (specs/),
+#      node:test (test/js) and script suites (test/scripts/*.sh), counting
+#      every test;
 #   5. stops everything it started (also on failure and Ctrl-C) and prints
 #      one closing line "N passed, N failed"; the exit status is non-zero
 #      when anything failed or could not start.
@@ -222,6 +223,7 @@ df_suite_fuzz "$DF_LOGS"
 if [ "$DF_DDB_OK" = 1 ] && [ "$DF_PG_OK" = 1 ] && [ "$DF_NODE_OK" = 1 ]; then
 	if [ "$DF_BUILD_OK" = 1 ]; then
 		df_suite_regress "$DF_LOGS"
+		df_suite_isolation "$DF_LOGS"
 		if [ "$DF_FAILED" -gt 0 ] && [ -s "$DF_PG_DIR/postgres.log" ]; then
 			df_tail_log "$DF_PG_DIR/postgres.log" 30
 		fi

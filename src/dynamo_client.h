@@ -199,10 +199,16 @@ extern DynamoTxnOutcome dynamo_txn_insert(const DynamoWriteTarget *wt, json_c_ob
 										  CommandId cid);
 extern DynamoTxnOutcome dynamo_txn_update(const DynamoWriteTarget *wt, json_c_object *key,
 										  json_c_object *set, json_c_object *remove,
-										  json_c_object *image, CommandId cid);
-extern DynamoTxnOutcome dynamo_txn_delete(const DynamoWriteTarget *wt, json_c_object *key,
+										  json_c_object *image, json_c_object *expect,
 										  CommandId cid);
+extern DynamoTxnOutcome dynamo_txn_delete(const DynamoWriteTarget *wt, json_c_object *key,
+										  json_c_object *expect, CommandId cid);
+extern void dynamo_txn_lock(const DynamoWriteTarget *wt, json_c_object *key,
+							json_c_object *expect, CommandId cid);
 extern void dynamo_txn_note_bulk(uint64 items);
+extern json_c_object *dynamo_txn_see(Oid serverid, const char *table, json_c_object *key,
+									 json_c_object *item);
+extern bool dynamo_txn_single_statement(struct EState *estate);
 
 /* in bulk.c */
 typedef struct DynamoBulkWriter DynamoBulkWriter;

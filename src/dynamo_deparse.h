@@ -76,4 +76,7 @@ extern const char *dynamo_value_placeholder(DynamoExprBuilder *b, Expr *value);
 extern bool dynamo_cond_uses_attr(const DynamoCond *c, const char *attr);
 extern char dynamo_family_tag(const DynamoColumn *col);
 
+/* in planner.c */
+extern List *dynamo_plan_value_display(List *values);
+
 #endif							/* DYNAMO_DEPARSE_H */

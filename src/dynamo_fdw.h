@@ -38,6 +38,8 @@
 #define DYNAMO_MAX_TRANSACT_ACTIONS	100
 #define DYNAMO_MAX_BATCH_GET_KEYS	100
 #define DYNAMO_MAX_BATCH_WRITE_ITEMS	25
+/* Bytes of one expression string (ConditionExpression, UpdateExpression ...). */
+#define DYNAMO_MAX_EXPRESSION_BYTES	4096
 
 /*
  * Server and user mapping options merged, as one connection needs them.

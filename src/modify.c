@@ -42,6 +42,7 @@
 #include "ddb_json.h"
 
 #include "access/htup_details.h"
+#include "access/sysattr.h"
 #include "catalog/pg_type.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
@@ -57,6 +58,8 @@
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
+#include "dynamo_modify.h"
+#include "dynamo_readset.h"
 
 /* DynamoDB's item size limit, 400 KB. */
 #define DYNAMO_MAX_ITEM_BYTES	(400 * 1024)
@@ -67,7 +70,7 @@ enum DynamoModifyPrivate
 	ModifyPrivateOnConflict		/* Integer: OnConflictAction */
 };
 
-typedef struct DynamoModifyState
+struct DynamoModifyState
 {
 	DynamoRelation *rel;
 	DynamoConn *conn;
@@ -75,6 +78,8 @@ typedef struct DynamoModifyState
 	CmdType		operation;
 	OnConflictAction on_conflict;
 	bool		bulk;			/* BatchWriteItem instead of the buffer */
+	bool		put_now;		/* ON CONFLICT DO NOTHING of one row, all its
+								 * transaction does: one conditional PutItem */
 	DynamoBulkWriter *bulk_writer;
 	CommandId	cid;
 
@@ -85,6 +90,9 @@ typedef struct DynamoModifyState
 	int			nkeys;
 	AttrNumber	key_junk[2];	/* UPDATE/DELETE: junk columns of the key */
 	AttrNumber	wholerow_junk;	/* the old row, when the plan has it */
+	AttrNumber	ctid_junk;		/* the old row's handle in readset.c */
+	List	   *locked;			/* UPDATE ... FROM: LockedSource of the other
+								 * DynamoDB tables read */
 	const DynamoColumn *document;
 	List	   *updated;		/* UPDATE: attnums the statement assigns */
 	bool		key_updated;
@@ -92,7 +100,17 @@ typedef struct DynamoModifyState
 	MemoryContext row_cxt;		/* one row's conversions */
 	TupleTableSlot *returning_slot; /* RETURNING with the document rebuilt */
 	const char *current_column; /* for error messages */
-} DynamoModifyState;
+};
+
+/*
+ * Another dynamo_fdw table an UPDATE or DELETE reads (UPDATE ... FROM):
+ * each of its rows that decides a write is checked unchanged at commit.
+ */
+typedef struct LockedSource
+{
+	AttrNumber	ctid_junk;
+	DynamoWriteTarget target;
+} LockedSource;
 
 /* The junk column name of the key column COL (unique per Var). */
 static char *
@@ -160,6 +178,14 @@ dynamoAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 		var = makeVar(rtindex, col->attnum, col->type, col->typmod, col->collation, 0);
 		add_row_identity_var(root, var, rtindex, key_rowid_name(col));
 	}
+
+	/*
+	 * The row's handle to what the scan read of it (readset.c): the write is
+	 * conditioned on the item still holding that.
+	 */
+	add_row_identity_var(root, makeVar(rtindex, SelfItemPointerAttributeNumber, TIDOID,
+									   -1, InvalidOid, 0),
+						 rtindex, "ctid");
 
 	/* DELETE ... RETURNING returns the deleted row: fetch all of it */
 	if (root->parse->commandType == CMD_DELETE && root->parse->returningList != NIL)
@@ -237,14 +263,10 @@ statement_reads_table(EState *estate, ResultRelInfo *rinfo, CmdType op)
 	return false;
 }
 
-/* Whose user mapping signs: the view owner's for a view, as for scans. */
+/* Whose user mapping signs for range table entry RTI (0: none). */
 static Oid
-modify_userid(EState *estate, ResultRelInfo *rinfo)
+rti_userid(EState *estate, Index rti)
 {
-	Index		rti = rinfo->ri_RangeTableIndex;
-
-	if (rti == 0 && rinfo->ri_RootResultRelInfo)
-		rti = rinfo->ri_RootResultRelInfo->ri_RangeTableIndex;
 	if (rti > 0)
 	{
 		RangeTblEntry *rte = exec_rt_fetch(rti, estate);
@@ -255,11 +277,89 @@ modify_userid(EState *estate, ResultRelInfo *rinfo)
 	return GetUserId();
 }
 
+/* Whose user mapping signs: the view owner's for a view, as for scans. */
+static Oid
+modify_userid(EState *estate, ResultRelInfo *rinfo)
+{
+	Index		rti = rinfo->ri_RangeTableIndex;
+
+	if (rti == 0 && rinfo->ri_RootResultRelInfo)
+		rti = rinfo->ri_RootResultRelInfo->ri_RangeTableIndex;
+	return rti_userid(estate, rti);
+}
+
+/* Where writes to REL's items go, signed with USER (the mapping of USERID). */
+static void
+fill_target(DynamoWriteTarget *wt, DynamoRelation *rel, Oid userid, UserMapping *user)
+{
+	const DynamoTable *meta = rel->meta;
+
+	wt->serverid = rel->server->serverid;
+	wt->userid = userid;
+	wt->umid = user->umid;
+	wt->table = meta->table_name;
+	wt->partition_key = meta->partition_key;
+	wt->sort_key = meta->sort_key;
+}
+
+/* The write target of range table entry RTI, a dynamo_fdw table. */
+static void
+rti_target(EState *estate, Index rti, Relation r, DynamoWriteTarget *wt)
+{
+	DynamoRelation *rel = dynamo_get_relation(RelationGetRelid(r));
+	Oid			userid = rti_userid(estate, rti);
+
+	memset(wt, 0, sizeof(*wt));
+	fill_target(wt, rel, userid, GetUserMapping(userid, rel->server->serverid));
+}
+
+/*
+ * UPDATE ... FROM / DELETE ... USING: the other dynamo_fdw tables the
+ * statement reads, whose row handles the plan carries (row marks).
+ */
+static List *
+locked_sources(EState *estate, ResultRelInfo *rinfo, Plan *subplan)
+{
+	List	   *result = NIL;
+	Index		i;
+
+	if (estate->es_rowmarks == NULL)
+		return NIL;
+	for (i = 0; i < estate->es_range_table_size; i++)
+	{
+		ExecRowMark *erm = estate->es_rowmarks[i];
+		LockedSource *ls;
+		char		resname[32];
+		AttrNumber	attno;
+
+		if (erm == NULL || erm->relation == NULL ||
+			erm->markType != ROW_MARK_REFERENCE ||
+			erm->relation->rd_rel->relkind != RELKIND_FOREIGN_TABLE ||
+			GetFdwRoutineForRelation(erm->relation, false)->ExecForeignUpdate !=
+			rinfo->ri_FdwRoutine->ExecForeignUpdate)
+			continue;
+		snprintf(resname, sizeof(resname), "ctid%u", erm->rowmarkId);
+		attno = ExecFindJunkAttributeInTlist(subplan->targetlist, resname);
+		if (!AttributeNumberIsValid(attno))
+			continue;
+		ls = palloc0(sizeof(LockedSource));
+		ls->ctid_junk = attno;
+		rti_target(estate, erm->rti, erm->relation, &ls->target);
+		result = lappend(result, ls);
+	}
+	return result;
+}
+
+/*
+ * The state of writes to RINFO's foreign table by operation OP.  SUBPLAN,
+ * for an UPDATE or DELETE through ModifyTable, is the plan whose junk
+ * columns identify the rows; NULL for a direct modification (direct.c),
+ * which hands over keys and rows itself.
+ */
 static DynamoModifyState *
-create_state(ModifyTableState *mtstate, ResultRelInfo *rinfo, CmdType op,
+create_state(EState *estate, Plan *subplan, ResultRelInfo *rinfo, CmdType op,
 			 OnConflictAction oc, bool explain_only)
 {
-	EState	   *estate = mtstate->ps.state;
 	DynamoModifyState *s = palloc0(sizeof(DynamoModifyState));
 	const DynamoTable *meta;
 	UserMapping *user;
@@ -282,12 +382,7 @@ create_state(ModifyTableState *mtstate, ResultRelInfo *rinfo, CmdType op,
 	s->cid = estate->es_output_cid;
 	s->document = dynamo_document_column(s->rel);
 
-	s->target.serverid = s->rel->server->serverid;
-	s->target.userid = userid;
-	s->target.umid = user->umid;
-	s->target.table = meta->table_name;
-	s->target.partition_key = meta->partition_key;
-	s->target.sort_key = meta->sort_key;
+	fill_target(&s->target, s->rel, userid, user);
 
 	/* where each key attribute comes from, and whether its type fits */
 	s->key_attrs[0] = meta->partition_key;
@@ -326,10 +421,8 @@ create_state(ModifyTableState *mtstate, ResultRelInfo *rinfo, CmdType op,
 							 s->key_attrs[i])));
 	}
 
-	if (op == CMD_UPDATE || op == CMD_DELETE)
+	if (subplan && (op == CMD_UPDATE || op == CMD_DELETE))
 	{
-		Plan	   *subplan = outerPlanState(mtstate)->plan;
-
 		for (i = 0; i < s->nkeys; i++)
 		{
 			const DynamoColumn *col = s->key_cols[i] ? s->key_cols[i] : s->document;
@@ -341,6 +434,8 @@ create_state(ModifyTableState *mtstate, ResultRelInfo *rinfo, CmdType op,
 					 col->column);
 		}
 		s->wholerow_junk = ExecFindJunkAttributeInTlist(subplan->targetlist, "wholerow");
+		s->ctid_junk = ExecFindJunkAttributeInTlist(subplan->targetlist, "ctid");
+		s->locked = locked_sources(estate, rinfo, subplan);
 	}
 	if (op == CMD_UPDATE)
 	{
@@ -379,8 +474,17 @@ dynamoBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 {
 	OnConflictAction oc = intVal(list_nth(fdw_private, ModifyPrivateOnConflict));
 
-	rinfo->ri_FdwState = create_state(mtstate, rinfo, mtstate->operation, oc,
-									  (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0);
+	Plan	   *subplan = outerPlanState(mtstate)->plan;
+	DynamoModifyState *s;
+
+	s = create_state(mtstate->ps.state, subplan, rinfo, mtstate->operation, oc,
+					 (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0);
+	/* INSERT ... VALUES (one row) ON CONFLICT DO NOTHING, alone */
+	s->put_now = oc == ONCONFLICT_NOTHING && mtstate->operation == CMD_INSERT &&
+		IsA(subplan, Result) && outerPlan(subplan) == NULL &&
+		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 &&
+		dynamo_txn_single_statement(mtstate->ps.state);
+	rinfo->ri_FdwState = s;
 }
 
 /* INSERT into a partition, and COPY. */
@@ -394,7 +498,7 @@ dynamoBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("ON CONFLICT DO UPDATE is not supported on DynamoDB foreign tables")));
-	rinfo->ri_FdwState = create_state(mtstate, rinfo, CMD_INSERT, oc, false);
+	rinfo->ri_FdwState = create_state(mtstate->ps.state, NULL, rinfo, CMD_INSERT, oc, false);
 }
 
 /* ---- rows to items ---- */
@@ -662,13 +766,12 @@ old_document(DynamoModifyState *s, TupleTableSlot *planSlot, Relation r)
  * new document changes or adds, REMOVE those it dropped.
  */
 static void
-diff_document(DynamoModifyState *s, TupleTableSlot *slot, TupleTableSlot *planSlot,
-			  Relation r, json_c_object *set, json_c_object *remove)
+diff_document(DynamoModifyState *s, TupleTableSlot *slot, json_c_object *olddoc,
+			  json_c_object *set, json_c_object *remove)
 {
 	int			attno = s->document->attnum - 1;
 	json_c_object *newdoc = slot->tts_isnull[attno] ? NULL
 		: document_members(s, slot->tts_values[attno]);
-	json_c_object *olddoc = old_document(s, planSlot, r);
 
 	if (newdoc)
 	{
@@ -697,6 +800,53 @@ diff_document(DynamoModifyState *s, TupleTableSlot *slot, TupleTableSlot *planSl
 	}
 }
 
+/* The record readset.c keeps of the row whose handle is column ATTNO. */
+static DynamoReadRow *
+read_row(TupleTableSlot *planSlot, AttrNumber attno)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (!AttributeNumberIsValid(attno))
+		return NULL;
+	d = ExecGetJunkAttribute(planSlot, attno, &isnull);
+	return isnull ? NULL : dynamo_readset_find((ItemPointer) DatumGetPointer(d));
+}
+
+/*
+ * The condition of a write derived from the row in PLANSLOT (KEY's item):
+ * what the scan read of the item, which must still be there at commit
+ * (readset.c).  NULL when the row came from this transaction's own
+ * buffered writes: the buffer keeps the condition of the first read.  The
+ * rows of other DynamoDB tables that decided the write (UPDATE ... FROM)
+ * are checked unchanged at commit too.
+ */
+static json_c_object *
+read_condition(DynamoModifyState *s, TupleTableSlot *planSlot, json_c_object *key)
+{
+	DynamoReadRow *row;
+	ListCell   *lc;
+
+	foreach(lc, s->locked)
+	{
+		LockedSource *ls = lfirst(lc);
+
+		row = read_row(planSlot, ls->ctid_junk);
+		if (row)
+			dynamo_txn_lock(&ls->target, row->key, row->expect, s->cid);
+	}
+	row = read_row(planSlot, s->ctid_junk);
+	if (row)
+	{
+		if (row->serverid != s->target.serverid || strcmp(row->table, s->target.table) != 0)
+			elog(ERROR, "dynamo_fdw: the row to change was read from another table");
+		return row->expect;
+	}
+	if (dynamo_txn_known(&s->target, key) == DYNAMO_TXN_UNKNOWN)
+		elog(ERROR, "dynamo_fdw: the row to change was not read from DynamoDB");
+	return NULL;
+}
+
 /* Does KEY's item exist?  A consistent GetItem of its key only. */
 static bool
 item_exists(DynamoModifyState *s, json_c_object *key)
@@ -714,6 +864,33 @@ item_exists(DynamoModifyState *s, json_c_object *key)
 	json_object_object_add(req, "ExpressionAttributeNames", names);
 	resp = dynamo_call(s->conn, "GetItem", req, NULL);
 	return json_object_object_get_ex(resp, "Item", NULL);
+}
+
+/*
+ * Put ITEM (key KEY) at once unless an item has its key: INSERT ... ON
+ * CONFLICT DO NOTHING of one row in a transaction of its own.  One request,
+ * and no window between a check and the put for another session's INSERT.
+ * False when the item existed.
+ */
+static bool
+put_if_absent(DynamoModifyState *s, json_c_object *item, json_c_object *key)
+{
+	json_c_object *req = json_object_new_object();
+	json_c_object *names = json_object_new_object();
+	DynamoError err;
+
+	dynamo_json_own(req);
+	json_object_object_add(req, "TableName", json_object_new_string(s->target.table));
+	json_object_object_add(req, "Item", json_object_get(item));
+	json_object_object_add(req, "ConditionExpression",
+						   json_object_new_string("attribute_not_exists(#k)"));
+	json_object_object_add(names, "#k", json_object_new_string(s->target.partition_key));
+	json_object_object_add(req, "ExpressionAttributeNames", names);
+	if (dynamo_call(s->conn, "PutItem", req, &err) != NULL)
+		return true;
+	if (err.type && strcmp(err.type, "ConditionalCheckFailedException") == 0)
+		return false;
+	dynamo_report_error(s->conn, "PutItem", &err, err.status);
 }
 
 /*
@@ -781,6 +958,11 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 		}
 		dynamo_bulk_add(s->bulk_writer, item);
 	}
+	else if (s->put_now && dynamo_txn_known(&s->target, key) == DYNAMO_TXN_UNKNOWN)
+	{
+		if (!put_if_absent(s, item, key))
+			result = NULL;
+	}
 	else
 	{
 		bool		do_nothing = s->on_conflict == ONCONFLICT_NOTHING;
@@ -816,31 +998,40 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	return result;
 }
 
+/* Run the rest of a row's work in the row context, naming the column. */
+#define ROW_WORK_BEGIN(s) \
+	MemoryContext oldcxt; \
+	ErrorContextCallback errcb; \
+	MemoryContextReset((s)->row_cxt); \
+	oldcxt = MemoryContextSwitchTo((s)->row_cxt); \
+	errcb.callback = modify_error_callback; \
+	errcb.arg = (s); \
+	errcb.previous = error_context_stack; \
+	error_context_stack = &errcb
+#define ROW_WORK_END() \
+	error_context_stack = errcb.previous; \
+	MemoryContextSwitchTo(oldcxt)
+
+/*
+ * Buffer the UPDATE of KEY's item to SLOT's row, conditioned on EXPECT
+ * (see dynamo_txn_update).  When the statement assigns the document
+ * column, the old row's document comes from OLDDOC or else from PLANSLOT's
+ * whole-row junk column.  The RETURNING row, or NULL when the update is
+ * skipped.
+ */
 static TupleTableSlot *
-dynamoExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
-						TupleTableSlot *slot, TupleTableSlot *planSlot)
+update_item(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
+			json_c_object *key, TupleTableSlot *planSlot, json_c_object *olddoc,
+			json_c_object *expect)
 {
-	DynamoModifyState *s = rinfo->ri_FdwState;
-	MemoryContext oldcxt;
-	ErrorContextCallback errcb;
-	json_c_object *key;
 	json_c_object *set;
 	json_c_object *remove;
 	json_c_object *image;
 	bool		doc_assigned = false;
 	ListCell   *lc;
 	int			i;
-	TupleTableSlot *result = slot;
-
-	MemoryContextReset(s->row_cxt);
-	oldcxt = MemoryContextSwitchTo(s->row_cxt);
-	errcb.callback = modify_error_callback;
-	errcb.arg = s;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
 
 	slot_getallattrs(slot);
-	key = key_of_old_row(s, planSlot);
 	image = build_item(s, slot, true);
 
 	if (s->key_updated)
@@ -899,15 +1090,31 @@ dynamoExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 		}
 	}
 	if (doc_assigned)
-		diff_document(s, slot, planSlot, rinfo->ri_RelationDesc, set, remove);
+	{
+		if (olddoc == NULL && planSlot)
+			olddoc = old_document(s, planSlot, rinfo->ri_RelationDesc);
+		diff_document(s, slot, olddoc, set, remove);
+	}
 
-	if (dynamo_txn_update(&s->target, key, set, remove, image, s->cid) == DYNAMO_TXN_SKIPPED)
-		result = NULL;
-	else
-		result = returning_result(s, rinfo, slot, image);
+	if (dynamo_txn_update(&s->target, key, set, remove, image, expect,
+						  s->cid) == DYNAMO_TXN_SKIPPED)
+		return NULL;
+	return returning_result(s, rinfo, slot, image);
+}
 
-	error_context_stack = errcb.previous;
-	MemoryContextSwitchTo(oldcxt);
+static TupleTableSlot *
+dynamoExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
+						TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	DynamoModifyState *s = rinfo->ri_FdwState;
+	TupleTableSlot *result;
+	json_c_object *key;
+
+	ROW_WORK_BEGIN(s);
+	key = key_of_old_row(s, planSlot);
+	result = update_item(s, rinfo, slot, key, planSlot, NULL,
+						 read_condition(s, planSlot, key));
+	ROW_WORK_END();
 	return result;
 }
 
@@ -916,15 +1123,13 @@ dynamoExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 						TupleTableSlot *slot, TupleTableSlot *planSlot)
 {
 	DynamoModifyState *s = rinfo->ri_FdwState;
-	MemoryContext oldcxt;
 	json_c_object *key;
 	DynamoTxnOutcome outcome;
 
-	MemoryContextReset(s->row_cxt);
-	oldcxt = MemoryContextSwitchTo(s->row_cxt);
+	ROW_WORK_BEGIN(s);
 	key = key_of_old_row(s, planSlot);
-	outcome = dynamo_txn_delete(&s->target, key, s->cid);
-	MemoryContextSwitchTo(oldcxt);
+	outcome = dynamo_txn_delete(&s->target, key, read_condition(s, planSlot, key), s->cid);
+	ROW_WORK_END();
 	if (outcome == DYNAMO_TXN_SKIPPED)
 		return NULL;
 
@@ -948,6 +1153,45 @@ dynamoExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 		}
 	}
 	return slot;
+}
+
+/* ---- for direct modification (direct.c) ---- */
+
+/* The write state of RINFO's table, for direct.c's UPDATE or DELETE. */
+DynamoModifyState *
+dynamo_modify_begin_direct(EState *estate, ResultRelInfo *rinfo, CmdType op)
+{
+	return create_state(estate, NULL, rinfo, op, ONCONFLICT_NONE, false);
+}
+
+/*
+ * Buffer the UPDATE of KEY's item to SLOT's row (the whole new row), as a
+ * write derived from a read of the item that saw EXPECT and, when the
+ * statement assigns the document column, OLDDOC's members.  The RETURNING
+ * row, or NULL when nothing is to be done.
+ */
+TupleTableSlot *
+dynamo_modify_update_row(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
+						 json_c_object *key, json_c_object *olddoc, json_c_object *expect)
+{
+	TupleTableSlot *result;
+
+	ROW_WORK_BEGIN(s);
+	result = update_item(s, rinfo, slot, key, NULL, olddoc, expect);
+	ROW_WORK_END();
+	return result;
+}
+
+/* Buffer the DELETE of KEY's item, as for dynamo_modify_update_row. */
+bool
+dynamo_modify_delete_row(DynamoModifyState *s, json_c_object *key, json_c_object *expect)
+{
+	DynamoTxnOutcome outcome;
+
+	ROW_WORK_BEGIN(s);
+	outcome = dynamo_txn_delete(&s->target, key, expect, s->cid);
+	ROW_WORK_END();
+	return outcome != DYNAMO_TXN_SKIPPED;
 }
 
 static void
@@ -983,7 +1227,60 @@ dynamoExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 						s && s->bulk ? "BatchWriteItem during the statement"
 						: "TransactWriteItems at commit", es);
 	if (s && s->on_conflict == ONCONFLICT_NOTHING)
-		ExplainPropertyText("On Conflict Check", "consistent GetItem", es);
+		ExplainPropertyText("On Conflict Check",
+							s->put_now ? "conditional PutItem, at once"
+							: "consistent GetItem (a one-row INSERT alone in its transaction: one conditional PutItem)", es);
+}
+
+/* ---- row locks ---- */
+
+/*
+ * FOR UPDATE and FOR SHARE, and the rows an UPDATE ... FROM reads: the
+ * plan carries each row's handle (ctid) so that the row can be checked
+ * unchanged at commit.  DynamoDB has no locks to take.
+ */
+static RowMarkType
+dynamoGetForeignRowMarkType(RangeTblEntry *rte, LockClauseStrength strength)
+{
+	/* a locking mark makes LockRows call RefetchForeignRow for each row */
+	switch (strength)
+	{
+		case LCS_FORKEYSHARE:
+			return ROW_MARK_KEYSHARE;
+		case LCS_FORSHARE:
+			return ROW_MARK_SHARE;
+		case LCS_FORNOKEYUPDATE:
+			return ROW_MARK_NOKEYEXCLUSIVE;
+		case LCS_FORUPDATE:
+			return ROW_MARK_EXCLUSIVE;
+		case LCS_NONE:
+			break;
+	}
+	return ROW_MARK_REFERENCE;
+}
+
+/*
+ * A row FOR UPDATE or FOR SHARE returned (or EvalPlanQual asks for again):
+ * the row as the scan read it, and for a lock, a ConditionCheck at commit
+ * that the item is still what was read.
+ */
+static void
+dynamoRefetchForeignRow(EState *estate, ExecRowMark *erm, Datum rowid,
+						TupleTableSlot *slot, bool *updated)
+{
+	DynamoReadRow *row = dynamo_readset_find((ItemPointer) DatumGetPointer(rowid));
+
+	if (row == NULL || row->tuple == NULL)
+		elog(ERROR, "dynamo_fdw: the locked row was not read from DynamoDB");
+	if (RowMarkRequiresRowShareLock(erm->markType))
+	{
+		DynamoWriteTarget wt;
+
+		rti_target(estate, erm->rti, erm->relation, &wt);
+		dynamo_txn_lock(&wt, row->key, row->expect, estate->es_output_cid);
+	}
+	ExecForceStoreHeapTuple(heap_copytuple(row->tuple), slot, true);
+	*updated = false;
 }
 
 /* The write callbacks, for the handler. */
@@ -1001,4 +1298,6 @@ dynamo_modify_routine(FdwRoutine *routine)
 	routine->EndForeignInsert = dynamoEndForeignInsert;
 	routine->IsForeignRelUpdatable = dynamoIsForeignRelUpdatable;
 	routine->ExplainForeignModify = dynamoExplainForeignModify;
+	routine->GetForeignRowMarkType = dynamoGetForeignRowMarkType;
+	routine->RefetchForeignRow = dynamoRefetchForeignRow;
 }

@@ -742,8 +742,8 @@ deparse_key_condition(DynamoChoice *ch, DynamoExprBuilder *b)
  * How EXPLAIN VERBOSE shows each :vN: a constant as its text, anything else
  * (a parameter, an outer row's value) as such.
  */
-static List *
-value_display(List *values)
+List *
+dynamo_plan_value_display(List *values)
 {
 	List	   *result = NIL;
 	ListCell   *lc;
@@ -929,7 +929,7 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	fdw_private = lappend(fdw_private, makeInteger(ch->limit));
 	fdw_private = lappend(fdw_private, makeInteger(ch->ordered ? (ch->forward ? 1 : -1) : 0));
 	fdw_private = lappend(fdw_private,
-						  value_display(list_concat(list_copy(b.values), key_exprs)));
+						  dynamo_plan_value_display(list_concat(list_copy(b.values), key_exprs)));
 	fdw_private = lappend(fdw_private,
 						  makeString(pstrdup(ch->index ? (ch->index->sort_key ? ch->index->sort_key : "")
 											 : (t->sort_key ? t->sort_key : ""))));

@@ -33,6 +33,7 @@
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
 #include "dynamo_page.h"
+#include "dynamo_readset.h"
 #include "dynamo_scan.h"
 #include "http.h"
 
@@ -107,7 +108,21 @@ typedef struct DynamoScanState
 
 	/* for error messages: the item being read, as a tree */
 	const DynamoValue *current_item;
+
+	/*
+	 * Rows that may be written or locked (the plan asks for their ctid) are
+	 * recorded in readset.c, with the attributes read; locked ones with the
+	 * row too.
+	 */
+	bool		record;
+	bool		keep_tuple;
+	const char **read_attrs;
+	int			nread_attrs;
+	bool		read_whole;		/* a document column reads every attribute */
+	json_c_object *row_json;	/* the current row's item, when recording */
 } DynamoScanState;
+
+static void init_recording(DynamoScanState *s, EState *estate, Index scanrelid);
 
 /* Name table, column and key of the item being converted. */
 static void
@@ -236,6 +251,9 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 
 	s->recheck = ExecInitQual(fs->fdw_recheck_quals, (PlanState *) node);
 
+	if (fs->fsSystemCol && fs->scan.scanrelid > 0 && s->count_names < 0)
+		init_recording(s, estate, fs->scan.scanrelid);
+
 	s->page_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw page",
 										ALLOCSET_DEFAULT_SIZES);
 	/* a row's values mostly fit the first 8 kB block, kept across resets */
@@ -243,6 +261,81 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 									   ALLOCSET_DEFAULT_SIZES);
 	s->sorted_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw sorted",
 										  ALLOCSET_DEFAULT_SIZES);
+}
+
+/*
+ * This scan's rows may be written or locked: record what each read (see
+ * readset.c).  The key attributes are asked for too, whatever the columns
+ * need, so that each record names its item.
+ */
+static void
+init_recording(DynamoScanState *s, EState *estate, Index scanrelid)
+{
+	const DynamoTable *meta = s->rel->meta;
+	const char *keys[2] = {meta->partition_key, meta->sort_key};
+	ListCell   *lc;
+	int			i;
+
+	s->record = true;
+	s->keep_tuple = ExecFindRowMark(estate, scanrelid, true) != NULL;
+	s->read_attrs = palloc(sizeof(char *) * Max(list_length(s->retrieved), 1));
+	foreach(lc, s->retrieved)
+	{
+		const DynamoColumn *col = &s->rel->columns[lfirst_int(lc) - 1];
+
+		if (col->document)
+			s->read_whole = true;
+		else
+			s->read_attrs[s->nread_attrs++] = col->attr;
+	}
+	if (s->projection[0] == '\0')
+		return;					/* every attribute comes */
+	for (i = 0; i < 2 && keys[i]; i++)
+	{
+		int			j;
+
+		for (j = 0; j < s->nread_attrs; j++)
+			if (strcmp(s->read_attrs[j], keys[i]) == 0)
+				break;
+		if (j < s->nread_attrs)
+			continue;			/* a column reads it already */
+		s->names = lappend(list_copy(s->names), makeString(pstrdup(keys[i])));
+		s->projection = psprintf("%s, #n%d", s->projection, list_length(s->names) - 1);
+	}
+}
+
+/*
+ * Record the row just read from S->row_json and make SLOT's ctid its
+ * handle.
+ */
+static void
+record_row(ForeignScanState *node, DynamoScanState *s, TupleTableSlot *slot)
+{
+	MemoryContext cxt = node->ss.ps.state->es_query_cxt;
+	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+	const DynamoTable *meta = s->rel->meta;
+	DynamoReadRow *row = palloc0(sizeof(DynamoReadRow));
+	json_c_object *key = json_object_new_object();
+	const char *keys[2] = {meta->partition_key, meta->sort_key};
+	int			i;
+
+	dynamo_json_own(key);
+	for (i = 0; i < 2 && keys[i]; i++)
+	{
+		json_c_object *v;
+
+		if (json_object_object_get_ex(s->row_json, keys[i], &v))
+			json_object_object_add(key, keys[i], json_object_get(v));
+	}
+	row->serverid = s->rel->server->serverid;
+	row->table = s->table;
+	row->key = key;
+	row->expect = dynamo_readset_expect(s->row_json, meta->partition_key, meta->sort_key,
+										s->read_attrs, s->nread_attrs, s->read_whole);
+	if (s->keep_tuple)
+		row->tuple = ExecCopySlotHeapTuple(slot);
+	dynamo_readset_add(cxt, row, &slot->tts_tid);
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /* Evaluate an ExprState of the plan; *isnull set as usual. */
@@ -1174,12 +1267,17 @@ next_row_item(DynamoScanState *s, bool *buffered)
 		*buffered = false;
 		if (!next_dynamo_item(s))
 			return NULL;
-		if (s->page)
+		if (s->page && !s->record)
 			return dynamo_page_item_tree(s->page, s->next_item++);
-		return dynamo_value_from_json_c(json_object_array_get_idx(s->items,
-																  s->next_item++));
+		if (s->page)
+			item = dynamo_page_item(s->page, s->next_item++);
+		else
+			item = json_object_array_get_idx(s->items, s->next_item++);
 	}
-	item = next_item(s, buffered);
+	else
+		item = next_item(s, buffered);
+	/* a recorded row keeps json-c's tree: the write's condition is built from it */
+	s->row_json = item;
 	return item ? dynamo_value_from_json_c(item) : NULL;
 }
 
@@ -1284,6 +1382,8 @@ dynamoIterateForeignScan(ForeignScanState *node)
 		MemoryContextSwitchTo(oldcxt);
 		if (buffered && !recheck_buffered(node, s, slot))
 			continue;
+		if (s->record)
+			record_row(node, s, slot);
 		s->returned++;
 		return slot;
 	}

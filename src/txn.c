@@ -76,6 +76,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "tcop/pquery.h"
 #include "storage/proc.h"
 #include "utils/snapmgr.h"
 #include "utils/timeout.h"
@@ -124,6 +125,10 @@ typedef struct TxnState
 	json_c_object *remove;		/* UPDATE: attribute -> true */
 	json_c_object *image;		/* UPDATE: the whole new item as its writer
 								 * saw it, for scans DynamoDB's item misses */
+	json_c_object *expect;		/* what the first read of the item saw:
+								 * attribute -> AttributeValue, or -> NULL
+								 * for an attribute it did not have; NULL:
+								 * the write was not derived from a read */
 	size_t		size;			/* estimated bytes */
 } TxnState;
 
@@ -427,6 +432,8 @@ state_set_size(TxnState *st)
 		st->size += 2 * json_size(st->set);
 	if (st->remove)
 		st->size += 2 * json_size(st->remove);
+	if (st->expect)
+		st->size += 2 * json_size(st->expect);
 }
 
 static TxnState *
@@ -450,6 +457,8 @@ state_unref(TxnState *st)
 		json_object_put(st->remove);
 	if (st->image)
 		json_object_put(st->image);
+	if (st->expect)
+		json_object_put(st->expect);
 	pfree(st);
 }
 
@@ -487,19 +496,33 @@ apply_update(json_c_object *item, json_c_object *set, json_c_object *remove)
 	return result;
 }
 
+/* EXPECT, when not NULL, gains a reference: the condition carried over. */
 static TxnState *
-state_put(json_c_object *item, TxnCond cond, bool do_nothing)
+state_put(json_c_object *item, TxnCond cond, bool do_nothing, json_c_object *expect)
 {
 	TxnState   *st = state_new(TXN_PUT, cond, do_nothing);
 
 	st->item = json_object_get(item);
+	st->expect = json_object_get(expect);
+	state_set_size(st);
+	return st;
+}
+
+/* A Delete or ConditionCheck carrying the read condition EXPECT. */
+static TxnState *
+state_plain(TxnOp op, TxnCond cond, bool do_nothing, json_c_object *expect)
+{
+	TxnState   *st = state_new(op, cond, do_nothing);
+
+	st->expect = json_object_get(expect);
 	state_set_size(st);
 	return st;
 }
 
 /* An Update, or a ConditionCheck when it changes nothing. */
 static TxnState *
-state_update(json_c_object *set, json_c_object *remove, json_c_object *image)
+state_update(json_c_object *set, json_c_object *remove, json_c_object *image,
+			 json_c_object *expect)
 {
 	TxnState   *st;
 
@@ -516,6 +539,7 @@ state_update(json_c_object *set, json_c_object *remove, json_c_object *image)
 		st->remove = remove;
 		st->image = json_object_get(image);
 	}
+	st->expect = json_object_get(expect);
 	state_set_size(st);
 	return st;
 }
@@ -947,7 +971,8 @@ dynamo_txn_known(const DynamoWriteTarget *wt, json_c_object *key)
  * Buffer an INSERT of ITEM (whose key is KEY) by command CID.  Returns
  * DYNAMO_TXN_DUPLICATE, buffering nothing, when the transaction itself
  * made the item exist.  KEY and ITEM gain a reference each; the caller must
- * not change them afterwards.
+ * not change them afterwards.  A DELETE buffered before keeps its
+ * condition: the Put is conditioned on what that DELETE read.
  */
 DynamoTxnOutcome
 dynamo_txn_insert(const DynamoWriteTarget *wt, json_c_object *key,
@@ -968,12 +993,13 @@ dynamo_txn_insert(const DynamoWriteTarget *wt, json_c_object *key,
 			return DYNAMO_TXN_DUPLICATE;
 		/* DELETE: as its condition; INSERT then DELETE: must not exist */
 		cond = cur->op == TXN_CHECK ? TXN_COND_ABSENT : cur->cond;
-		entry_set(e, state_put(item, cond, do_nothing || cur->do_nothing), cid, false);
+		entry_set(e, state_put(item, cond, do_nothing || cur->do_nothing, cur->expect),
+				  cid, false);
 	}
 	else
 	{
 		e = entry_create(t, wt, key, keystr, cid);
-		entry_set(e, state_put(item, TXN_COND_ABSENT, do_nothing), cid, false);
+		entry_set(e, state_put(item, TXN_COND_ABSENT, do_nothing, NULL), cid, false);
 	}
 	after_write();
 	return DYNAMO_TXN_BUFFERED;
@@ -982,14 +1008,18 @@ dynamo_txn_insert(const DynamoWriteTarget *wt, json_c_object *key,
 /*
  * Buffer an UPDATE of KEY's item by command CID: SET (attribute ->
  * AttributeValue) and REMOVE (attribute -> anything) are the changes, IMAGE
- * the whole new item as the writer sees it.  Returns DYNAMO_TXN_SKIPPED
- * when the item is gone for this transaction or this command already
- * changed it.  Takes a reference to each object.
+ * the whole new item as the writer sees it, EXPECT what the row it was
+ * computed from held in DynamoDB (see TxnState; NULL when the row came
+ * from this transaction's own writes).  An item already in the buffer
+ * keeps the condition of its first write: that is what the transaction
+ * read from DynamoDB.  Returns DYNAMO_TXN_SKIPPED when the item is gone for
+ * this transaction or this command already changed it.  Takes a reference
+ * to each object.
  */
 DynamoTxnOutcome
 dynamo_txn_update(const DynamoWriteTarget *wt, json_c_object *key,
 				  json_c_object *set, json_c_object *remove,
-				  json_c_object *image, CommandId cid)
+				  json_c_object *image, json_c_object *expect, CommandId cid)
 {
 	TxnTable   *t;
 	TxnEntry   *e;
@@ -1004,7 +1034,7 @@ dynamo_txn_update(const DynamoWriteTarget *wt, json_c_object *key,
 		if (m && m->changed)
 			return DYNAMO_TXN_SKIPPED;
 		e = entry_create(t, wt, key, keystr, cid);
-		st = state_update(json_object_get(set), json_object_get(remove), image);
+		st = state_update(json_object_get(set), json_object_get(remove), image, expect);
 		entry_set(e, st, cid, true);
 		after_write();
 		return DYNAMO_TXN_BUFFERED;
@@ -1019,7 +1049,7 @@ dynamo_txn_update(const DynamoWriteTarget *wt, json_c_object *key,
 			{
 				json_c_object *item = apply_update(e->cur->item, set, remove);
 
-				st = state_put(item, e->cur->cond, e->cur->do_nothing);
+				st = state_put(item, e->cur->cond, e->cur->do_nothing, e->cur->expect);
 				json_object_put(item);
 				break;
 			}
@@ -1042,13 +1072,14 @@ dynamo_txn_update(const DynamoWriteTarget *wt, json_c_object *key,
 						json_object_object_add(nset, sk, json_object_get(sv));
 					}
 				}
-				st = state_update(nset, nremove, image);
+				st = state_update(nset, nremove, image, e->cur->expect);
 				break;
 			}
 		case TXN_CHECK:
 			if (e->cur->cond != TXN_COND_PRESENT)
 				return DYNAMO_TXN_SKIPPED;
-			st = state_update(json_object_get(set), json_object_get(remove), image);
+			st = state_update(json_object_get(set), json_object_get(remove), image,
+							  e->cur->expect);
 			break;
 		case TXN_DELETE:
 		default:
@@ -1060,15 +1091,17 @@ dynamo_txn_update(const DynamoWriteTarget *wt, json_c_object *key,
 }
 
 /*
- * Buffer a DELETE of KEY's item by command CID.  DYNAMO_TXN_SKIPPED as for
- * an UPDATE.  Takes a reference to KEY.
+ * Buffer a DELETE of KEY's item by command CID, with EXPECT as for an
+ * UPDATE.  DYNAMO_TXN_SKIPPED as for an UPDATE.  Takes a reference to KEY.
  */
 DynamoTxnOutcome
-dynamo_txn_delete(const DynamoWriteTarget *wt, json_c_object *key, CommandId cid)
+dynamo_txn_delete(const DynamoWriteTarget *wt, json_c_object *key,
+				  json_c_object *expect, CommandId cid)
 {
 	TxnTable   *t;
 	TxnEntry   *e;
 	TxnState   *st;
+	json_c_object *first;
 	char	   *keystr;
 
 	e = find_for_write(wt, key, &t, &keystr);
@@ -1079,9 +1112,7 @@ dynamo_txn_delete(const DynamoWriteTarget *wt, json_c_object *key, CommandId cid
 		if (m && m->changed)
 			return DYNAMO_TXN_SKIPPED;
 		e = entry_create(t, wt, key, keystr, cid);
-		st = state_new(TXN_DELETE, TXN_COND_NONE, false);
-		state_set_size(st);
-		entry_set(e, st, cid, true);
+		entry_set(e, state_plain(TXN_DELETE, TXN_COND_NONE, false, expect), cid, true);
 		after_write();
 		return DYNAMO_TXN_BUFFERED;
 	}
@@ -1089,30 +1120,53 @@ dynamo_txn_delete(const DynamoWriteTarget *wt, json_c_object *key, CommandId cid
 	check_same_user(e, wt);
 	if (e->last_cid == cid && e->cmd_changed)
 		return DYNAMO_TXN_SKIPPED;
+	first = e->cur->expect;
 	switch (e->cur->op)
 	{
 		case TXN_PUT:
 			if (e->cur->cond == TXN_COND_ABSENT)
-				st = state_new(TXN_CHECK, TXN_COND_ABSENT, e->cur->do_nothing);
+				st = state_plain(TXN_CHECK, TXN_COND_ABSENT, e->cur->do_nothing, first);
 			else
-				st = state_new(TXN_DELETE, e->cur->cond, false);
+				st = state_plain(TXN_DELETE, e->cur->cond, false, first);
 			break;
 		case TXN_UPDATE:
-			st = state_new(TXN_DELETE, TXN_COND_PRESENT, false);
+			st = state_plain(TXN_DELETE, TXN_COND_PRESENT, false, first);
 			break;
 		case TXN_CHECK:
 			if (e->cur->cond != TXN_COND_PRESENT)
 				return DYNAMO_TXN_SKIPPED;
-			st = state_new(TXN_DELETE, TXN_COND_PRESENT, false);
+			st = state_plain(TXN_DELETE, TXN_COND_PRESENT, false, first);
 			break;
 		case TXN_DELETE:
 		default:
 			return DYNAMO_TXN_SKIPPED;
 	}
-	state_set_size(st);
 	entry_set(e, st, cid, true);
 	after_write();
 	return DYNAMO_TXN_BUFFERED;
+}
+
+/*
+ * A row locked with FOR UPDATE or FOR SHARE (or read beside the target of
+ * an UPDATE or DELETE): at commit, a ConditionCheck that KEY's item still
+ * holds EXPECT, in the same TransactWriteItems as the writes.  An item the
+ * transaction already writes keeps its own condition.  Nothing is sent for
+ * checks alone (a transaction that writes nothing commits nothing).
+ */
+void
+dynamo_txn_lock(const DynamoWriteTarget *wt, json_c_object *key, json_c_object *expect,
+				CommandId cid)
+{
+	TxnTable   *t;
+	TxnEntry   *e;
+	char	   *keystr;
+
+	e = find_for_write(wt, key, &t, &keystr);
+	if (e != NULL)
+		return;
+	e = entry_create(t, wt, key, keystr, cid);
+	entry_set(e, state_plain(TXN_CHECK, TXN_COND_PRESENT, false, expect), cid, false);
+	after_write();
 }
 
 /* Count items bulk mode wrote, for the ROLLBACK warning. */
@@ -1239,6 +1293,74 @@ dynamo_txn_overlay(DynamoTxnView *view, json_c_object *item)
 }
 
 /*
+ * KEY's item of TABLE on SERVERID as this transaction sees it, given
+ * DynamoDB's ITEM (NULL: none): a direct modification's read (direct.c).
+ * NULL when the transaction sees no item.  Owned by the current context.
+ */
+json_c_object *
+dynamo_txn_see(Oid serverid, const char *table, json_c_object *key, json_c_object *item)
+{
+	TxnTable   *t = find_table(serverid, table);
+	TxnEntry   *e;
+	TxnState   *st;
+	char	   *keystr;
+	CommandId	cid;
+
+	if (t == NULL)
+		return item;
+	keystr = dynamo_key_string(key, t->partition_key, t->sort_key);
+	e = keystr ? lookup_entry(t, keystr) : NULL;
+	if (e == NULL)
+		return item;
+	cid = ActiveSnapshotSet() ? GetActiveSnapshot()->curcid : GetCurrentCommandId(false);
+	st = visible_state(e, cid);
+	if (st == NULL)
+		return item;
+	switch (st->op)
+	{
+		case TXN_PUT:
+			return owned_ref(st->item);
+		case TXN_UPDATE:
+			if (item)
+			{
+				json_c_object *seen = apply_update(item, st->set, st->remove);
+
+				dynamo_json_own(seen);
+				return seen;
+			}
+			return owned_ref(st->image);
+		case TXN_CHECK:
+			return st->cond == TXN_COND_PRESENT ? item : NULL;
+		case TXN_DELETE:
+			return NULL;
+	}
+	return item;
+}
+
+/*
+ * Is ESTATE's statement all that its transaction does?  Then a write sent
+ * at once commits exactly when the transaction would.  Not in a
+ * transaction block (nor a query string of several statements), not in a
+ * statement a function or another statement runs (the portal runs this
+ * very plan), one result relation and no WITH that writes, and nothing
+ * buffered yet.
+ */
+bool
+dynamo_txn_single_statement(EState *estate)
+{
+	PlannedStmt *stmt = estate->es_plannedstmt;
+
+	if (IsTransactionBlock() || IsSubTransaction())
+		return false;
+	if (ActivePortal == NULL || list_length(ActivePortal->stmts) != 1 ||
+		linitial(ActivePortal->stmts) != stmt)
+		return false;
+	if (stmt->hasModifyingCTE || list_length(stmt->resultRelations) != 1)
+		return false;
+	return buf == NULL || buf->nactions == 0;
+}
+
+/*
  * The next buffered item of the table that DynamoDB did not return to this
  * scan (new, or changed so that DynamoDB's version did not match), or NULL.
  * The scan rechecks its pushed conditions on it.  Owned by the current
@@ -1310,55 +1432,97 @@ new_token(void)
 					b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-static json_c_object *
-names_with_key(const TxnTable *t)
+/*
+ * The ConditionExpression of ST, with its names and values added to NAMES
+ * and VALUES: the key's existence (COND) and, for a write derived from a
+ * read, that each attribute read still holds what was read (absent ones
+ * still absent).  NULL when there is no condition.  DynamoDB compares
+ * numbers as numbers and everything else by type and bytes, so an
+ * attribute passes exactly when it is what the read returned.
+ */
+static char *
+state_condition(const TxnState *st, json_c_object *names, json_c_object *values)
 {
-	json_c_object *names = json_object_new_object();
+	StringInfoData cond;
+	int			n = 0;
 
-	json_object_object_add(names, "#k", json_object_new_string(t->partition_key));
-	return names;
+	initStringInfo(&cond);
+	if (st->cond == TXN_COND_ABSENT)
+		appendStringInfoString(&cond, "attribute_not_exists(#k)");
+	else if (st->cond == TXN_COND_PRESENT)
+		appendStringInfoString(&cond, "attribute_exists(#k)");
+	if (st->expect)
+	{
+		json_object_object_foreach(st->expect, ek, ev)
+		{
+			char	   *name = psprintf("#e%d", n);
+
+			if (cond.len > 0)
+				appendStringInfoString(&cond, " AND ");
+			json_object_object_add(names, name, json_object_new_string(ek));
+			if (ev == NULL)
+				appendStringInfo(&cond, "attribute_not_exists(%s)", name);
+			else
+			{
+				char	   *value = psprintf(":e%d", n);
+
+				appendStringInfo(&cond, "%s = %s", name, value);
+				json_object_object_add(values, value, json_object_get(ev));
+			}
+			n++;
+		}
+	}
+	if (cond.len > DYNAMO_MAX_EXPRESSION_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("cannot check %d attributes of one DynamoDB item for concurrent changes", n),
+				 errdetail("The condition that the item still holds what was read takes %d bytes, and DynamoDB allows %d.",
+						   cond.len, DYNAMO_MAX_EXPRESSION_BYTES),
+				 errhint("Read fewer columns of the item in the statement that changes it (a document column reads all of its attributes).")));
+	return cond.len > 0 ? cond.data : NULL;
 }
 
-/* The TransactItems member for E's state.  A new tree. */
+/*
+ * The body of E's write, as TransactItems' member wants it (and as
+ * UpdateItem, DeleteItem and PutItem take it): *wrapper is set to the
+ * member's name.  A new tree.
+ */
 static json_c_object *
-build_action(const TxnEntry *e)
+build_action_body(const TxnEntry *e, const char **wrapper)
 {
 	const TxnState *st = e->cur;
 	const TxnTable *t = e->table;
 	json_c_object *body = json_object_new_object();
-	json_c_object *action = json_object_new_object();
-	json_c_object *names = NULL;
-	const char *wrapper = "Put";
+	json_c_object *names = json_object_new_object();
+	json_c_object *values = json_object_new_object();
+	char	   *cond;
 
 	json_object_object_add(body, "TableName", json_object_new_string(t->name));
 	if (st->cond != TXN_COND_NONE)
-		names = names_with_key(t);
+		json_object_object_add(names, "#k", json_object_new_string(t->partition_key));
 
 	switch (st->op)
 	{
 		case TXN_PUT:
-			wrapper = "Put";
+			*wrapper = "Put";
 			json_object_object_add(body, "Item", json_object_get(st->item));
 			break;
 		case TXN_DELETE:
-			wrapper = "Delete";
+			*wrapper = "Delete";
 			json_object_object_add(body, "Key", json_object_get(e->key));
 			break;
 		case TXN_CHECK:
-			wrapper = "ConditionCheck";
+			*wrapper = "ConditionCheck";
 			json_object_object_add(body, "Key", json_object_get(e->key));
 			break;
 		case TXN_UPDATE:
 			{
 				StringInfoData expr;
-				json_c_object *values = json_object_new_object();
 				int			n = 0;
 				int			nset = 0;
 				int			nremove = 0;
 
-				wrapper = "Update";
-				if (names == NULL)
-					names = json_object_new_object();
+				*wrapper = "Update";
 				json_object_object_add(body, "Key", json_object_get(e->key));
 				initStringInfo(&expr);
 				{
@@ -1388,20 +1552,35 @@ build_action(const TxnEntry *e)
 				}
 				json_object_object_add(body, "UpdateExpression",
 									   json_object_new_string(expr.data));
-				if (nset > 0)
-					json_object_object_add(body, "ExpressionAttributeValues", values);
-				else
-					json_object_put(values);
 				break;
 			}
 	}
-	if (st->cond != TXN_COND_NONE)
-		json_object_object_add(body, "ConditionExpression",
-							   json_object_new_string(st->cond == TXN_COND_ABSENT
-													  ? "attribute_not_exists(#k)"
-													  : "attribute_exists(#k)"));
-	if (names)
+	cond = state_condition(st, names, values);
+	if (cond)
+		json_object_object_add(body, "ConditionExpression", json_object_new_string(cond));
+	/* a failed read condition says whether the item is gone or changed */
+	if (st->expect)
+		json_object_object_add(body, "ReturnValuesOnConditionCheckFailure",
+							   json_object_new_string("ALL_OLD"));
+	if (json_object_object_length(names) > 0)
 		json_object_object_add(body, "ExpressionAttributeNames", names);
+	else
+		json_object_put(names);
+	if (json_object_object_length(values) > 0)
+		json_object_object_add(body, "ExpressionAttributeValues", values);
+	else
+		json_object_put(values);
+	return body;
+}
+
+/* The TransactItems member for E's state.  A new tree. */
+static json_c_object *
+build_action(const TxnEntry *e)
+{
+	const char *wrapper = "Put";
+	json_c_object *body = build_action_body(e, &wrapper);
+	json_c_object *action = json_object_new_object();
+
 	json_object_object_add(action, wrapper, body);
 	return action;
 }
@@ -1537,6 +1716,19 @@ cancellation_codes(const DynamoError *err, int n, char ***messages)
 	return codes;
 }
 
+/* Did DynamoDB's I-th cancellation reason come with the item (it exists)? */
+static bool
+reason_has_item(const DynamoError *err, int i)
+{
+	json_c_object *reasons;
+
+	return err->body &&
+		json_object_object_get_ex(err->body, "CancellationReasons", &reasons) &&
+		json_object_is_type(reasons, json_type_array) &&
+		i < (int) json_object_array_length(reasons) &&
+		json_object_object_get_ex(json_object_array_get_idx(reasons, i), "Item", NULL);
+}
+
 /* Report why DynamoDB cancelled the request of batch B. */
 static void
 report_cancellation(const DynamoError *err, const TxnBatch *b, uint64 sent_before)
@@ -1575,6 +1767,19 @@ report_cancellation(const DynamoError *err, const TxnBatch *b, uint64 sent_befor
 
 	if (strcmp(code, "ConditionalCheckFailed") == 0)
 	{
+		if (st->expect && reason_has_item(err, first))
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update"),
+					 errdetail("Item %s of DynamoDB table \"%s\" changed after this transaction read it, so its %s was not applied. %s%s",
+							   keydisp, e->table->name,
+							   st->op == TXN_CHECK ? "check that the row it locked is unchanged" :
+							   st->op == TXN_DELETE ? "DELETE" :
+							   st->op == TXN_PUT ? "write" : "UPDATE",
+							   sent_before == 0 ? "Nothing was written to DynamoDB." :
+							   "Nothing of this request was written to DynamoDB.",
+							   more),
+					 errhint("Retry the transaction.")));
 		if (st->cond == TXN_COND_ABSENT)
 			dynamo_report_duplicate(e->table->name, keydisp,
 									psprintf("%s%s%s",
@@ -1586,7 +1791,10 @@ report_cancellation(const DynamoError *err, const TxnBatch *b, uint64 sent_befor
 				 errmsg("could not serialize access due to concurrent delete"),
 				 errdetail("Item %s of DynamoDB table \"%s\" no longer exists; this transaction %s it.%s",
 						   keydisp, e->table->name,
-						   st->op == TXN_DELETE ? "updated and deleted" : "updated", more),
+						   st->op == TXN_CHECK ? "read" :
+						   st->op == TXN_PUT ? "replaced" :
+						   st->op == TXN_DELETE ? (st->expect ? "deleted" : "updated and deleted") :
+						   "updated", more),
 				 errhint("Retry the transaction.")));
 	}
 	if (strcmp(code, "TransactionConflict") == 0)
@@ -1622,6 +1830,49 @@ report_cancellation(const DynamoError *err, const TxnBatch *b, uint64 sent_befor
 			 errmsg("DynamoDB cancelled the transaction at item %s of table \"%s\"",
 					keydisp, e->table->name),
 			 errdetail_internal("%s: %s%s", code, messages[first] ? messages[first] : "", more)));
+}
+
+/*
+ * DynamoDB cancelled batch B (nothing of it applied).  When the only
+ * actions that failed are puts of INSERT ... ON CONFLICT DO NOTHING whose
+ * item another session created meanwhile, those rows conflict after all:
+ * drop them from the buffer, as DO NOTHING would have, and return true so
+ * that the rest is sent again.  Otherwise false: the cancellation is an
+ * error.
+ */
+static bool
+drop_conflicting_inserts(const DynamoError *err, const TxnBatch *b)
+{
+	char	  **messages;
+	char	  **codes = cancellation_codes(err, b->n, &messages);
+	int			i;
+	int			ndrop = 0;
+
+	for (i = 0; i < b->n; i++)
+	{
+		const TxnState *st = b->entries[i]->cur;
+
+		if (codes[i] == NULL || strcmp(codes[i], "None") == 0)
+			continue;
+		if (strcmp(codes[i], "ConditionalCheckFailed") != 0 || st->op != TXN_PUT ||
+			!st->do_nothing || st->cond != TXN_COND_ABSENT || st->expect != NULL)
+			return false;
+		ndrop++;
+	}
+	if (ndrop == 0)
+		return false;
+	for (i = 0; i < b->n; i++)
+		if (codes[i] && strcmp(codes[i], "ConditionalCheckFailed") == 0)
+		{
+			ereport(DEBUG1,
+					(errmsg_internal("dynamo_fdw: ON CONFLICT DO NOTHING: item %s of table \"%s\" was created by another session; not inserted",
+									 dynamo_key_display(b->entries[i]->key,
+														b->entries[i]->table->partition_key,
+														b->entries[i]->table->sort_key),
+									 b->entries[i]->table->name)));
+			entry_remove(b->entries[i]);
+		}
+	return true;
 }
 
 /*
@@ -1678,7 +1929,17 @@ send_batch(bool early)
 	if (resp == NULL)
 	{
 		if (err.type && strcmp(err.type, "TransactionCanceledException") == 0)
+		{
+			if (drop_conflicting_inserts(&err, b))
+			{
+				/* nothing was applied: the caller sends the rest again */
+				error_context_stack = errcb.previous;
+				MemoryContextSwitchTo(oldcxt);
+				MemoryContextDelete(tmpcxt);
+				return;
+			}
 			report_cancellation(&err, b, sc.sent_before);
+		}
 		dynamo_report_error(b->target->conn, "TransactWriteItems", &err, err.status);
 	}
 	error_context_stack = errcb.previous;
@@ -1736,6 +1997,26 @@ flush_early(void)
 }
 
 /*
+ * Does the buffer write anything?  ConditionChecks that the item exists
+ * come from locked rows and from UPDATEs that changed nothing: alone, they
+ * protect no write, and the transaction commits without a request.
+ */
+static bool
+buffer_writes(void)
+{
+	dlist_iter	it;
+
+	dlist_foreach(it, &buf->order)
+	{
+		TxnEntry   *e = dlist_container(TxnEntry, node, it.cur);
+
+		if (e->cur->op != TXN_CHECK || e->cur->cond != TXN_COND_PRESENT)
+			return true;
+	}
+	return false;
+}
+
+/*
  * PRE_COMMIT: send everything, or refuse to send anything.
  *
  * PostgreSQL stops the statement_timeout timer before it commits, so the
@@ -1751,6 +2032,13 @@ commit_buffer(void)
 
 	if (buf->nactions == 0)
 		return;
+	if (!buffer_writes())
+	{
+		/* only checks of rows read: nothing to protect, nothing to send */
+		while (!dlist_is_empty(&buf->order))
+			entry_remove(dlist_container(TxnEntry, node, dlist_head_node(&buf->order)));
+		return;
+	}
 	buf->committing = true;
 	if (StatementTimeout > 0 && !get_timeout_active(STATEMENT_TIMEOUT))
 	{
@@ -1889,7 +2177,8 @@ txn_xact_callback(XactEvent event, void *arg)
 			commit_buffer();
 			break;
 		case XACT_EVENT_PRE_PREPARE:
-			if (buf->nactions > 0 || buf->sent_actions > 0 || buf->bulk_items > 0)
+			if ((buf->nactions > 0 && buffer_writes()) || buf->sent_actions > 0 ||
+				buf->bulk_items > 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 						 errmsg("cannot prepare a transaction that wrote to DynamoDB"),

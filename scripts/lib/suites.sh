@@ -114,7 +114,7 @@ df_suite_regress() {
 		return 0
 	fi
 	df_log "suite pg_regress: make installcheck ($n tests)"
-	df_run "$log" make -C "$DF_ROOT" installcheck PG_CONFIG="$DF_PG_CONFIG"
+	df_run "$log" make -C "$DF_ROOT" installcheck PG_CONFIG="$DF_PG_CONFIG" ISOLATION=
 	rc=$?
 	sed 's/^/    /' "$log"
 	read -r p f s < <(df_count_regress "$log")
@@ -134,6 +134,50 @@ df_suite_regress() {
 		f=$((f + 1))
 	fi
 	df_tally pg_regress "$p" "$f" "$s"
+}
+
+# df_suite_isolation LOGDIR: isolationtester specs (specs/*.spec) through
+# `make isolationcheck`, after creating the DynamoDB tables they use
+# (test/data/isolation/*.table.json); the endpoint reaches the specs as the
+# setting dynamo_fdw_test.endpoint, through PGOPTIONS.
+df_suite_isolation() {
+	local log=$1/isolation.log rc p f s n spec
+	n=$(find "$DF_ROOT/specs" -maxdepth 1 -name '*.spec' 2>/dev/null | wc -l)
+	if [ "$n" -eq 0 ]; then
+		echo "[isolation] nothing to run: specs/ has no specs yet"
+		return 0
+	fi
+	df_log "suite isolation: make isolationcheck ($n specs)"
+	for spec in "$DF_ROOT"/test/data/isolation/*.table.json; do
+		if ! node "$DF_ROOT/test/tools/fixture.mjs" create-table "$spec" --replace >>"$log.setup" 2>&1; then
+			df_err "isolation: could not create the DynamoDB table of $spec"
+			sed 's/^/    /' "$log.setup"
+			df_tally isolation 0 "$n" 0
+			return 0
+		fi
+	done
+	export PGOPTIONS="-c dynamo_fdw_test.endpoint=$DYNAMO_ENDPOINT"
+	df_run "$log" make -C "$DF_ROOT" isolationcheck PG_CONFIG="$DF_PG_CONFIG"
+	rc=$?
+	unset PGOPTIONS
+	sed 's/^/    /' "$log"
+	read -r p f s < <(df_count_regress "$log")
+	if [ "$f" -gt 0 ] && [ -f "$DF_ROOT/output_iso/regression.diffs" ]; then
+		echo "    --- output_iso/regression.diffs (first 400 lines) ---"
+		head -n 400 "$DF_ROOT/output_iso/regression.diffs" | sed 's/^/    /'
+	fi
+	if [ "$rc" -ne 0 ] && [ $((p + f + s)) -lt "$n" ]; then
+		df_err "isolation: make isolationcheck exited $rc; $((n - p - f - s)) of $n specs reported no result"
+		f=$((f + n - p - f - s))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		df_err "isolation: make isolationcheck exited $rc without a failed test line"
+		f=1
+	fi
+	if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ]; then
+		df_err "isolation: $n specs but no test result line"
+		f=$((f + 1))
+	fi
+	df_tally isolation "$p" "$f" "$s"
 }
 
 # df_suite_node LOGDIR: node:test suites in test/js/.

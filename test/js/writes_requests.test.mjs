@@ -229,7 +229,7 @@ test('INSERT, UPDATE, UPDATE of one key: one request with one Put of the final i
 	assert.deepEqual((await items('wrq_items')).m1, { pk: { S: 'm1' }, v: { S: 'b' }, n: { N: '42' } });
 });
 
-test('UPDATE, UPDATE of an existing item: one Update conditioned on the item existing', async () => {
+test('UPDATE, UPDATE of an existing item: one Update conditioned on what the first UPDATE read', async () => {
 	await ok(
 		'BEGIN',
 		"UPDATE wrq_items SET v = 'c' WHERE pk = 'm1'",
@@ -241,10 +241,14 @@ test('UPDATE, UPDATE of an existing item: one Update conditioned on the item exi
 	assert.equal(actions.length, 1);
 	const upd = actions[0].Update;
 	assert.ok(upd, 'an Update');
-	assert.equal(upd.ConditionExpression, 'attribute_exists(#k)');
+	/* the item still exists and holds v = 'b', n = 42, as the first UPDATE read it */
+	assert.equal(upd.ConditionExpression, 'attribute_exists(#k) AND #e0 = :e0 AND #e1 = :e1');
 	assert.match(upd.UpdateExpression, /^SET #a0 = :v0 REMOVE #a1$/);
-	assert.deepEqual(upd.ExpressionAttributeNames, { '#k': 'pk', '#a0': 'v', '#a1': 'n' });
-	assert.deepEqual(upd.ExpressionAttributeValues, { ':v0': { S: 'c' } });
+	assert.deepEqual(upd.ExpressionAttributeNames,
+		{ '#k': 'pk', '#a0': 'v', '#a1': 'n', '#e0': 'v', '#e1': 'n' });
+	assert.deepEqual(upd.ExpressionAttributeValues,
+		{ ':v0': { S: 'c' }, ':e0': { S: 'b' }, ':e1': { N: '42' } });
+	assert.equal(upd.ReturnValuesOnConditionCheckFailure, 'ALL_OLD');
 	assert.deepEqual((await items('wrq_items')).m1, { pk: { S: 'm1' }, v: { S: 'c' } });
 });
 
