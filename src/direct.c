@@ -92,7 +92,8 @@ enum DynamoDirectPrivate
 /*
  * A guard on an operand of + or -, #b: one Integer list of kind, the :vN
  * index of the added value, its sign, the :vN index of coalesce's default
- * (-1: none), the operand's type and the guard's number g.  For an integer
+ * (-1: none), the operand's type, the guard's number g and the added
+ * value's type.  For an integer
  * type: #b BETWEEN :gNlo AND :gNhi, so that #b + sign * value fits; for
  * numeric: attribute_type(#b, :gNt).  With a default, attribute_not_exists
  * (#b) passes too.
@@ -103,7 +104,8 @@ typedef enum DirectGuardField
 	GuardSign,
 	GuardDefault,
 	GuardType,
-	GuardNumber
+	GuardNumber,
+	GuardValueType
 } DirectGuardField;
 
 /* The executor's state of a direct modification. */
@@ -154,22 +156,44 @@ is_addable_type(Oid type)
 	return type == INT2OID || type == INT4OID || type == INT8OID || type == NUMERICOID;
 }
 
-/* The sign of addition function FUNCID on TYPE: 1, -1, or 0 (not one). */
-static int
-addition_sign(Oid funcid, Oid type)
+/*
+ * PostgreSQL's integer and numeric + and -, with the types they take: the
+ * operand (the column's type, also the result's) and the added value.
+ */
+static const struct
 {
-	switch (type)
-	{
-		case INT2OID:
-			return funcid == F_INT2PL ? 1 : funcid == F_INT2MI ? -1 : 0;
-		case INT4OID:
-			return funcid == F_INT4PL ? 1 : funcid == F_INT4MI ? -1 : 0;
-		case INT8OID:
-			return funcid == F_INT8PL ? 1 : funcid == F_INT8MI ? -1 : 0;
-		case NUMERICOID:
-			return funcid == F_NUMERIC_ADD ? 1 : funcid == F_NUMERIC_SUB ? -1 : 0;
-	}
-	return 0;
+	Oid			func;
+	Oid			operand;
+	Oid			value;
+	int			sign;
+	bool		value_first;	/* value + operand */
+}			additions[] =
+{
+	{F_INT2PL, INT2OID, INT2OID, 1, false},
+	{F_INT2MI, INT2OID, INT2OID, -1, false},
+	{F_INT4PL, INT4OID, INT4OID, 1, false},
+	{F_INT4MI, INT4OID, INT4OID, -1, false},
+	{F_INT42PL, INT4OID, INT2OID, 1, false},
+	{F_INT42MI, INT4OID, INT2OID, -1, false},
+	{F_INT24PL, INT4OID, INT2OID, 1, true},
+	{F_INT8PL, INT8OID, INT8OID, 1, false},
+	{F_INT8MI, INT8OID, INT8OID, -1, false},
+	{F_INT84PL, INT8OID, INT4OID, 1, false},
+	{F_INT84MI, INT8OID, INT4OID, -1, false},
+	{F_INT48PL, INT8OID, INT4OID, 1, true},
+	{F_INT82PL, INT8OID, INT2OID, 1, false},
+	{F_INT82MI, INT8OID, INT2OID, -1, false},
+	{F_INT28PL, INT8OID, INT2OID, 1, true},
+	{F_NUMERIC_ADD, NUMERICOID, NUMERICOID, 1, false},
+	{F_NUMERIC_SUB, NUMERICOID, NUMERICOID, -1, false},
+};
+
+/* An integer Datum of TYPE (int2, int4 or int8) as an int64. */
+static int64
+int_value(Datum d, Oid type)
+{
+	return type == INT2OID ? DatumGetInt16(d) :
+		type == INT4OID ? DatumGetInt32(d) : DatumGetInt64(d);
 }
 
 /* A column of REL that an operand Var of RTINDEX names, if it may be one. */
@@ -212,6 +236,7 @@ deparse_assignment(const DynamoRelation *rel, Index rtindex, const DynamoColumn 
 	int			vidx;
 	int			didx = -1;
 	bool		integer;
+	int			i;
 
 	if (IsA(e, Const) && ((Const *) e)->constisnull)
 	{
@@ -228,23 +253,28 @@ deparse_assignment(const DynamoRelation *rel, Index rtindex, const DynamoColumn 
 		return true;
 	}
 
-	/* col = operand + value, or operand - value */
+	/* col = operand + value, operand - value, or value + operand */
 	if (!IsA(e, OpExpr) || !is_addable_type(col->type))
 		return false;
 	op = (OpExpr *) e;
 	if (list_length(op->args) != 2 || op->opresulttype != col->type)
 		return false;
-	sign = addition_sign(op->opfuncid, col->type);
-	if (sign == 0)
+	for (i = 0; i < (int) lengthof(additions); i++)
+		if (additions[i].func == op->opfuncid && additions[i].operand == col->type)
+			break;
+	if (i == (int) lengthof(additions))
 		return false;
-	operand = linitial(op->args);
-	value = lsecond(op->args);
-	if (sign > 0 && is_row_free(operand))
+	sign = additions[i].sign;
+	operand = additions[i].value_first ? lsecond(op->args) : linitial(op->args);
+	value = additions[i].value_first ? linitial(op->args) : lsecond(op->args);
+	if (additions[i].operand == additions[i].value && sign > 0 && is_row_free(operand))
 	{
-		operand = lsecond(op->args);	/* value + operand */
-		value = linitial(op->args);
+		Node	   *t = operand;	/* value + operand, one type */
+
+		operand = value;
+		value = t;
 	}
-	if (!is_row_free(value) || exprType(value) != col->type)
+	if (!is_row_free(value) || exprType(value) != additions[i].value)
 		return false;
 	if (IsA(operand, CoalesceExpr))
 	{
@@ -289,9 +319,10 @@ deparse_assignment(const DynamoRelation *rel, Index rtindex, const DynamoColumn 
 						 dynamo_name_placeholder(b, src->attr), g);
 	if (dflt)
 		appendStringInfoChar(guardconds, ')');
-	*guards = lappend(*guards, list_make5(makeInteger(vidx), makeInteger(sign),
-										  makeInteger(didx), makeInteger(col->type),
-										  makeInteger(g)));
+	*guards = lappend(*guards, lappend(list_make5(makeInteger(vidx), makeInteger(sign),
+												  makeInteger(didx), makeInteger(col->type),
+												  makeInteger(g)),
+									   makeInteger(exprType(value))));
 	return true;
 }
 
@@ -607,23 +638,20 @@ guard_values(List *g, Datum *vals, bool *nulls, json_c_object *values)
 		case INT2OID:
 			lo = PG_INT16_MIN;
 			hi = PG_INT16_MAX;
-			c = DatumGetInt16(vals[vidx]);
 			break;
 		case INT4OID:
 			lo = PG_INT32_MIN;
 			hi = PG_INT32_MAX;
-			c = DatumGetInt32(vals[vidx]);
 			break;
 		default:
 			lo = PG_INT64_MIN;
 			hi = PG_INT64_MAX;
-			c = DatumGetInt64(vals[vidx]);
 			break;
 	}
+	c = int_value(vals[vidx], intVal(list_nth(g, GuardValueType)));
 	if (didx >= 0)
 	{
-		int64		dflt = type == INT2OID ? DatumGetInt16(vals[didx]) :
-			type == INT4OID ? DatumGetInt32(vals[didx]) : DatumGetInt64(vals[didx]);
+		int64		dflt = int_value(vals[didx], type);
 		int64		sum;
 
 		if (sign > 0 ? pg_add_s64_overflow(dflt, c, &sum) : pg_sub_s64_overflow(dflt, c, &sum))

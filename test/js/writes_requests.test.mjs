@@ -446,3 +446,86 @@ test('a statement that outgrows the buffer still changes each item once and neve
 	assert.equal(copies.length, 10250);
 	assert.ok(copies.every((i) => i.pk.S.endsWith('-copy') && !i.pk.S.endsWith('-copy-copy')));
 });
+
+/* ---- single-item writes pushed down (direct modification) ---- */
+
+test('autocommit UPDATE n = n + 1 by the full key: one UpdateItem, no read', async () => {
+	await ok("INSERT INTO wrq_items VALUES ('d1', 'x', 41)");
+	reset();
+	const r = await session.ok("UPDATE wrq_items SET n = n + 1 WHERE pk = 'd1' RETURNING n, v");
+	assert.deepEqual(r.rows, [['42', 'x']]);
+	assert.deepEqual(proxy.counts(), { UpdateItem: 1 });
+	const upd = bodies[0].body;
+	assert.equal(upd.ReturnValues, 'ALL_NEW');
+	assert.match(upd.UpdateExpression, /^SET (#n\d+) = \1 \+ :v\d+$/);
+	assert.match(upd.ConditionExpression, /^attribute_exists\(#n\d+\) AND #n\d+ = :v\d+ AND #n\d+ BETWEEN :g0lo AND :g0hi$/);
+	assert.equal((await items('wrq_items')).d1.n.N, '42');
+});
+
+test('autocommit UPDATE whose condition fails: UPDATE 0 from the one request', async () => {
+	reset();
+	const r = await session.ok("UPDATE wrq_items SET v = 'no' WHERE pk = 'd1' AND n > 100 RETURNING n");
+	assert.deepEqual(r.rows, []);
+	assert.deepEqual(proxy.counts(), { UpdateItem: 1 });
+	assert.equal((await items('wrq_items')).d1.v.S, 'x');
+});
+
+test('autocommit DELETE by the full key: one DeleteItem, no read', async () => {
+	reset();
+	const r = await session.ok("DELETE FROM wrq_items WHERE pk = 'd1' RETURNING n");
+	assert.deepEqual(r.rows, [['42']]);
+	assert.deepEqual(proxy.counts(), { DeleteItem: 1 });
+	assert.equal(bodies[0].body.ReturnValues, 'ALL_OLD');
+	assert.equal((await items('wrq_items')).d1, undefined);
+	reset();
+	const again = await session.ok("DELETE FROM wrq_items WHERE pk = 'd1' RETURNING n");
+	assert.deepEqual(again.rows, []);
+	assert.deepEqual(proxy.counts(), { DeleteItem: 1 });
+});
+
+test('autocommit INSERT ... ON CONFLICT DO NOTHING of one row: one conditional PutItem', async () => {
+	reset();
+	let r = await session.ok("INSERT INTO wrq_items VALUES ('d2', 'first', 1) ON CONFLICT DO NOTHING RETURNING v");
+	assert.deepEqual(r.rows, [['first']]);
+	assert.deepEqual(proxy.counts(), { PutItem: 1 });
+	assert.equal(bodies[0].body.ConditionExpression, 'attribute_not_exists(#k)');
+	reset();
+	r = await session.ok("INSERT INTO wrq_items VALUES ('d2', 'second', 2) ON CONFLICT DO NOTHING RETURNING v");
+	assert.deepEqual(r.rows, []);
+	assert.deepEqual(proxy.counts(), { PutItem: 1 });
+	assert.equal((await items('wrq_items')).d2.v.S, 'first');
+});
+
+test('UPDATE n = n + 1 in a transaction block: a consistent GetItem, then the write at commit on what it read', async () => {
+	await ok('BEGIN');
+	reset();
+	const r = await session.ok("UPDATE wrq_items SET n = n + 1 WHERE pk = 'd2' RETURNING n");
+	assert.deepEqual(r.rows, [['2']]);
+	assert.deepEqual(proxy.counts(), { GetItem: 1 });
+	assert.equal(bodies[0].body.ConsistentRead, true);
+	/* read-your-writes before the commit */
+	assert.equal(await session.value("SELECT n FROM wrq_items WHERE pk = 'd2'"), '2');
+	reset();
+	await ok('COMMIT');
+	assert.deepEqual(proxy.counts(), { TransactWriteItems: 1 });
+	const upd = writes()[0].body.TransactItems[0].Update;
+	assert.equal(upd.ConditionExpression, 'attribute_exists(#k) AND #e0 = :e0 AND #e1 = :e1');
+	assert.deepEqual(upd.ExpressionAttributeValues[':e1'], { N: '1' });
+	assert.equal((await items('wrq_items')).d2.n.N, '2');
+});
+
+test('an integer that would overflow: the one request fails its guard, and PostgreSQL says why', async () => {
+	await ok("UPDATE wrq_items SET n = 2147483647 WHERE pk = 'd2'");
+	reset();
+	const r = await session.query("UPDATE wrq_items SET n = n + 1 WHERE pk = 'd2'");
+	assert.equal(r.error?.sqlstate, '22003');
+	assert.deepEqual(proxy.counts(), { UpdateItem: 1, GetItem: 1 });
+	assert.equal((await items('wrq_items')).d2.n.N, '2147483647');
+	/* NULL + 1 is NULL: the guard fails on the missing attribute, the read path removes it */
+	await ok("UPDATE wrq_items SET n = NULL WHERE pk = 'd2'");
+	const n = await session.ok("UPDATE wrq_items SET n = n + 1 WHERE pk = 'd2' RETURNING n");
+	assert.deepEqual(n.rows, [[null]]);
+	const c = await session.ok("UPDATE wrq_items SET n = coalesce(n, 10) + 1 WHERE pk = 'd2' RETURNING n");
+	assert.deepEqual(c.rows, [['11']]);
+	assert.equal((await items('wrq_items')).d2.n.N, '11');
+});
