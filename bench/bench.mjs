@@ -14,9 +14,11 @@
  *   --runs N       timed runs of each side, after one warm-up (default 3)
  *   --parallel N   requests in flight of the bulk SDK script (default 16,
  *                  the FDW's bulk mode's own)
- *   --only LIST    comma separated: scan, plain, memory, txn, bulk
- *                  (default: scan,memory,txn,bulk; "plain" adds a scan
- *                  by the SDK with the table name alone)
+ *   --only LIST    comma separated: scan, plain, memory, txn, bulk, counter
+ *                  (default: scan,memory,txn,bulk,counter; "plain" adds a
+ *                  scan by the SDK with the table name alone)
+ *   --sessions N   concurrent sessions of the counter benchmark (default 4)
+ *   --increments N increments of one counter by each session (default 1000)
  *   --out FILE     results in Markdown (default bench/results.md)
  *   --db NAME      run in database NAME (created if missing; default
  *                  PGDATABASE)
@@ -53,14 +55,16 @@ import { makeItem, tableSpec, sqlItemSelect, FOREIGN_COLUMNS } from './data.mjs'
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(HERE, '../test/tools/package.json'));
 const {
-	ScanCommand, TransactWriteItemsCommand, BatchWriteItemCommand,
+	ScanCommand, TransactWriteItemsCommand, BatchWriteItemCommand, UpdateItemCommand,
+	PutItemCommand, GetItemCommand,
 } = require('@aws-sdk/client-dynamodb');
 
 /* ---- options ---- */
 
 const opt = {
 	items: 100000, small: 1000, writes: 10000, runs: 3, parallel: 16,
-	only: 'scan,memory,txn,bulk', out: path.join(HERE, 'results.md'),
+	only: 'scan,memory,txn,bulk,counter', out: path.join(HERE, 'results.md'),
+	sessions: 4, increments: 1000,
 	db: '', prefix: 'bench_',
 };
 for (let i = 2; i < process.argv.length; i++) {
@@ -525,6 +529,98 @@ async function benchBulk(ps, rec) {
 	});
 }
 
+/* ---- concurrent increments ---- */
+
+/*
+ * opt.sessions sessions each increment one counter opt.increments times at
+ * once: the FDW with that many psql processes running `UPDATE ... SET n =
+ * n + 1 WHERE pk = 'c'` (autocommit: one UpdateItem each), the SDK with as
+ * many loops of UpdateItem `ADD n :one`, the replay with the FDW's recorded
+ * requests over as many connections.  The counter is read back after each
+ * run: every increment must have counted.
+ */
+async function benchCounter(ps, rec) {
+	const table = ddbName('bench_counter');
+	const total = opt.sessions * opt.increments;
+	const script = path.join(os.tmpdir(), `dynamo_fdw-bench-counter-${process.pid}.sql`);
+	const key = { pk: { S: 'c' } };
+	await createTable(client, {
+		TableName: table,
+		KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+		AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+		BillingMode: 'PAY_PER_REQUEST',
+	});
+	await ps.exec(`CREATE FOREIGN TABLE bench_counter (pk text, n bigint) SERVER ddb OPTIONS (table_name '${table}')`);
+	await ps.exec(`CREATE FOREIGN TABLE rec_bench_counter (pk text, n bigint) SERVER ddb_rec OPTIONS (table_name '${table}')`);
+	fs.writeFileSync(script, "UPDATE bench_counter SET n = n + 1 WHERE pk = 'c';\n".repeat(opt.increments));
+	const reset = () => client.send(new PutItemCommand({ TableName: table, Item: { ...key, n: { N: '0' } } }));
+	const value = async () => Number((await client.send(new GetItemCommand({
+		TableName: table, Key: key, ConsistentRead: true,
+	}))).Item.n.N);
+
+	await reset();
+	rec.take('UpdateItem');
+	await ps.exec("UPDATE rec_bench_counter SET n = n + 1 WHERE pk = 'c'");
+	const recorded = rec.take('UpdateItem');
+	if (recorded.length !== 1)
+		throw new Error(`an increment sent ${recorded.length} UpdateItem requests, not 1`);
+	const lost = [];
+	const check = async (side) => {
+		const n = await value();
+		if (n !== total)
+			lost.push(`${side}: ${total - n} of ${total} lost`);
+	};
+	const psqlRun = () => new Promise((resolve, reject) => {
+		const c = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script],
+			{ stdio: ['ignore', 'ignore', 'pipe'] });
+		let err = '';
+		c.stderr.on('data', (d) => { err += d; });
+		c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql: ${err}`))));
+	});
+	const sides = {
+		FDW: async () => {
+			const t0 = performance.now();
+			await Promise.all(Array.from({ length: opt.sessions }, psqlRun));
+			const ms = performance.now() - t0;
+			await check('FDW');
+			return ms;
+		},
+		SDK: async () => {
+			const t0 = performance.now();
+			await Promise.all(Array.from({ length: opt.sessions }, async () => {
+				for (let i = 0; i < opt.increments; i++)
+					await client.send(new UpdateItemCommand({
+						TableName: table, Key: key, UpdateExpression: 'ADD n :one',
+						ExpressionAttributeValues: { ':one': { N: '1' } },
+					}));
+			}));
+			const ms = performance.now() - t0;
+			await check('SDK');
+			return ms;
+		},
+		replay: async () => {
+			const ms = await replay(Array(total).fill(recorded[0]), opt.sessions);
+			await check('replay');
+			return ms;
+		},
+	};
+	const t = await rounds('counter', sides, reset);
+	fs.rmSync(script, { force: true });
+	notes.push(`Counter: ${opt.sessions} sessions x ${opt.increments} increments of one item; each FDW statement ` +
+		"is `UPDATE bench_counter SET n = n + 1 WHERE pk = 'c'` alone in its transaction, sent as one " +
+		'UpdateItem (SET n = n + :v with its guard in the ConditionExpression), no read; the FDW side\'s time ' +
+		`includes starting ${opt.sessions} psql processes. The SDK side: ${opt.sessions} loops of UpdateItem ` +
+		'`ADD n :one`. Lost increments over every run (counter read back with the SDK): ' +
+		`${lost.length ? lost.join('; ') : 'none'}.`);
+	results.push({
+		op: `${opt.sessions} sessions x ${opt.increments} increments of one counter (autocommit UpdateItem)`,
+		fdw: median(t.FDW), sdk: median(t.SDK), replay: median(t.replay),
+		target: 'FDW <= 1.2x SDK, 0 lost',
+		met: median(t.FDW) <= 1.2 * median(t.SDK) && lost.length === 0,
+		runs: t,
+	});
+}
+
 /* ---- report ---- */
 
 function report() {
@@ -586,6 +682,8 @@ async function main() {
 			await benchTxn(ps, rec);
 		if (only.has('bulk'))
 			await benchBulk(ps, rec);
+		if (only.has('counter'))
+			await benchCounter(ps, rec);
 		report();
 	} finally {
 		await ps.close();

@@ -26,7 +26,7 @@ test('bench.mjs: every benchmark runs with tiny sizes and writes its table', asy
 	const out = join(work, 'results.md');
 	try {
 		const { stdout } = await run('node', [BENCH, '--items', '150', '--small', '40',
-			'--writes', '120', '--runs', '1', '--db', 'bench_smoke',
+			'--writes', '120', '--runs', '1', '--increments', '20', '--db', 'bench_smoke',
 			'--prefix', `smoke-${process.pid}-`, '--out', out],
 		{ env: process.env, maxBuffer: 16 * 1024 * 1024, timeout: 300000 });
 		const md = readFileSync(out, 'utf8');
@@ -37,6 +37,8 @@ test('bench.mjs: every benchmark runs with tiny sizes and writes its table', asy
 		/* the FDW's own requests were recorded: 2 TransactWriteItems (100 + 20), 5 BatchWriteItem */
 		assert.match(md, /sent 2 TransactWriteItems requests \(20 to 100 actions each\)/);
 		assert.match(md, /sent 5 BatchWriteItem requests/);
+		assert.match(md, /\| 4 sessions x 20 increments of one counter .*\| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \|/);
+		assert.match(md, /Lost increments over every run \(counter read back with the SDK\): none\./);
 		assert.match(stdout, /scan run 1 replay/);
 	} finally {
 		rmSync(work, { recursive: true, force: true });

@@ -26,8 +26,8 @@ import { PsqlSession } from '../tools/psql.mjs';
 import { ddbClient, createTable, dropTable, putItems } from '../tools/ddb_load.mjs';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 
-const SESSIONS = 4;
-const STATEMENTS = 40;
+/* DYNAMO_FDW_STRESS=SxN: S sessions of N statements (README's figures: 4x60) */
+const [SESSIONS, STATEMENTS] = (process.env.DYNAMO_FDW_STRESS ?? '4x40').split('x').map(Number);
 const STOCK = 100;
 const TABLES = ['cst_counter', 'cst_stock', 'cst_wallet'];
 
@@ -106,6 +106,7 @@ test(`${SESSIONS} sessions x ${STATEMENTS} autocommit increments: every one coun
 	assert.deepEqual(errors, []);
 	assert.equal(counted, SESSIONS * STATEMENTS);
 	assert.equal(await number('cst_counter', 'c', 'n'), counted);
+	console.log(`# counter: ${counted} UPDATE 1 reported, n = ${counted}`);
 });
 
 test(`${SESSIONS} sessions x ${STATEMENTS} conditional decrements of ${STOCK} units: exactly ${STOCK} sold`, async () => {
@@ -123,6 +124,7 @@ test(`${SESSIONS} sessions x ${STATEMENTS} conditional decrements of ${STOCK} un
 	assert.ok(left >= 0, `stock ${left} is not negative`);
 	assert.equal(sold, STOCK - left);
 	assert.equal(sold, Math.min(STOCK, SESSIONS * STATEMENTS));
+	console.log(`# stock: ${sold} sold of ${STOCK}, ${left} left`);
 });
 
 test(`${SESSIONS} sessions x ${STATEMENTS} transfers in transactions: the total holds, 40001 the only error`, async () => {
@@ -151,5 +153,5 @@ test(`${SESSIONS} sessions x ${STATEMENTS} transfers in transactions: the total 
 	const b = await number('cst_wallet', 'b', 'bal');
 	assert.equal(a + b, 1000);
 	assert.equal(b - 500, committed);
-	console.log(`# transfers: ${committed} committed, ${serialization} failed with 40001`);
+	console.log(`# transfers: ${committed} committed, ${serialization} failed with 40001; a = ${a}, b = ${b}`);
 });
