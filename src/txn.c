@@ -1559,7 +1559,7 @@ build_action_body(const TxnEntry *e, const char **wrapper)
 	if (cond)
 		json_object_object_add(body, "ConditionExpression", json_object_new_string(cond));
 	/* a failed read condition says whether the item is gone or changed */
-	if (st->expect)
+	if (st->expect && json_object_object_length(st->expect) > 0)
 		json_object_object_add(body, "ReturnValuesOnConditionCheckFailure",
 							   json_object_new_string("ALL_OLD"));
 	if (json_object_object_length(names) > 0)
