@@ -28,6 +28,15 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PostgreSQL 15 is the oldest version supported (src/pg_compat.h holds what
+# differs in 16, 17 and 18; META.json states the same floor).
+PG_MIN_VERSION_NUM = 150000
+ifneq ($(MAJORVERSION),)
+ifeq ($(shell test $(VERSION_NUM) -lt $(PG_MIN_VERSION_NUM) && echo old),old)
+$(error dynamo_fdw needs PostgreSQL 15 or later; $(PG_CONFIG) is PostgreSQL $(VERSION))
+endif
+endif
+
 # PGXS tracks no header dependencies: a changed struct in a header must
 # rebuild every object, or an old object reads it at the old offsets.
 $(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h)

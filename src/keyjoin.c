@@ -716,7 +716,10 @@ keyjoin_begin(CustomScanState *node, EState *estate, int eflags)
 	st->rel = dynamo_get_relation(rte->relid);
 	{
 		/* as scan.c: the view owner's user mapping for a view's query */
-		Oid			userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+		Oid			userid = dynamo_rte_check_as_user(estate, rte);
+
+		if (!OidIsValid(userid))
+			userid = GetUserId();
 
 		st->conn = dynamo_connect(st->rel->server,
 								  GetUserMapping(userid, st->rel->server->serverid));
