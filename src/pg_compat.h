@@ -26,8 +26,12 @@
 #ifndef DYNAMO_PG_COMPAT_H
 #define DYNAMO_PG_COMPAT_H
 
+#include "access/stratnum.h"
+#include "catalog/pg_collation.h"
+#include "common/base64.h"
 #include "common/jsonapi.h"
 #include "nodes/execnodes.h"
+#include "nodes/pathnodes.h"
 #include "nodes/plannodes.h"
 #include "optimizer/pathnode.h"
 #include "parser/parsetree.h"
@@ -41,9 +45,18 @@
 #endif
 
 #if PG_VERSION_NUM >= 180000
+#include "utils/pg_locale.h"
 /* ExplainState and the ExplainProperty* functions got headers of their own */
 #include "commands/explain_format.h"
 #include "commands/explain_state.h"
+#endif
+
+/*
+ * 18: pg_attribute_noreturn() gave way to the pg_noreturn prefix; the
+ * attribute is the same for the compilers PostgreSQL builds with.
+ */
+#if PG_VERSION_NUM >= 180000 && !defined(pg_attribute_noreturn)
+#define pg_attribute_noreturn() __attribute__((noreturn))
 #endif
 
 /*
@@ -101,6 +114,51 @@ typedef void dynamo_json_cb_result;
 	(create_foreign_upper_path)((root), (rel), (target), (rows), (startup_cost), (total_cost), \
 								(pathkeys), (fdw_outerpath), NIL, (fdw_private))
 #endif
+
+/*
+ * 18: base64 works on uint8 buffers (it took char).
+ */
+#if PG_VERSION_NUM >= 180000
+#define pg_b64_encode(src, len, dst, dstlen) \
+	(pg_b64_encode)((const uint8 *) (src), (len), (dst), (dstlen))
+#define pg_b64_decode(src, len, dst, dstlen) \
+	(pg_b64_decode)((src), (len), (uint8 *) (dst), (dstlen))
+#endif
+
+/*
+ * 18: lc_collate_is_c() is gone (a collation's pg_locale_t says it), and so
+ * is the POSIX_COLLATION_OID symbol.  POSIX sorts as C and its pg_locale_t
+ * says so, so the C collation's OID stands in for the symbol and the
+ * function below answers for POSIX too.
+ */
+#if PG_VERSION_NUM >= 180000
+#ifndef POSIX_COLLATION_OID
+#define POSIX_COLLATION_OID C_COLLATION_OID
+#endif
+static inline bool
+lc_collate_is_c(Oid collation)
+{
+	if (!OidIsValid(collation))
+		return false;
+	if (collation == C_COLLATION_OID)
+		return true;
+	return pg_newlocale_from_collation(collation)->collate_is_c;
+}
+#endif
+
+/*
+ * 18: a PathKey's direction is a CompareType (pk_cmptype), no longer a
+ * btree strategy number (pk_strategy).  True when PK sorts ascending.
+ */
+static inline bool
+dynamo_pathkey_ascending(PathKey *pk)
+{
+#if PG_VERSION_NUM >= 180000
+	return pk->pk_cmptype == COMPARE_LT;
+#else
+	return pk->pk_strategy == BTLessStrategyNumber;
+#endif
+}
 
 /*
  * 16: the permission fields of a RangeTblEntry (checkAsUser among them)

@@ -41,7 +41,7 @@ df_pg_suite() {
 # Build dependencies inside the build chroot (the host's are in deps.sh).
 df_chroot_build_pkgs() {
 	echo "postgresql-server-dev-$1 postgresql-server-dev-all libcurl4-openssl-dev libssl-dev" \
-		"libjson-c-dev zlib1g-dev pkg-config make gcc curl nodejs debhelper dpkg-dev"
+		"libjson-c-dev zlib1g-dev libicu-dev pkg-config make gcc curl nodejs debhelper dpkg-dev"
 }
 
 # df_debian_mirror: the Debian archive URI the host's apt uses (first one
@@ -80,30 +80,9 @@ df_debian_mirror() {
 }
 
 # df_chroot_exec ROOT CMD...: run CMD (as root) inside ROOT with /proc and
-# /dev/shm mounted, in a private mount namespace.  DF_CHROOT_BINDS (folders,
-# space separated) are bind-mounted at the same path inside.  The working
-# folder inside is DF_CHROOT_CWD (default /).
+# /dev/shm mounted for its life (scripts/lib/in_chroot.sh says how).
 df_chroot_exec() {
-	local root=$1
-	shift
-	unshare --mount --propagation private -- bash -c '
-		root=$1; shift
-		cleanup() {
-			for m in $mounted; do umount -l "$m" 2>/dev/null; done
-		}
-		trap cleanup EXIT
-		trap "exit 143" TERM
-		trap "exit 130" INT
-		mounted=
-		mount -t proc proc "$root/proc" && mounted="$root/proc"
-		mkdir -p "$root/dev/shm"
-		mount -t tmpfs -o mode=1777,size=512m shm "$root/dev/shm" && mounted="$root/dev/shm $mounted"
-		for d in $DF_CHROOT_BINDS; do
-			mkdir -p "$root$d" && mount --bind "$d" "$root$d" && mounted="$root$d $mounted"
-		done
-		cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
-		chroot "$root" /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "${DF_CHROOT_CWD:-/}" "$@"
-	' df-chroot "$root" "$@"
+	bash "$DF_ROOT/scripts/lib/in_chroot.sh" "$@"
 }
 
 # df_chroot_apt ROOT PKGS...: apt-get update and install PKGS in ROOT.
@@ -168,6 +147,14 @@ df_chroot_build() {
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		echo "$root"
 		return 0
+	fi
+	# same chroot, packages added: install them into it
+	if [ -f "$stamp" ] && [ "$(sed 's/ build .*//' "$stamp")" = "rev $DF_CHROOT_REV" ]; then
+		{
+			echo "== $root: installing the new package list: $pkgs"
+			# shellcheck disable=SC2086
+			df_chroot_apt "$root" $pkgs && echo "$want" >"$stamp"
+		} >>"$log" 2>&1 && { echo "$root"; return 0; }
 	fi
 	base=$(df_chroot_base "$major" "$log") || return 1
 	{
