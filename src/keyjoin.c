@@ -557,8 +557,9 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 	ListCell   *lc;
 
 	/* the inner relation: the joinrel's one member not on the outer side */
-	inner_relid = bms_singleton_member(bms_difference(joinrel->relids,
-													  outer_path->parent->relids));
+	inner_relid = bms_singleton_member(dynamo_base_relids(root,
+														  bms_difference(joinrel->relids,
+																		 outer_path->parent->relids)));
 	rte = planner_rt_fetch(inner_relid, root);
 	rel = dynamo_get_relation(rte->relid);
 	t = rel->meta;

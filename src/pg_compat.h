@@ -161,6 +161,20 @@ dynamo_pathkey_ascending(PathKey *pk)
 }
 
 /*
+ * 16: a join relation's relids include the RT index of each outer join it
+ * computes.  dynamo_base_relids: RELIDS without them (base relations only).
+ */
+static inline Relids
+dynamo_base_relids(PlannerInfo *root, Relids relids)
+{
+#if PG_VERSION_NUM >= 160000
+	return bms_difference(relids, root->outer_join_rels);
+#else
+	return relids;
+#endif
+}
+
+/*
  * 16: the permission fields of a RangeTblEntry (checkAsUser among them)
  * moved to an RTEPermissionInfo, which only the RTE a query names has: an
  * inheritance child's (a foreign partition's) perminfoindex is 0.
