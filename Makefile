@@ -45,3 +45,10 @@ $(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h)
 .PHONY: unit
 unit:
 	$(MAKE) -C test/unit
+
+# The PGXN release: a zip of the committed tree named after META.json's
+# version (PGXN's client builds it with make and make install).
+DIST_VERSION = $(shell sed -n 's/^   "version": "\(.*\)",$$/\1/p' META.json | head -n 1)
+.PHONY: dist
+dist:
+	git archive --format zip --prefix=dynamo_fdw-$(DIST_VERSION)/ -o dynamo_fdw-$(DIST_VERSION).zip HEAD

@@ -144,16 +144,18 @@ SQL
 check "source database: server, 3 user mappings, foreign table, imported schema, view" \
 	"$([ $? = 0 ] && echo ok)" "$work/setup.out"
 
+# options in name order: pg_dump does not keep the order they were given in
 catalog_sql="
-SELECT srvname, srvoptions, srvacl FROM pg_foreign_server ORDER BY 1;
-SELECT usename, srvname, umoptions FROM pg_user_mappings ORDER BY 1, 2;
-SELECT c.oid::regclass, ft.ftoptions, c.relacl FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid ORDER BY 1::text;
-SELECT attrelid::regclass, attname, atttypid::regtype, attfdwoptions FROM pg_attribute
- WHERE attrelid IN (SELECT ftrelid FROM pg_foreign_table) AND attnum > 0 AND NOT attisdropped ORDER BY 1::text, attnum;
+CREATE FUNCTION pg_temp.o(text[]) RETURNS text[] LANGUAGE sql AS 'SELECT array(SELECT unnest(\$1) ORDER BY 1)';
+SELECT srvname, pg_temp.o(srvoptions), srvacl FROM pg_foreign_server ORDER BY 1;
+SELECT usename, srvname, pg_temp.o(umoptions) FROM pg_user_mappings ORDER BY 1, 2;
+SELECT c.oid::regclass, pg_temp.o(ft.ftoptions), c.relacl FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid ORDER BY c.oid::regclass::text;
+SELECT attrelid::regclass, attname, atttypid::regtype, pg_temp.o(attfdwoptions) FROM pg_attribute
+ WHERE attrelid IN (SELECT ftrelid FROM pg_foreign_table) AND attnum > 0 AND NOT attisdropped ORDER BY attrelid::regclass::text, attnum;
 SELECT extname, extversion FROM pg_extension WHERE extname = 'dynamo_fdw';"
 query_sql="
 SELECT pk, sk, status, total, item - 'lines' FROM orders ORDER BY pk, sk;
-SELECT to_jsonb(u) FROM imported.\"$T_USERS\" u ORDER BY 1::text;
+SELECT to_jsonb(u) FROM imported.\"$T_USERS\" u ORDER BY to_jsonb(u)::text;
 SELECT count(*), sum(total) FROM orders WHERE pk = 'o1';
 SELECT * FROM big_orders ORDER BY 1, 2;
 SET ROLE $ROLE;
