@@ -34,6 +34,15 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PostgreSQL 15 is the oldest version supported (src/pg_compat.h holds what
+# differs in 16, 17 and 18; META.json states the same floor).
+PG_MIN_VERSION_NUM = 150000
+ifneq ($(MAJORVERSION),)
+ifeq ($(shell test $(VERSION_NUM) -lt $(PG_MIN_VERSION_NUM) && echo old),old)
+$(error dynamo_fdw needs PostgreSQL 15 or later; $(PG_CONFIG) is PostgreSQL $(VERSION))
+endif
+endif
+
 # PGXS tracks no header dependencies: a changed struct in a header must
 # rebuild every object, or an old object reads it at the old offsets.
 $(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h)
@@ -47,3 +56,9 @@ unit:
 .PHONY: isolationcheck
 isolationcheck:
 	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+# The PGXN release: a zip of the committed tree named after META.json's
+# version (PGXN's client builds it with make and make install).
+DIST_VERSION = $(shell sed -n 's/^   "version": "\(.*\)",$$/\1/p' META.json | head -n 1)
+.PHONY: dist
+dist:
+	git archive --format zip --prefix=dynamo_fdw-$(DIST_VERSION)/ -o dynamo_fdw-$(DIST_VERSION).zip HEAD

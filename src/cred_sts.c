@@ -170,6 +170,7 @@ sts_endpoint(const char *region, StsEndpoint *ep)
 	const char *p;
 	const char *host_end;
 	char	   *q;
+	const char *at;
 
 	region = dynamo_region_or_default(region);
 	if (region == NULL)
@@ -199,8 +200,8 @@ sts_endpoint(const char *region, StsEndpoint *ep)
 				 errhint("AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL must be http:// or https:// URLs.")));
 	p += 3;
 	host_end = p + strcspn(p, "/");
-	if ((q = strchr(p, '@')) != NULL && q < host_end)
-		p = q + 1;				/* drop user info */
+	if ((at = strchr(p, '@')) != NULL && at < host_end)
+		p = at + 1;				/* drop user info */
 	ep->host = pnstrdup(p, host_end - p);
 	ep->path = pstrdup(*host_end ? host_end : "/");
 }

@@ -48,6 +48,7 @@
 
 #include "access/table.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "foreign/fdwapi.h"
@@ -536,7 +537,9 @@ dynamoBeginDirectModify(ForeignScanState *node, int eflags)
 		return;
 
 	rte = exec_rt_fetch(fs->scan.scanrelid, estate);
-	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	userid = dynamo_scan_check_as_user(fs, estate, rte);
+	if (!OidIsValid(userid))
+		userid = GetUserId();
 	d->rel = dynamo_get_relation(rte->relid);
 	d->conn = dynamo_connect(d->rel->server, GetUserMapping(userid, d->rel->server->serverid));
 

@@ -28,6 +28,7 @@
 #include "mb/pg_wchar.h"
 
 #include "dynamo_item.h"
+#include "pg_compat.h"
 
 /* What the parser's callbacks need while building a tree. */
 typedef struct TreeBuildState
@@ -110,31 +111,35 @@ tree_open(TreeBuildState *st, DynamoValueKind kind)
 	st->open[st->depth++] = v;
 }
 
-static void
+static dynamo_json_cb_result
 tree_object_start(void *arg)
 {
 	tree_open((TreeBuildState *) arg, DV_OBJECT);
+	DYNAMO_JSON_CB_DONE;
 }
 
-static void
+static dynamo_json_cb_result
 tree_array_start(void *arg)
 {
 	tree_open((TreeBuildState *) arg, DV_ARRAY);
+	DYNAMO_JSON_CB_DONE;
 }
 
-static void
+static dynamo_json_cb_result
 tree_close(void *arg)
 {
 	((TreeBuildState *) arg)->depth--;
+	DYNAMO_JSON_CB_DONE;
 }
 
-static void
+static dynamo_json_cb_result
 tree_field_start(void *arg, char *fname, bool isnull)
 {
 	((TreeBuildState *) arg)->name = fname;
+	DYNAMO_JSON_CB_DONE;
 }
 
-static void
+static dynamo_json_cb_result
 tree_scalar(void *arg, char *token, JsonTokenType tokentype)
 {
 	TreeBuildState *st = (TreeBuildState *) arg;
@@ -157,6 +162,7 @@ tree_scalar(void *arg, char *token, JsonTokenType tokentype)
 			(void) tree_new(st, DV_NULL);
 			break;
 	}
+	DYNAMO_JSON_CB_DONE;
 }
 
 /*

@@ -557,8 +557,9 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 	ListCell   *lc;
 
 	/* the inner relation: the joinrel's one member not on the outer side */
-	inner_relid = bms_singleton_member(bms_difference(joinrel->relids,
-													  outer_path->parent->relids));
+	inner_relid = bms_singleton_member(dynamo_base_relids(root,
+														  bms_difference(joinrel->relids,
+																		 outer_path->parent->relids)));
 	rte = planner_rt_fetch(inner_relid, root);
 	rel = dynamo_get_relation(rte->relid);
 	t = rel->meta;
@@ -716,7 +717,10 @@ keyjoin_begin(CustomScanState *node, EState *estate, int eflags)
 	st->rel = dynamo_get_relation(rte->relid);
 	{
 		/* as scan.c: the view owner's user mapping for a view's query */
-		Oid			userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+		Oid			userid = dynamo_rte_check_as_user(estate, rte);
+
+		if (!OidIsValid(userid))
+			userid = GetUserId();
 
 		st->conn = dynamo_connect(st->rel->server,
 								  GetUserMapping(userid, st->rel->server->serverid));

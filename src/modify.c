@@ -269,10 +269,10 @@ rti_userid(EState *estate, Index rti)
 {
 	if (rti > 0)
 	{
-		RangeTblEntry *rte = exec_rt_fetch(rti, estate);
+		Oid			userid = dynamo_rte_check_as_user(estate, exec_rt_fetch(rti, estate));
 
-		if (OidIsValid(rte->checkAsUser))
-			return rte->checkAsUser;
+		if (OidIsValid(userid))
+			return userid;
 	}
 	return GetUserId();
 }
@@ -283,7 +283,8 @@ modify_userid(EState *estate, ResultRelInfo *rinfo)
 {
 	Index		rti = rinfo->ri_RangeTableIndex;
 
-	if (rti == 0 && rinfo->ri_RootResultRelInfo)
+	/* a partition's RTE holds no permissions from 16: ask its root's */
+	if (rinfo->ri_RootResultRelInfo)
 		rti = rinfo->ri_RootResultRelInfo->ri_RangeTableIndex;
 	return rti_userid(estate, rti);
 }

@@ -34,6 +34,7 @@
 
 #include "dynamo_client.h"
 #include "dynamo_item.h"
+#include "pg_compat.h"
 #include "dynamo_page.h"
 
 /* What the jsonapi callbacks keep track of while indexing a page. */
@@ -50,20 +51,22 @@ typedef struct PageIndexState
 	int			cap;
 } PageIndexState;
 
-static void
+static dynamo_json_cb_result
 index_object_start(void *arg)
 {
 	((PageIndexState *) arg)->level++;
+	DYNAMO_JSON_CB_DONE;
 }
 
-static void
+static dynamo_json_cb_result
 index_object_end(void *arg)
 {
 	((PageIndexState *) arg)->level--;
+	DYNAMO_JSON_CB_DONE;
 }
 
 /* The one array at the top level of a Query or Scan response is Items. */
-static void
+static dynamo_json_cb_result
 index_array_start(void *arg)
 {
 	PageIndexState *st = (PageIndexState *) arg;
@@ -75,9 +78,10 @@ index_array_start(void *arg)
 		st->items_start = st->lex->token_start - st->lex->input;
 	}
 	st->level++;
+	DYNAMO_JSON_CB_DONE;
 }
 
-static void
+static dynamo_json_cb_result
 index_array_end(void *arg)
 {
 	PageIndexState *st = (PageIndexState *) arg;
@@ -88,25 +92,27 @@ index_array_end(void *arg)
 		st->in_items = false;
 		st->items_end = st->lex->prev_token_terminator - st->lex->input;
 	}
+	DYNAMO_JSON_CB_DONE;
 }
 
-static void
+static dynamo_json_cb_result
 index_element_start(void *arg, bool isnull)
 {
 	PageIndexState *st = (PageIndexState *) arg;
 
 	if (st->in_items && st->level == 2)
 		st->elem_start = st->lex->token_start - st->lex->input;
+	DYNAMO_JSON_CB_DONE;
 }
 
-static void
+static dynamo_json_cb_result
 index_element_end(void *arg, bool isnull)
 {
 	PageIndexState *st = (PageIndexState *) arg;
 	DynamoPage *page = st->page;
 
 	if (!(st->in_items && st->level == 2))
-		return;
+		DYNAMO_JSON_CB_DONE;
 	if (page->nitems == st->cap)
 	{
 		st->cap *= 2;
@@ -117,6 +123,7 @@ index_element_end(void *arg, bool isnull)
 	page->item_len[page->nitems] =
 		(st->lex->prev_token_terminator - st->lex->input) - st->elem_start;
 	page->nitems++;
+	DYNAMO_JSON_CB_DONE;
 }
 
 /*

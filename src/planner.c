@@ -559,7 +559,7 @@ sort_key_order(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
 			  lc_collate_is_c(pathkey->pk_eclass->ec_collation)))
 			continue;
 		/* the sort key is never NULL in a Query's items: nulls_first is moot */
-		*forward = pathkey->pk_strategy == BTLessStrategyNumber;
+		*forward = dynamo_pathkey_ascending(pathkey);
 		return true;
 	}
 	return false;

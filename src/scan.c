@@ -202,7 +202,9 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 		RangeTblEntry *rte = exec_rt_fetch(rtindex, estate);
 
 		relid = rte->relid;
-		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+		userid = dynamo_scan_check_as_user(fs, estate, rte);
+		if (!OidIsValid(userid))
+			userid = GetUserId();
 	}
 	s->rel = dynamo_get_relation(relid);
 	user = GetUserMapping(userid, s->rel->server->serverid);

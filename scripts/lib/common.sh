@@ -7,12 +7,14 @@
 #
 # Environment (all optional):
 #   DYNAMO_FDW_CACHE   cache folder (default $HOME/.cache/dynamo_fdw)
-#   DYNAMO_FDW_PG_BIN  PostgreSQL 15 binaries (default /usr/lib/postgresql/15/bin)
+#   DYNAMO_FDW_PG_MAJOR  PostgreSQL major version (default 15, the host's)
+#   DYNAMO_FDW_PG_BIN    its binaries (default /usr/lib/postgresql/MAJOR/bin)
 
 # shellcheck shell=bash
 
 DF_CACHE=${DYNAMO_FDW_CACHE:-${HOME:-/root}/.cache/dynamo_fdw}
-DF_PG_BIN=${DYNAMO_FDW_PG_BIN:-/usr/lib/postgresql/15/bin}
+DF_PG_MAJOR=${DYNAMO_FDW_PG_MAJOR:-15}
+DF_PG_BIN=${DYNAMO_FDW_PG_BIN:-/usr/lib/postgresql/$DF_PG_MAJOR/bin}
 DF_PG_CONFIG=$DF_PG_BIN/pg_config
 
 # Fake credentials: DynamoDB Local accepts any key, and nothing here may ever
@@ -150,4 +152,20 @@ df_run_kill() {
 	kill -KILL -- "-$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	DF_CHILD=
+}
+
+# df_run_tee LOG CMD...: as df_run, but CMD's output is also shown as it
+# comes (a chroot's whole run, which prints its own suite lines).
+df_run_tee() {
+	local log=$1 rc
+	shift
+	setsid "$@" </dev/null > >(tee "$log") 2>&1 9>&- &
+	DF_CHILD=$!
+	if [ -n "$DF_RUN_PIDFILE" ]; then
+		echo "$DF_CHILD" >"$DF_RUN_PIDFILE"
+	fi
+	wait "$DF_CHILD"
+	rc=$?
+	DF_CHILD=
+	return "$rc"
 }

@@ -10,7 +10,12 @@
 # machine with another JDK or a newer Node.js is left alone.
 # clang-14 and libclang-rt-14-dev (libFuzzer, sanitizer runtimes) build the
 # fuzz targets of test/fuzz/.
-DF_APT_BASE="postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libssl-dev libjson-c-dev pkg-config make gcc curl clang-14 libclang-rt-14-dev"
+DF_APT_BASE="postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libssl-dev libjson-c-dev zlib1g-dev pkg-config make gcc curl clang-14 libclang-rt-14-dev"
+# As root the other versions run in chroots (debootstrap, util-linux's
+# unshare) and the Debian packages are built (pg_buildext, debhelper).
+if [ "$(id -u)" -eq 0 ]; then
+	DF_APT_BASE="$DF_APT_BASE debootstrap postgresql-server-dev-all debhelper dpkg-dev libicu-dev"
+fi
 
 df_pkg_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

@@ -1,4 +1,5 @@
-# scripts/lib/pg.sh - a scratch PostgreSQL 15 cluster for tests and the demo.
+# scripts/lib/pg.sh - a scratch PostgreSQL cluster (DF_PG_BIN's version) for
+# tests and the demo.
 #
 # The cluster lives in one folder (DIR/data, DIR/postgres.log, the unix
 # socket in DIR itself, DIR/home as the server's HOME), is owned by the

@@ -14,10 +14,27 @@
 DF_PASSED=0
 DF_FAILED=0
 DF_SKIPPED=0
+# Put before each suite's name in its line ("pg17 pg_regress"): the suites
+# that need a server run once per PostgreSQL version.
+DF_TALLY_PREFIX=
+
+# df_suites_pg LOGDIR: every suite that needs the extension installed in a
+# running PostgreSQL (DF_PG_BIN's).  scripts/test.sh runs this same list
+# against every version, on the host and in the chroots.
+df_suites_pg() {
+	local logdir=$1
+	df_suite_regress "$logdir"
+	df_suite_isolation "$logdir"
+	if [ "$DF_FAILED" -gt 0 ] && [ -s "$DF_PG_DIR/postgres.log" ]; then
+		df_tail_log "$DF_PG_DIR/postgres.log" 30
+	fi
+	df_suite_node "$logdir"
+	df_suite_scripts "$logdir"
+}
 
 # df_tally SUITE PASSED FAILED [SKIPPED]: add to the totals and say so.
 df_tally() {
-	local suite=$1 p=$2 f=$3 s=${4:-0}
+	local suite=$DF_TALLY_PREFIX$1 p=$2 f=$3 s=${4:-0}
 	DF_PASSED=$((DF_PASSED + p))
 	DF_FAILED=$((DF_FAILED + f))
 	DF_SKIPPED=$((DF_SKIPPED + s))
