@@ -988,9 +988,7 @@ dynamoExplainDirectModify(ForeignScanState *node, ExplainState *es)
 			ExplainPropertyText("Attribute Values", buf.data, es);
 	}
 	if (es->analyze)
-	{
 		ExplainPropertyInteger("DynamoDB Requests", NULL, d->requests, es);
-	}
 }
 
 /* The direct modification callbacks, for the handler. */

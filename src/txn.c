@@ -1187,6 +1187,13 @@ visible_state(const TxnEntry *e, CommandId view_cid)
 	return e->cur;
 }
 
+/* The command whose snapshot a read runs with: it sees earlier commands' writes. */
+static CommandId
+reading_cid(void)
+{
+	return ActiveSnapshotSet() ? GetActiveSnapshot()->curcid : GetCurrentCommandId(false);
+}
+
 /*
  * This transaction's buffered writes to TABLE on SERVERID as a scan sees
  * them, or NULL when there are none.  The scan's snapshot decides which:
@@ -1202,7 +1209,7 @@ dynamo_txn_view(Oid serverid, const char *table, List *key_attrs)
 
 	if (t == NULL)
 		return NULL;
-	cid = ActiveSnapshotSet() ? GetActiveSnapshot()->curcid : GetCurrentCommandId(false);
+	cid = reading_cid();
 	if (t->nentries == 0 && (t->markers == NULL || t->markers_cid != cid))
 		return NULL;
 	view = palloc0(sizeof(DynamoTxnView));
@@ -1220,6 +1227,36 @@ owned_ref(json_c_object *obj)
 	json_object_get(obj);
 	dynamo_json_own(obj);
 	return obj;
+}
+
+/*
+ * DynamoDB's ITEM (NULL: none) seen through state ST (NULL: no write):
+ * the item the transaction sees, or NULL when it sees none.  Owned by the
+ * current context.
+ */
+static json_c_object *
+state_seen(const TxnState *st, json_c_object *item)
+{
+	json_c_object *seen;
+
+	if (st == NULL)
+		return item;
+	switch (st->op)
+	{
+		case TXN_PUT:
+			return owned_ref(st->item);
+		case TXN_UPDATE:
+			if (item == NULL)
+				return owned_ref(st->image);
+			seen = apply_update(item, st->set, st->remove);
+			dynamo_json_own(seen);
+			return seen;
+		case TXN_CHECK:
+			return st->cond == TXN_COND_PRESENT ? item : NULL;
+		case TXN_DELETE:
+			return NULL;
+	}
+	return item;
 }
 
 static void
@@ -1270,26 +1307,7 @@ dynamo_txn_overlay(DynamoTxnView *view, json_c_object *item)
 	else
 		st = NULL;
 	pfree(keystr);
-
-	if (st == NULL)
-		return item;
-	switch (st->op)
-	{
-		case TXN_PUT:
-			return owned_ref(st->item);
-		case TXN_UPDATE:
-			{
-				json_c_object *seen = apply_update(item, st->set, st->remove);
-
-				dynamo_json_own(seen);
-				return seen;
-			}
-		case TXN_CHECK:
-			return st->cond == TXN_COND_PRESENT ? item : NULL;
-		case TXN_DELETE:
-			return NULL;
-	}
-	return item;
+	return state_seen(st, item);
 }
 
 /*
@@ -1302,9 +1320,7 @@ dynamo_txn_see(Oid serverid, const char *table, json_c_object *key, json_c_objec
 {
 	TxnTable   *t = find_table(serverid, table);
 	TxnEntry   *e;
-	TxnState   *st;
 	char	   *keystr;
-	CommandId	cid;
 
 	if (t == NULL)
 		return item;
@@ -1312,29 +1328,7 @@ dynamo_txn_see(Oid serverid, const char *table, json_c_object *key, json_c_objec
 	e = keystr ? lookup_entry(t, keystr) : NULL;
 	if (e == NULL)
 		return item;
-	cid = ActiveSnapshotSet() ? GetActiveSnapshot()->curcid : GetCurrentCommandId(false);
-	st = visible_state(e, cid);
-	if (st == NULL)
-		return item;
-	switch (st->op)
-	{
-		case TXN_PUT:
-			return owned_ref(st->item);
-		case TXN_UPDATE:
-			if (item)
-			{
-				json_c_object *seen = apply_update(item, st->set, st->remove);
-
-				dynamo_json_own(seen);
-				return seen;
-			}
-			return owned_ref(st->image);
-		case TXN_CHECK:
-			return st->cond == TXN_COND_PRESENT ? item : NULL;
-		case TXN_DELETE:
-			return NULL;
-	}
-	return item;
+	return state_seen(visible_state(e, reading_cid()), item);
 }
 
 /*
