@@ -19,6 +19,10 @@
  *                  scan by the SDK with the table name alone)
  *   --sessions N   concurrent sessions of the counter benchmark (default 4)
  *   --increments N increments of one counter by each session (default 1000)
+ *   --latency MS   a latency model between every side and DynamoDB Local:
+ *   --mbms MS      MS per request plus MS per megabyte read (the test
+ *                  proxy's model, test/tools/proxy.mjs; default 0 and 0:
+ *                  none)
  *   --out FILE     results in Markdown (default bench/results.md)
  *   --db NAME      run in database NAME (created if missing; default
  *                  PGDATABASE)
@@ -50,6 +54,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 import { ddbClient, createTable, putItems } from '../test/tools/ddb_load.mjs';
+import { startProxy } from '../test/tools/proxy.mjs';
 import { makeItem, tableSpec, sqlItemSelect, FOREIGN_COLUMNS } from './data.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -64,7 +69,7 @@ const {
 const opt = {
 	items: 100000, small: 1000, writes: 10000, runs: 3, parallel: 16,
 	only: 'scan,memory,txn,bulk,counter', out: path.join(HERE, 'results.md'),
-	sessions: 4, increments: 1000,
+	sessions: 4, increments: 1000, latency: 0, mbms: 0,
 	db: '', prefix: 'bench_',
 };
 for (let i = 2; i < process.argv.length; i++) {
@@ -74,8 +79,16 @@ for (let i = 2; i < process.argv.length; i++) {
 	opt[a] = typeof opt[a] === 'number' ? Number(process.argv[++i]) : process.argv[++i];
 }
 const only = new Set(opt.only.split(','));
-const ENDPOINT = process.env.DYNAMO_ENDPOINT;
+/* With a latency model, every side talks to DynamoDB Local through it. */
+const latencyProxy = opt.latency > 0 || opt.mbms > 0
+	? await startProxy({ target: process.env.DYNAMO_ENDPOINT,
+		latency: { requestMs: opt.latency, mbMs: opt.mbms } })
+	: null;
+const ENDPOINT = latencyProxy ? latencyProxy.url : process.env.DYNAMO_ENDPOINT;
 const ddbUrl = new URL(ENDPOINT);
+const MODEL = latencyProxy
+	? `with a latency model of ${opt.latency} ms a request + ${opt.mbms} ms a megabyte read`
+	: 'with no added latency';
 if (!['127.0.0.1', 'localhost'].includes(ddbUrl.hostname))
 	throw new Error('DYNAMO_ENDPOINT must be a loopback address');
 
@@ -630,7 +643,7 @@ function report() {
 	lines.push(`Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${os.cpus().length} CPUs ` +
 		`(${os.cpus()[0].model.trim()}), load average (1, 5, 15 min) ${startLoad} at the start, ${endLoad} at the end; ` +
 		`median of ${opt.runs} timed runs after one warm-up, sides interleaved. ` +
-		`DynamoDB Local ${process.env.BENCH_DDB_DESC || ''}, PostgreSQL 15, node ${process.version}.`, '');
+		`DynamoDB Local ${process.env.BENCH_DDB_DESC || ''} ${MODEL}, PostgreSQL 15, node ${process.version}.`, '');
 	lines.push('| operation | FDW | SDK v3 | raw replay | FDW/SDK | FDW/replay | target | met? |');
 	lines.push('|---|---|---|---|---|---|---|---|');
 	for (const r of results) {
@@ -648,7 +661,8 @@ function report() {
 			lines.push(`- ${r.op}: ${Object.entries(r.runs).map(([k, v]) => `${k} ${v.map(Math.round).join(', ')}`).join('; ')}`);
 	if (notes.length)
 		lines.push('', ...notes.map((n) => `- ${n}`));
-	lines.push('', `Reproduce: \`bash bench/run.sh --items ${opt.items} --small ${opt.small} --writes ${opt.writes} --runs ${opt.runs}\``, '');
+	lines.push('', `Reproduce: \`bash bench/run.sh --items ${opt.items} --small ${opt.small} --writes ${opt.writes} --runs ${opt.runs}` +
+		`${latencyProxy ? ` --latency ${opt.latency} --mbms ${opt.mbms}` : ''}\``, '');
 	const text = lines.join('\n');
 	fs.writeFileSync(opt.out, text);
 	console.log(`\n${text}`);
@@ -688,6 +702,7 @@ async function main() {
 	} finally {
 		await ps.close();
 		rec.close();
+		await latencyProxy?.close();
 	}
 }
 

@@ -9,6 +9,10 @@
 #   (scan,memory,txn,bulk; add "plain" for the SDK's default requests),
 #   --out FILE (default bench/results.md).  See bench/README.md.
 #
+# It runs everything twice: with no added latency (bench/results.md), then
+# through the test proxy's latency model, 10 ms a request and 40 ms a
+# megabyte read (bench/results-latency.md; BENCH_LATENCY=off skips it).
+#
 # It builds and installs the extension (make WERROR=1; skipped with
 # --no-build), starts DynamoDB Local and a scratch PostgreSQL 15 cluster on
 # free loopback ports (with scripts/lib/*.sh, as scripts/test.sh does;
@@ -87,4 +91,19 @@ df_note "DynamoDB Local on 127.0.0.1:$DF_DDB_PORT"
 df_suite_env
 export PATH="$DF_PG_BIN:$PATH"
 export BENCH_DDB_DESC="(amplify-dynamodb-simulator $DF_DDB_NPM_VERSION, java -Xmx2g -XX:+UseParallelGC, in memory)"
-node "$DF_ROOT/bench/bench.mjs" "$@"
+node "$DF_ROOT/bench/bench.mjs" "$@" || exit 1
+
+# Then the same with a stated model of a network between PostgreSQL and
+# DynamoDB (bench/README.md: 10 ms a request, 40 ms a megabyte read),
+# unless the caller chose a model or BENCH_LATENCY=off.
+case " $* " in
+*" --latency "* | *" --mbms "*) exit 0 ;;
+esac
+[ "${BENCH_LATENCY:-on}" = off ] && exit 0
+out=$DF_ROOT/bench/results.md
+prev=
+for a in "$@"; do
+	[ "$prev" = --out ] && out=$a
+	prev=$a
+done
+node "$DF_ROOT/bench/bench.mjs" "$@" --latency 10 --mbms 40 --out "${out%.md}-latency.md"

@@ -26,8 +26,9 @@
  * not.  Control endpoints (never forwarded, never counted):
  *
  *   GET  /__counts   {"GetItem": 1, "Scan": 3, ...}: requests received
- *   GET  /__log      [{"op","fault","status","ms","token"}, ...]: every
- *                    request since the last reset, in arrival order; token
+ *   GET  /__log      [{"op","fault","status","ms","token","at"}, ...]: every
+ *                    request since the last reset, in arrival order (at:
+ *                    its arrival, Date.now(); ms: until answered); token
  *                    is the request's ClientRequestToken (TransactWriteItems)
  *                    or null; with logBodies also "body", the request text
  *   GET  /__faults   the fault rules still armed
@@ -85,6 +86,22 @@
  *   delay          forwarded after delayMs
  *   hang           the request is accepted and never answered (the socket
  *                  stays open until the client gives up or the proxy closes)
+ *
+ * A latency model (for tests and benchmarks of what a network costs;
+ * off by default), applied to every forwarded answer before it is sent:
+ *
+ *   delay = requestMs + mbMs * (megabytes DynamoDB read for the request)
+ *
+ * requestMs stands for the round trip to DynamoDB and its fixed cost per
+ * request; mbMs for the time a partition takes to read a megabyte.  The
+ * bytes read come from the answer's ConsumedCapacity (the FDW asks for it;
+ * a read capacity unit is 4 KB read strongly consistent, 8 KB eventually
+ * consistent), else from the answer's length: a Select=COUNT page costs
+ * its megabyte read though it returns no items.  Requests in flight
+ * together are delayed together, as a table's partitions (and a parallel
+ * Scan's segments) serve them at once.  Set with startProxy({latency:
+ * {requestMs, mbMs}}), proxy.setLatency(...), POST /__latency (JSON) or
+ * --latency-ms N --ms-per-mb N; GET /__latency shows it.
  *
  * Only loopback: the proxy listens on 127.0.0.1 and refuses a non-loopback
  * target.
@@ -150,7 +167,37 @@ function readBody(stream) {
  * Start a proxy.  Resolves to an object with url, port, counts(), log(),
  * reset(), setFaults(rules), addFaults(rules), faults() and close().
  */
-export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 0, logBodies = false } = {}) {
+/*
+ * Megabytes DynamoDB read to answer a request: from the answer's
+ * ConsumedCapacity (a list of them for batches), else the answer's length.
+ */
+export function megabytesRead(requestText, answer) {
+	let doc = null;
+	try {
+		doc = JSON.parse(answer.toString('utf8'));
+	} catch {
+		/* not JSON */
+	}
+	const cc = doc?.ConsumedCapacity;
+	const list = Array.isArray(cc) ? cc : cc ? [cc] : [];
+	const units = list.reduce((n, c) => n + Number(c.ReadCapacityUnits ?? c.CapacityUnits ?? 0), 0);
+	if (units > 0) {
+		const consistent = /"ConsistentRead"\s*:\s*true/.test(requestText);
+		return (units * (consistent ? 4096 : 8192)) / (1024 * 1024);
+	}
+	return answer.length / (1024 * 1024);
+}
+
+function checkLatency(l) {
+	const requestMs = Number(l?.requestMs ?? 0);
+	const mbMs = Number(l?.mbMs ?? 0);
+	if (!(requestMs >= 0) || !(mbMs >= 0))
+		throw new Error('latency: requestMs and mbMs must be numbers >= 0');
+	return { requestMs, mbMs };
+}
+
+export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 0, logBodies = false,
+	latency = null } = {}) {
 	if (!target)
 		throw new Error('no target: pass --target or set DYNAMO_ENDPOINT');
 	const up = new URL(target);
@@ -162,6 +209,7 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 	let counts = {};
 	let entries = [];
 	let rules = [];
+	let model = checkLatency(latency);
 
 	function pickRule(op, body) {
 		for (const r of rules) {
@@ -372,6 +420,11 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 					return reply(200, api.faults());
 				}
 			}
+			if (path === '/__latency') {
+				if (req.method === 'POST')
+					api.setLatency(JSON.parse((await readBody(req)).toString('utf8') || '{}'));
+				return reply(200, api.latency());
+			}
 			return reply(404, { error: `no control endpoint ${req.method} ${path}` });
 		} catch (e) {
 			return reply(400, { error: e.message });
@@ -393,7 +446,7 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		const rule = pickRule(op, text);
 		const token = /"ClientRequestToken"\s*:\s*"([^"]*)"/.exec(text);
 		const entry = { op, fault: rule ? rule.fault : null, status: null, ms: null,
-			token: token ? token[1] : null };
+			token: token ? token[1] : null, at: started };
 		if (logBodies)
 			entry.body = text;
 		entries.push(entry);
@@ -429,6 +482,10 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 			split = op === 'BatchWriteItem' ? splitBatchWrite(body) : splitBatchGet(body);
 		try {
 			upstream = await forward(req, split ? split.forwardBody : body);
+			if (model.requestMs > 0 || model.mbMs > 0) {
+				const ms = model.requestMs + model.mbMs * megabytesRead(text, upstream.body);
+				await new Promise((r) => setTimeout(r, ms));
+			}
 		} catch (e) {
 			/* DynamoDB Local itself failed: say so as a 502 */
 			const msg = Buffer.from(`proxy: upstream error: ${e.message}`);
@@ -523,6 +580,10 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		},
 		faults: () => rules.map(({ op, fault, times, after, match, delayMs, hits }) =>
 			({ op, fault, times, after, match, delayMs, hits })),
+		setLatency(l) {
+			model = checkLatency(l);
+		},
+		latency: () => ({ ...model }),
 		/* Forget hung connections and stop listening. */
 		close() {
 			return new Promise((resolve) => {
@@ -541,17 +602,22 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 async function main(argv) {
 	let target = process.env.DYNAMO_ENDPOINT;
 	let port = 0;
+	const latency = { requestMs: 0, mbMs: 0 };
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--target')
 			target = argv[++i];
 		else if (argv[i] === '--port')
 			port = Number(argv[++i]);
+		else if (argv[i] === '--latency-ms')
+			latency.requestMs = Number(argv[++i]);
+		else if (argv[i] === '--ms-per-mb')
+			latency.mbMs = Number(argv[++i]);
 		else {
-			process.stderr.write(`proxy.mjs: unknown argument ${argv[i]}\nUsage: node test/tools/proxy.mjs [--target URL] [--port N]\n`);
+			process.stderr.write(`proxy.mjs: unknown argument ${argv[i]}\nUsage: node test/tools/proxy.mjs [--target URL] [--port N] [--latency-ms N] [--ms-per-mb N]\n`);
 			process.exit(2);
 		}
 	}
-	const proxy = await startProxy({ target, port });
+	const proxy = await startProxy({ target, port, latency });
 	process.stdout.write(`listening on ${proxy.url}\n`);
 	const stop = async () => {
 		await proxy.close();
