@@ -32,6 +32,7 @@
 #include "foreign/fdwapi.h"
 #include "utils/guc.h"
 
+#include "dynamo_analyze.h"
 #include "dynamo_direct.h"
 #include "dynamo_fdw.h"
 
@@ -121,6 +122,9 @@ dynamo_fdw_handler(PG_FUNCTION_ARGS)
 
 	/* UPDATE and DELETE of one item in one request (direct.c) */
 	dynamo_direct_routine(routine);
+
+	/* ANALYZE (analyze.c) */
+	dynamo_analyze_routine(routine);
 
 	/* IMPORT FOREIGN SCHEMA (import.c) */
 	dynamo_import_routine(routine);

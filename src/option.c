@@ -65,6 +65,7 @@ static const DynamoOption dynamo_options[] = {
 	{"max_attempts", ForeignServerRelationId, OPT_POSITIVE_INT, false},
 	{"request_cost", ForeignServerRelationId, OPT_COST, false},
 	{"item_cost", ForeignServerRelationId, OPT_COST, false},
+	{"analyze_max_pages", ForeignServerRelationId, OPT_POSITIVE_INT, false},
 
 	/* user mapping */
 	{"access_key_id", UserMappingRelationId, OPT_STRING, false},
@@ -80,6 +81,7 @@ static const DynamoOption dynamo_options[] = {
 	{"sort_key", ForeignTableRelationId, OPT_STRING, false},
 	{"consistent_read", ForeignTableRelationId, OPT_BOOL, false},
 	{"scan_segments", ForeignTableRelationId, OPT_POSITIVE_INT, false},
+	{"analyze_max_pages", ForeignTableRelationId, OPT_POSITIVE_INT, false},
 
 	/* column */
 	{"column_name", AttributeRelationId, OPT_STRING, false},

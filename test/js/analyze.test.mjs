@@ -1,0 +1,121 @@
+/*
+ * test/js/analyze.test.mjs - ANALYZE of a DynamoDB foreign table: what it
+ * reads (counted at the wire), what it stores (pg_class, pg_stats) and
+ * what the planner makes of it.
+ *
+ * Two tables: a small one (240 items, one page) that ANALYZE reads whole,
+ * so its statistics are exact; and a large one (about 2.6 MB) that it
+ * samples within analyze_max_pages.
+ */
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startProxy } from '../tools/proxy.mjs';
+import { PsqlSession } from '../tools/psql.mjs';
+import { ddbClient, createTable, dropTable, putItems } from '../tools/ddb_load.mjs';
+
+const SMALL = 'an_small';
+const LARGE = 'an_large';
+let ddb;
+let proxy;
+let session;
+
+const spec = (name) => ({
+	TableName: name,
+	KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+	AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+});
+
+before(async () => {
+	ddb = ddbClient();
+	await createTable(ddb, spec(SMALL));
+	await createTable(ddb, spec(LARGE));
+	/* status: half 'a', then b, c, d; note missing in a quarter; n distinct */
+	await putItems(ddb, SMALL, Array.from({ length: 240 }, (_, i) => ({
+		pk: { S: `s${i}` },
+		status: { S: i % 2 === 0 ? 'a' : ['b', 'c', 'd'][i % 3] },
+		n: { N: String(i) },
+		...(i % 4 === 3 ? {} : { note: { S: `note ${i}` } }),
+	})));
+	await putItems(ddb, LARGE, Array.from({ length: 1300 }, (_, i) => ({
+		pk: { S: `l${i}` }, n: { N: String(i) }, pad: { S: 'x'.repeat(2000) },
+	})));
+	proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT, logBodies: true });
+	session = new PsqlSession();
+	for (const l of [
+		'SET client_min_messages = warning',
+		'CREATE EXTENSION IF NOT EXISTS dynamo_fdw',
+		'DROP SERVER IF EXISTS an_ddb CASCADE',
+		`CREATE SERVER an_ddb FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint '${proxy.url}', region 'us-east-1')`,
+		"CREATE USER MAPPING FOR CURRENT_USER SERVER an_ddb OPTIONS (access_key_id 'AKIDANTEST', secret_access_key 'an-secret')",
+		`CREATE FOREIGN TABLE an_small (pk text, status text, n int, note text) SERVER an_ddb OPTIONS (table_name '${SMALL}')`,
+		`CREATE FOREIGN TABLE an_large (pk text, n int, pad text) SERVER an_ddb OPTIONS (table_name '${LARGE}')`,
+	])
+		await session.ok(l);
+});
+
+after(async () => {
+	if (session) {
+		await session.query('DROP SERVER IF EXISTS an_ddb CASCADE');
+		await session.close();
+	}
+	await proxy?.close();
+	if (ddb) {
+		await dropTable(ddb, SMALL);
+		await dropTable(ddb, LARGE);
+		ddb.destroy();
+	}
+});
+
+const scans = () => proxy.log().filter((e) => e.op === 'Scan').map((e) => JSON.parse(e.body));
+
+test('a small table is read whole: exact statistics, reltuples from DynamoDB', async () => {
+	proxy.reset();
+	await session.ok('ANALYZE an_small');
+	const reqs = scans();
+	assert.equal(reqs.length, 1, 'one page');
+	assert.equal(reqs[0].TotalSegments, undefined);
+	assert.equal(await session.value("SELECT reltuples FROM pg_class WHERE relname = 'an_small'"), '240');
+	const r = await session.ok(`SELECT attname, null_frac, n_distinct, most_common_vals::text, most_common_freqs::text
+		FROM pg_stats WHERE tablename = 'an_small' ORDER BY attname`);
+	const stats = Object.fromEntries(r.rows.map((row) => [row[0], row.slice(1)]));
+	assert.equal(stats.note[0], '0.25');
+	assert.equal(stats.pk[1], '-1');
+	assert.equal(stats.n[1], '-1');
+	assert.equal(stats.status[2], '{a,b,c,d}');
+	assert.equal(stats.status[3], '{0.5,0.16666667,0.16666667,0.16666667}');
+});
+
+test('the planner uses them: status = \'a\' is half the rows, note IS NULL a quarter', async () => {
+	const rows = async (where) => {
+		const plan = await session.value(`EXPLAIN (FORMAT JSON) SELECT * FROM an_small WHERE ${where}`);
+		return JSON.parse(plan)[0].Plan['Plan Rows'];
+	};
+	assert.equal(await rows("status = 'a'"), 120);
+	assert.equal(await rows("status = 'b'"), 40);
+	assert.equal(await rows('note IS NULL'), 60);
+});
+
+test('a large table: at most analyze_max_pages pages, from segments picked at random', async () => {
+	await session.ok("ALTER FOREIGN TABLE an_large OPTIONS (ADD analyze_max_pages '2')");
+	proxy.reset();
+	await session.ok('ANALYZE an_large');
+	const reqs = scans();
+	assert.equal(reqs.length, 2);
+	for (const q of reqs) {
+		assert.ok(q.TotalSegments >= 3, `TotalSegments ${q.TotalSegments}`);
+		assert.equal(q.ExclusiveStartKey, undefined, 'the first page of a segment');
+	}
+	assert.notEqual(reqs[0].Segment, reqs[1].Segment);
+	assert.equal(await session.value("SELECT reltuples FROM pg_class WHERE relname = 'an_large'"), '1300');
+	const sampled = Number(await session.value(
+		"SELECT n_distinct FROM pg_stats WHERE tablename = 'an_large' AND attname = 'pk'"));
+	assert.equal(sampled, -1, 'every key sampled is distinct');
+	/* the server's option is the default for its tables */
+	await session.ok("ALTER FOREIGN TABLE an_large OPTIONS (DROP analyze_max_pages)");
+	await session.ok("ALTER SERVER an_ddb OPTIONS (ADD analyze_max_pages '1')");
+	proxy.reset();
+	await session.ok('ANALYZE an_large');
+	assert.equal(scans().length, 1);
+	await session.ok("ALTER SERVER an_ddb OPTIONS (DROP analyze_max_pages)");
+});
