@@ -184,8 +184,9 @@ ANALYZE orders;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
 SELECT count(*) FROM orders o JOIN num n ON n.id = o.user50;
 SELECT same_rows($$SELECT o.order_id, n.label FROM orders o JOIN %1$I n ON n.id = o.user50$$, 'num');
--- 150 keys in turn over 300 rows, the worst order: a batch has its 100
--- keys after 100 rows, and the row with the 101st waits for the next one
+-- 150 keys in turn over 300 rows: up to 8 batches of 100 keys are read
+-- together (their requests in flight at once), so each key is asked for
+-- once: 2 requests, 100 keys and 50
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
 SELECT count(*) FROM orders o JOIN num n ON n.id = o.user150 WHERE o.order_id <= 300;
 SELECT same_rows($$SELECT o.order_id, n.label FROM orders o LEFT JOIN %1$I n ON n.id = o.user150

@@ -124,6 +124,7 @@ typedef struct DynamoRowReader
 } DynamoRowReader;
 
 /* in scan.c */
+extern double dynamo_response_capacity(json_c_object *resp);
 extern json_c_object *dynamo_batch_get(DynamoConn *conn, const char *table,
 									   json_c_object *spec,
 									   json_c_object **unprocessed,

@@ -75,6 +75,16 @@ bool		dynamo_enable_batched_join = true;
 #define KEYJOIN_MAX_ROWS	(10 * KEYJOIN_BATCH_KEYS)
 
 /*
+ * At run time, up to KEYJOIN_IN_FLIGHT batches are read together: their
+ * BatchGetItem requests are in flight at once (a network round trip paid
+ * once for all of them), and the rows of the group are then emitted in
+ * order.  Memory stays bounded by the group's rows and items.
+ */
+#define KEYJOIN_IN_FLIGHT	8
+#define KEYJOIN_GROUP_KEYS	(KEYJOIN_IN_FLIGHT * KEYJOIN_BATCH_KEYS)
+#define KEYJOIN_GROUP_ROWS	(KEYJOIN_IN_FLIGHT * KEYJOIN_MAX_ROWS)
+
+/*
  * Planner cost of batching, as a fraction of a request: enough that one
  * outer row still prefers a plain GetItem, small enough that two do not.
  */
@@ -743,11 +753,11 @@ keyjoin_begin(CustomScanState *node, EState *estate, int eflags)
 										ALLOCSET_SMALL_SIZES);
 	st->carry_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw key join carry",
 										  ALLOCSET_SMALL_SIZES);
-	st->rows = palloc(sizeof(MinimalTuple) * KEYJOIN_MAX_ROWS);
-	st->row_key = palloc(sizeof(int) * KEYJOIN_MAX_ROWS);
-	st->keys = palloc(sizeof(json_c_object *) * KEYJOIN_BATCH_KEYS);
-	st->key_strings = palloc(sizeof(char *) * KEYJOIN_BATCH_KEYS);
-	st->key_item = palloc(sizeof(json_c_object *) * KEYJOIN_BATCH_KEYS);
+	st->rows = palloc(sizeof(MinimalTuple) * KEYJOIN_GROUP_ROWS);
+	st->row_key = palloc(sizeof(int) * KEYJOIN_GROUP_ROWS);
+	st->keys = palloc(sizeof(json_c_object *) * KEYJOIN_GROUP_KEYS);
+	st->key_strings = palloc(sizeof(char *) * KEYJOIN_GROUP_KEYS);
+	st->key_item = palloc(sizeof(json_c_object *) * KEYJOIN_GROUP_KEYS);
 }
 
 /* Is AV an empty string or binary (never a key DynamoDB holds)? */
@@ -834,7 +844,7 @@ add_row(KeyJoinState *st, TupleTableSlot *slot)
 				k = i;
 		if (k < 0)
 		{
-			if (st->nkeys >= KEYJOIN_BATCH_KEYS)
+			if (st->nkeys >= KEYJOIN_GROUP_KEYS)
 				return false;
 			st->keys[st->nkeys] = key;
 			st->key_strings[st->nkeys] = keystr;
@@ -848,16 +858,19 @@ add_row(KeyJoinState *st, TupleTableSlot *slot)
 	return true;
 }
 
-/* Record ITEM (as this transaction sees it) as the answer to its key. */
+/*
+ * Record ITEM (as this transaction sees it) as the answer to its key, one
+ * of keys FIRST to LAST - 1.
+ */
 static void
-found_item(KeyJoinState *st, json_c_object *item)
+found_item(KeyJoinState *st, json_c_object *item, int first, int last)
 {
 	char	   *keystr;
 	int			i;
 
 	if (item == NULL || (keystr = dynamo_key_string(item, st->pk, st->sk)) == NULL)
 		return;
-	for (i = 0; i < st->nkeys; i++)
+	for (i = first; i < last; i++)
 		if (strcmp(st->key_strings[i], keystr) == 0)
 		{
 			if (st->key_item[i] == NULL)
@@ -866,28 +879,15 @@ found_item(KeyJoinState *st, json_c_object *item)
 		}
 }
 
-/*
- * Ask DynamoDB for the batch's distinct keys: one BatchGetItem, and again
- * for whatever it leaves unprocessed.  Then this transaction's buffered
- * writes: its changes and deletions of those items, and the items it
- * created.  In the batch context.
- */
-static void
-fetch_keys(KeyJoinState *st)
+/* The request part of a BatchGetItem for keys FIRST to LAST - 1. */
+static json_c_object *
+batch_spec(KeyJoinState *st, int first, int last)
 {
-	json_c_object *spec;
-	json_c_object *keys;
-	DynamoTxnView *view;
+	json_c_object *spec = json_object_new_object();
+	json_c_object *keys = json_object_new_array();
 	int			i;
 
-	if (st->nkeys == 0)
-		return;
-	view = dynamo_txn_view(st->rel->server->serverid, st->table, st->key_attrs);
-
-	spec = json_object_new_object();
-	dynamo_json_own(spec);
-	keys = json_object_new_array();
-	for (i = 0; i < st->nkeys; i++)
+	for (i = first; i < last; i++)
 		json_object_array_add(keys, json_object_get(st->keys[i]));
 	json_object_object_add(spec, "Keys", keys);
 	if (st->consistent)
@@ -905,25 +905,134 @@ fetch_keys(KeyJoinState *st)
 							   json_object_new_string(st->projection));
 		json_object_object_add(spec, "ExpressionAttributeNames", names);
 	}
+	return spec;
+}
+
+/* How many keys SPEC asks for. */
+static int
+spec_keys(json_c_object *spec)
+{
+	json_c_object *keys;
+
+	if (!json_object_object_get_ex(spec, "Keys", &keys) ||
+		!json_object_is_type(keys, json_type_array))
+		return 0;
+	return (int) json_object_array_length(keys);
+}
+
+/*
+ * Ask DynamoDB for the group's distinct keys: one BatchGetItem per 100,
+ * up to KEYJOIN_IN_FLIGHT of them in flight at once, and again for
+ * whatever comes back unprocessed (a short pause first, as the SDKs do; if
+ * a whole round comes back unprocessed, DynamoDB is throttling: backoff,
+ * and after max_attempts such rounds an error).  Then this transaction's
+ * buffered writes: its changes and deletions of those items, and the
+ * items it created.  In the batch context.
+ */
+static void
+fetch_keys(KeyJoinState *st)
+{
+	json_c_object *specs[KEYJOIN_IN_FLIGHT];
+	int			chunk[KEYJOIN_IN_FLIGHT];	/* whose keys each spec asks */
+	int			npending = 0;
+	int			stalls = 0;
+	DynamoTxnView *view;
+	int			i;
+
+	if (st->nkeys == 0)
+		return;
+	view = dynamo_txn_view(st->rel->server->serverid, st->table, st->key_attrs);
+	for (i = 0; i * KEYJOIN_BATCH_KEYS < st->nkeys; i++)
+	{
+		specs[npending] = batch_spec(st, i * KEYJOIN_BATCH_KEYS,
+									 Min(st->nkeys, (i + 1) * KEYJOIN_BATCH_KEYS));
+		dynamo_json_own(specs[npending]);
+		chunk[npending++] = i;
+	}
+	st->batches += npending;
 	st->keys_asked += st->nkeys;
 
-	while (spec != NULL)
+	while (npending > 0)
 	{
-		json_c_object *unprocessed;
-		json_c_object *items;
+		json_c_object *reqs[KEYJOIN_IN_FLIGHT];
+		json_c_object *resps[KEYJOIN_IN_FLIGHT];
+		json_c_object *next[KEYJOIN_IN_FLIGHT];
+		int			next_chunk[KEYJOIN_IN_FLIGHT];
+		int			nnext = 0;
+		int			asked = 0;
+		int			unanswered = 0;
 
 		CHECK_FOR_INTERRUPTS();
-		items = dynamo_batch_get(st->conn, st->table, spec, &unprocessed,
-								 &st->capacity);
-		st->requests++;
-		for (i = 0; items && i < (int) json_object_array_length(items); i++)
+		for (i = 0; i < npending; i++)
 		{
-			json_c_object *item = json_object_array_get_idx(items, i);
+			json_c_object *ritems = json_object_new_object();
 
-			st->items_fetched++;
-			found_item(st, view ? dynamo_txn_overlay(view, item) : item);
+			reqs[i] = json_object_new_object();
+			dynamo_json_own(reqs[i]);
+			json_object_object_add(ritems, st->table, json_object_get(specs[i]));
+			json_object_object_add(reqs[i], "RequestItems", ritems);
+			json_object_object_add(reqs[i], "ReturnConsumedCapacity",
+								   json_object_new_string("TOTAL"));
+			asked += spec_keys(specs[i]);
 		}
-		spec = unprocessed;
+		dynamo_call_many(st->conn, "BatchGetItem", reqs, npending, resps);
+		st->requests += npending;
+
+		for (i = 0; i < npending; i++)
+		{
+			int			first = chunk[i] * KEYJOIN_BATCH_KEYS;
+			int			last = Min(st->nkeys, first + KEYJOIN_BATCH_KEYS);
+			json_c_object *v;
+			json_c_object *tab;
+
+			/* resps[i] belongs to the batch context (dynamo_call_many) */
+			st->capacity += dynamo_response_capacity(resps[i]);
+			if (json_object_object_get_ex(resps[i], "Responses", &v) &&
+				json_object_object_get_ex(v, st->table, &tab))
+			{
+				size_t		j;
+
+				if (!json_object_is_type(tab, json_type_array))
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+							 errmsg("malformed DynamoDB response"),
+							 errdetail("BatchGetItem's Responses is not a JSON array.")));
+				for (j = 0; j < json_object_array_length(tab); j++)
+				{
+					json_c_object *item = json_object_array_get_idx(tab, j);
+
+					st->items_fetched++;
+					found_item(st, view ? dynamo_txn_overlay(view, item) : item, first, last);
+				}
+			}
+			if (json_object_object_get_ex(resps[i], "UnprocessedKeys", &v) &&
+				json_object_object_get_ex(v, st->table, &tab) && spec_keys(tab) > 0)
+			{
+				next[nnext] = json_object_get(tab);
+				dynamo_json_own(next[nnext]);
+				next_chunk[nnext++] = chunk[i];
+				unanswered += spec_keys(tab);
+			}
+		}
+
+		if (nnext > 0 && unanswered >= asked)
+		{
+			/* nothing answered: DynamoDB throttles the whole round */
+			if (++stalls >= st->conn->opts->max_attempts)
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+						 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
+								stalls),
+						 errdetail("DynamoDB returned all %d keys of the requests unprocessed each time.",
+								   asked),
+						 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
+			dynamo_retry_pause(stalls - 1, true);
+		}
+		else if (nnext > 0)
+			pg_usleep(50000L);	/* a pause, as the SDKs do, before asking again */
+		memcpy(specs, next, sizeof(json_c_object *) * nnext);
+		memcpy(chunk, next_chunk, sizeof(int) * nnext);
+		npending = nnext;
 	}
 
 	if (view)
@@ -931,7 +1040,7 @@ fetch_keys(KeyJoinState *st)
 		json_c_object *item;
 
 		while ((item = dynamo_txn_next_unseen(view)) != NULL)
-			found_item(st, item);
+			found_item(st, item, 0, st->nkeys);
 	}
 }
 
@@ -960,7 +1069,7 @@ next_batch(KeyJoinState *st)
 		st->carry = NULL;
 		MemoryContextReset(st->carry_cxt);
 	}
-	while (st->nrows < KEYJOIN_MAX_ROWS && !st->outer_done)
+	while (st->nrows < KEYJOIN_GROUP_ROWS && !st->outer_done)
 	{
 		TupleTableSlot *slot = ExecProcNode(st->outer);
 		bool		added;
@@ -983,7 +1092,6 @@ next_batch(KeyJoinState *st)
 	}
 	if (st->nrows > 0)
 	{
-		st->batches++;
 		oldcxt = MemoryContextSwitchTo(st->batch_cxt);
 		fetch_keys(st);
 		MemoryContextSwitchTo(oldcxt);

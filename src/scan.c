@@ -602,8 +602,8 @@ answer_array(json_c_object *v, const char *member, const char *operation)
 }
 
 /* The capacity units a response says it consumed. */
-static double
-response_capacity(json_c_object *resp)
+double
+dynamo_response_capacity(json_c_object *resp)
 {
 	json_c_object *cc,
 			   *units;
@@ -628,7 +628,7 @@ response_capacity(json_c_object *resp)
 static void
 add_capacity(DynamoScanState *s, json_c_object *resp)
 {
-	s->capacity += response_capacity(resp);
+	s->capacity += dynamo_response_capacity(resp);
 }
 
 /*
@@ -670,7 +670,7 @@ dynamo_batch_get(DynamoConn *conn, const char *table, json_c_object *spec,
 		json_object_object_add(req, "ReturnConsumedCapacity",
 							   json_object_new_string("TOTAL"));
 		resp = dynamo_call(conn, "BatchGetItem", req, NULL);
-		*capacity += response_capacity(resp);
+		*capacity += dynamo_response_capacity(resp);
 		if (json_object_object_get_ex(resp, "Responses", &v) &&
 			json_object_object_get_ex(v, table, &tab))
 			items = answer_array(tab, "Responses", "BatchGetItem");
