@@ -14,9 +14,10 @@
  *   --runs N       timed runs of each side, after one warm-up (default 3)
  *   --parallel N   requests in flight of the bulk SDK script (default 16,
  *                  the FDW's bulk mode's own)
- *   --only LIST    comma separated: scan, plain, memory, txn, bulk, counter
- *                  (default: scan,memory,txn,bulk,counter; "plain" adds a
- *                  scan by the SDK with the table name alone)
+ *   --only LIST    comma separated: scan, plain, memory, txn, bulk, counter,
+ *                  keyjoin (default: all but plain; "plain" adds a scan by
+ *                  the SDK with the table name alone)
+ *   --keys N       local keys of the key join benchmark (default 1000)
  *   --sessions N   concurrent sessions of the counter benchmark (default 4)
  *   --increments N increments of one counter by each session (default 1000)
  *   --latency MS   a latency model between every side and DynamoDB Local:
@@ -61,15 +62,15 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(HERE, '../test/tools/package.json'));
 const {
 	ScanCommand, TransactWriteItemsCommand, BatchWriteItemCommand, UpdateItemCommand,
-	PutItemCommand, GetItemCommand,
+	PutItemCommand, GetItemCommand, BatchGetItemCommand,
 } = require('@aws-sdk/client-dynamodb');
 
 /* ---- options ---- */
 
 const opt = {
 	items: 100000, small: 1000, writes: 10000, runs: 3, parallel: 16,
-	only: 'scan,memory,txn,bulk,counter', out: path.join(HERE, 'results.md'),
-	sessions: 4, increments: 1000, latency: 0, mbms: 0,
+	only: 'scan,memory,txn,bulk,counter,keyjoin', out: path.join(HERE, 'results.md'),
+	sessions: 4, increments: 1000, latency: 0, mbms: 0, keys: 1000,
 	db: '', prefix: 'bench_',
 };
 for (let i = 2; i < process.argv.length; i++) {
@@ -399,6 +400,61 @@ async function benchScan(ps, rec) {
 }
 
 /*
+ * A join of opt.keys local keys to bench_scan on its key: the batched key
+ * join, BatchGetItem requests of 100 keys, 8 in flight.  The SDK sends the
+ * same requests with as many in flight (UnprocessedKeys asked again), the
+ * replay likewise.
+ */
+async function benchKeyjoin(ps, rec) {
+	const step = Math.max(1, Math.floor(opt.items / opt.keys));
+	const sql = 'SELECT count(*), sum(s.n) FROM bench_keys k JOIN bench_scan s ON s.id = k.id';
+	await ps.exec('DROP TABLE IF EXISTS bench_keys');
+	await ps.exec(`CREATE TABLE bench_keys AS SELECT 'item#' || lpad((g * ${step})::text, 7, '0') AS id
+		FROM generate_series(0, ${opt.keys - 1}) g`);
+	await ps.exec('ANALYZE bench_keys');
+	const plan = await ps.value(`EXPLAIN (COSTS OFF) ${sql}`);
+	if (!plan.includes('DynamoDB Key Join'))
+		throw new Error(`the key join benchmark's plan is not the batched key join:\n${plan}`);
+	rec.take('BatchGetItem');
+	await ps.run(sql.replace('bench_scan', 'rec_bench_scan'));
+	const recorded = rec.take('BatchGetItem');
+	const inFlight = 8;
+	const docs = recorded.map((r) => JSON.parse(r.body.toString('utf8')));
+	notes.push(`Key join of ${opt.keys} local keys: the FDW sent ${recorded.length} BatchGetItem requests ` +
+		`of up to 100 keys, ${inFlight} in flight; the SDK script and the replay sent the same requests with ` +
+		`${inFlight} in flight.`);
+	const sides = {
+		FDW: () => ps.run(sql),
+		SDK: async () => {
+			const t0 = performance.now();
+			let next = 0;
+			async function worker() {
+				while (next < docs.length) {
+					let pending = docs[next++].RequestItems;
+					while (Object.keys(pending).length > 0) {
+						const out = await client.send(new BatchGetItemCommand({
+							RequestItems: pending, ReturnConsumedCapacity: 'TOTAL',
+						}));
+						pending = out.UnprocessedKeys ?? {};
+					}
+				}
+			}
+			await Promise.all(Array.from({ length: inFlight }, worker));
+			return performance.now() - t0;
+		},
+		replay: () => replay(recorded, inFlight),
+	};
+	const t = await rounds('keyjoin', sides);
+	results.push({
+		op: `Join of ${opt.keys} local keys on the full key (${recorded.length} BatchGetItem, ${inFlight} in flight)`,
+		fdw: median(t.FDW), sdk: median(t.SDK), replay: median(t.replay),
+		target: latencyProxy ? '<= 60 ms at 10 ms a request' : '(for information)',
+		met: latencyProxy ? median(t.FDW) <= 60 : null,
+		runs: t,
+	});
+}
+
+/*
  * The SDK as most scripts use it: ScanCommand with the table name only,
  * paginated (DynamoDB's default 1 MB pages, no Limit).
  */
@@ -682,7 +738,7 @@ async function main() {
 	const ps = new Psql();
 	try {
 		await setupPg(ps, rec.url);
-		if (only.has('scan') || only.has('plain') || only.has('memory')) {
+		if (only.has('scan') || only.has('plain') || only.has('memory') || only.has('keyjoin')) {
 			await loadTable('bench_scan', opt.items, 'item#');
 			await loadTable('bench_small', opt.small, 'item#');
 		}
@@ -698,6 +754,8 @@ async function main() {
 			await benchBulk(ps, rec);
 		if (only.has('counter'))
 			await benchCounter(ps, rec);
+		if (only.has('keyjoin'))
+			await benchKeyjoin(ps, rec);
 		report();
 	} finally {
 		await ps.close();

@@ -93,7 +93,9 @@
  *   delay = requestMs + mbMs * (megabytes DynamoDB read for the request)
  *
  * requestMs stands for the round trip to DynamoDB and its fixed cost per
- * request; mbMs for the time a partition takes to read a megabyte.  The
+ * request; mbMs for the time a partition takes to read a megabyte, paid by
+ * Scan and Query pages (the items of a GetItem, BatchGetItem or write lie
+ * on many partitions, which serve them at once: request time only).  The
  * bytes read come from the answer's ConsumedCapacity (the FDW asks for it;
  * a read capacity unit is 4 KB read strongly consistent, 8 KB eventually
  * consistent), else from the answer's length: a Select=COUNT page costs
@@ -483,7 +485,9 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		try {
 			upstream = await forward(req, split ? split.forwardBody : body);
 			if (model.requestMs > 0 || model.mbMs > 0) {
-				const ms = model.requestMs + model.mbMs * megabytesRead(text, upstream.body);
+				/* point reads spread over partitions: only Scan and Query pages pay by size */
+				const paged = op === 'Scan' || op === 'Query';
+				const ms = model.requestMs + (paged ? model.mbMs * megabytesRead(text, upstream.body) : 0);
 				await new Promise((r) => setTimeout(r, ms));
 			}
 		} catch (e) {
