@@ -41,7 +41,7 @@ df_pg_suite() {
 # Build dependencies inside the build chroot (the host's are in deps.sh).
 df_chroot_build_pkgs() {
 	echo "postgresql-server-dev-$1 postgresql-server-dev-all libcurl4-openssl-dev libssl-dev" \
-		"libjson-c-dev zlib1g-dev libicu-dev pkg-config make gcc curl ca-certificates nodejs debhelper dpkg-dev"
+		"libjson-c-dev zlib1g-dev libicu-dev pkg-config make gcc build-essential curl ca-certificates nodejs debhelper dpkg-dev"
 }
 
 # df_debian_mirror: the Debian archive URI the host's apt uses (first one
