@@ -565,11 +565,14 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 	int			nouter;
 	int			k;
 	ListCell   *lc;
+	Relids		nulling;
 
 	/* the inner relation: the joinrel's one member not on the outer side */
 	inner_relid = bms_singleton_member(dynamo_base_relids(root,
 														  bms_difference(joinrel->relids,
 																		 outer_path->parent->relids)));
+	/* from 16, the outer join this computes nulls the inner columns */
+	nulling = dynamo_join_nulling_relids(root, joinrel->relids, outer_path->parent->relids);
 	rte = planner_rt_fetch(inner_relid, root);
 	rel = dynamo_get_relation(rte->relid);
 	t = rel->meta;
@@ -617,9 +620,10 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 		if (col->dropped)
 			continue;
 		scan_tlist = lappend(scan_tlist,
-							 makeTargetEntry((Expr *) makeVar(inner_relid, attnum,
-															  col->type, col->typmod,
-															  col->collation, 0),
+							 makeTargetEntry((Expr *) dynamo_var_nulled(makeVar(inner_relid, attnum,
+																				col->type, col->typmod,
+																				col->collation, 0),
+																		nulling),
 											 list_length(scan_tlist) + 1,
 											 NULL, false));
 		if (col->document)
@@ -664,7 +668,8 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 	cs->scan.scanrelid = 0;
 	cs->flags = best_path->flags;
 	cs->custom_plans = custom_plans;
-	cs->custom_exprs = list_make2(key_exprs, match);
+	cs->custom_exprs = list_make2(key_exprs,
+								  dynamo_nulled_vars((Node *) match, inner_relid, nulling));
 	cs->custom_private = priv;
 	cs->custom_scan_tlist = scan_tlist;
 	cs->methods = &keyjoin_scan_methods;

@@ -42,6 +42,7 @@
 #if PG_VERSION_NUM >= 160000
 #include "catalog/pg_foreign_server.h"
 #include "parser/parse_relation.h"
+#include "rewrite/rewriteManip.h"
 #endif
 
 #if PG_VERSION_NUM >= 180000
@@ -172,6 +173,48 @@ dynamo_base_relids(PlannerInfo *root, Relids relids)
 #else
 	return relids;
 #endif
+}
+
+/*
+ * 16: a Var says which outer joins may have nulled it (varnullingrels),
+ * and setrefs.c checks that a plan's Vars match the scan tuple's exactly.
+ * A key join that computes a left (or anti) join itself is such an outer
+ * join for the foreign table's columns: above it (the join's target list,
+ * WHERE) they carry its relid, so the columns it puts in its scan tuple,
+ * and the join conditions it checks there, must carry it too.
+ *
+ * dynamo_join_nulling_relids: the outer joins a join of OUTER and one
+ * more relation computes (none before 16).
+ * dynamo_var_nulled: VAR marked as nulled by NULLING.
+ * dynamo_nulled_vars: NODE with the Vars of relation VARNO so marked.
+ */
+static inline Relids
+dynamo_join_nulling_relids(PlannerInfo *root, Relids joinrelids, Relids outerrelids)
+{
+#if PG_VERSION_NUM >= 160000
+	return bms_difference(bms_intersect(joinrelids, root->outer_join_rels), outerrelids);
+#else
+	return NULL;
+#endif
+}
+
+static inline Var *
+dynamo_var_nulled(Var *var, Relids nulling)
+{
+#if PG_VERSION_NUM >= 160000
+	var->varnullingrels = bms_copy(nulling);
+#endif
+	return var;
+}
+
+static inline Node *
+dynamo_nulled_vars(Node *node, Index varno, Relids nulling)
+{
+#if PG_VERSION_NUM >= 160000
+	if (!bms_is_empty(nulling))
+		return add_nulling_relids(node, bms_make_singleton(varno), nulling);
+#endif
+	return node;
 }
 
 /*

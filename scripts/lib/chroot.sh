@@ -41,7 +41,7 @@ df_pg_suite() {
 # Build dependencies inside the build chroot (the host's are in deps.sh).
 df_chroot_build_pkgs() {
 	echo "postgresql-server-dev-$1 postgresql-server-dev-all libcurl4-openssl-dev libssl-dev" \
-		"libjson-c-dev zlib1g-dev libicu-dev pkg-config make gcc curl ca-certificates nodejs debhelper dpkg-dev"
+		"libjson-c-dev zlib1g-dev libicu-dev pkg-config make gcc build-essential curl ca-certificates nodejs debhelper dpkg-dev"
 }
 
 # df_debian_mirror: the Debian archive URI the host's apt uses (first one
@@ -99,6 +99,11 @@ df_chroot_base() {
 	suite=$(df_pg_suite "$major") || { df_err "no Debian suite known for PostgreSQL $major" >&2; return 1; }
 	root=$DF_CHROOT_DIR/$suite-pg$major-base
 	want="rev $DF_CHROOT_REV base $suite postgresql-$major"
+	# the host's own suite: its apt sources too (-updates, -security), so
+	# that a package built on the host finds the same PostgreSQL version
+	if [ "$suite" = "$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")" ]; then
+		want="$want host-sources"
+	fi
 	stamp=$root/.dynamo_fdw-chroot
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		echo "$root"
@@ -128,6 +133,14 @@ df_chroot_base() {
 			df_chroot_exec "$tmp" sh -c "groupadd -g $pg_gid postgres && useradd -u $pg_uid -g $pg_gid -d /var/lib/postgresql -s /bin/bash postgres" ||
 				echo "(could not give postgres the host's uid $pg_uid; using the package's)"
 		fi
+		case $want in
+		*host-sources)
+			cp /etc/apt/sources.list "$tmp/etc/apt/" 2>/dev/null
+			cp /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list "$tmp/etc/apt/sources.list.d/" 2>/dev/null
+			grep -l -v -i debian "$tmp"/etc/apt/sources.list.d/* 2>/dev/null | xargs -r grep -L -i 'debian.org\|debian-security' | xargs -r rm -f
+			df_chroot_exec "$tmp" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y -qq upgrade' || return 1
+			;;
+		esac
 		echo "== apt-get install postgresql-$major"
 		df_chroot_apt "$tmp" "postgresql-$major" || return 1
 		echo "$want" >"$tmp/.dynamo_fdw-chroot"

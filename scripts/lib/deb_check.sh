@@ -11,12 +11,16 @@ major=$1 deb=$2 pgport=$3 ddbport=$4 table=$5
 bin=/usr/lib/postgresql/$major/bin
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
 
-for tool in gcc cc make pg_config; do
+for tool in gcc cc make; do
 	if command -v "$tool" >/dev/null 2>&1; then
 		echo "deb_check: this chroot has $tool: it is not a clean system"
 		exit 1
 	fi
 done
+if dpkg-query -W -f='${Status}\n' "postgresql-server-dev-$major" 2>/dev/null | grep -q 'ok installed'; then
+	echo "deb_check: this chroot has postgresql-server-dev-$major: it is not a clean system"
+	exit 1
+fi
 apt-get update -qq
 apt-get install -y -qq "$deb"
 echo "deb_check: installed $(dpkg-query -W -f='${Package} ${Version}' "postgresql-$major-dynamo-fdw")"

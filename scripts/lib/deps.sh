@@ -14,7 +14,7 @@ DF_APT_BASE="postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libssl-
 # As root the other versions run in chroots (debootstrap, util-linux's
 # unshare) and the Debian packages are built (pg_buildext, debhelper).
 if [ "$(id -u)" -eq 0 ]; then
-	DF_APT_BASE="$DF_APT_BASE debootstrap postgresql-server-dev-all debhelper dpkg-dev libicu-dev"
+	DF_APT_BASE="$DF_APT_BASE debootstrap postgresql-server-dev-all debhelper dpkg-dev build-essential libicu-dev"
 fi
 
 df_pkg_installed() {

@@ -47,9 +47,12 @@ df_deb_install() {
 	df_chroot_unlock
 	[ "$rc" -eq 0 ] || return 1
 	table=deb-check-$major
-	df_ddb_call CreateTable "{\"TableName\":\"$table\",\"BillingMode\":\"PAY_PER_REQUEST\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}]}" >>"$log" 2>&1 &&
-		df_ddb_call PutItem "{\"TableName\":\"$table\",\"Item\":{\"pk\":{\"S\":\"deb\"},\"n\":{\"N\":\"$major\"},\"note\":{\"S\":\"installed from a .deb\"}}}" >>"$log" 2>&1 ||
+	# (the table may be left from an earlier package test on this DynamoDB Local)
+	df_ddb_call CreateTable "{\"TableName\":\"$table\",\"BillingMode\":\"PAY_PER_REQUEST\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}]}" >>"$log" 2>&1
+	df_ddb_call PutItem "{\"TableName\":\"$table\",\"Item\":{\"pk\":{\"S\":\"deb\"},\"n\":{\"N\":\"$major\"},\"note\":{\"S\":\"installed from a .deb\"}}}" >>"$log" 2>&1 ||
 		{ echo "DynamoDB Local refused the test table" >>"$log"; return 1; }
+	# the chroot sees DF_TMP only: the check goes there
+	cp "$DF_ROOT/scripts/lib/deb_check.sh" "$DF_TMP/deb_check.sh" || return 1
 	ov=$(mktemp -d "$DF_TMP/deb-root-$major.XXXXXX")
 	mkdir -p "$ov/upper" "$ov/work" "$ov/root"
 	# the overlay lives in a mount namespace of its own: it goes with it
@@ -60,7 +63,7 @@ df_deb_install() {
 		umount -l "$ov/root"
 		exit $rc' df-overlay "$base" "$ov" \
 		"$DF_ROOT/scripts/lib/in_chroot.sh" "$ov/root" \
-		bash "$DF_ROOT/scripts/lib/deb_check.sh" "$major" "$deb" "$(df_free_port)" "$DF_DDB_PORT" "$table" \
+		bash "$DF_TMP/deb_check.sh" "$major" "$deb" "$(df_free_port)" "$DF_DDB_PORT" "$table" \
 		>>"$log" 2>&1
 	rc=$?
 	rm -rf "$ov"
