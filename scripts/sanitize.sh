@@ -9,7 +9,8 @@
 # What it does:
 #   1. the C unit tests built with -fsanitize=address,undefined (UB fatal,
 #      leaks checked), in test/unit/build-asan;
-#   2. scripts/test.sh with the scratch PostgreSQL server under valgrind
+#   2. scripts/test.sh --pg 15 (the host's server; the chroots of other
+#      versions have no valgrind) with the scratch PostgreSQL server under valgrind
 #      memcheck (every backend: forks are followed), so every suite that
 #      talks to it - pg_regress, node, scripts - runs the extension checked;
 #      the libFuzzer suite of test.sh is itself ASan + UBSan;
@@ -72,7 +73,7 @@ vg="$vg --num-callers=30 --error-limit=no --log-file=$out/reports/memcheck.%p"
 vg="$vg --suppressions=$DF_ROOT/scripts/lib/valgrind.supp"
 df_log "scripts/test.sh with the postmaster under: $vg"
 DYNAMO_FDW_PG_WRAPPER="$vg" DYNAMO_FDW_KEEP_LOGS="$out/logs" \
-	bash "$DF_ROOT/scripts/test.sh" >"$out/logs/test.log" 2>&1
+	bash "$DF_ROOT/scripts/test.sh" --pg 15 >"$out/logs/test.log" 2>&1
 rc=$?
 grep -E '^\[[a-z_]+\] passed' "$out/logs/test.log" | sed 's/^/    /'
 tail -n 1 "$out/logs/test.log" | sed 's/^/    test.sh: /'
