@@ -136,7 +136,7 @@ typedef struct DynamoRelation
 	int			ncolumns;		/* = tuple descriptor's natts */
 	DynamoColumn *columns;		/* indexed by attnum - 1 */
 	bool		consistent_read;
-	int			scan_segments;
+	int			scan_segments;	/* the option, or 0: none given */
 } DynamoRelation;
 
 /* in option.c */

@@ -51,6 +51,9 @@
 #include "dynamo_scan.h"
 
 #define DYNAMO_PAGE_BYTES		(1024.0 * 1024.0)
+
+/* A COUNT(*) of a large table: segments read together, at most (http.c's limit). */
+#define DYNAMO_COUNT_SEGMENTS	16
 #define DYNAMO_DEFAULT_ITEMS	1000.0
 /* BatchGetItem keys we plan for at most: beyond, a Query or Scan is fine. */
 #define DYNAMO_MAX_PLANNED_KEYS	1000
@@ -789,6 +792,27 @@ is_pushed(const DynamoChoice *ch, RestrictInfo *ri)
 	return false;
 }
 
+/*
+ * Segments of a Scan of REL: the scan_segments option when given; else
+ * for a COUNT(*) (pages of counts, a few bytes each) one segment per
+ * megabyte of the table (DescribeTable's TableSizeBytes), up to
+ * DYNAMO_COUNT_SEGMENTS, so that its pages are read together rather than
+ * one round trip after another; else 1 (a scan returning items asks for
+ * its next page ahead already, and its memory stays that of one page).
+ */
+static int
+scan_segments(const DynamoRelation *rel, bool count_only)
+{
+	double		pages;
+
+	if (rel->scan_segments > 0)
+		return rel->scan_segments;
+	if (!count_only)
+		return 1;
+	pages = ceil(rel->meta->table_bytes / DYNAMO_PAGE_BYTES);
+	return (int) Max(1.0, Min(pages, (double) DYNAMO_COUNT_SEGMENTS));
+}
+
 ForeignScan *
 dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 					 Oid foreigntableid, ForeignPath *best_path,
@@ -924,7 +948,8 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	fdw_private = lappend(fdw_private, retrieved);
 	fdw_private = lappend(fdw_private, makeInteger(info->rel->consistent_read));
 	fdw_private = lappend(fdw_private,
-						  makeInteger(ch->op == DYNAMO_OP_SCAN ? info->rel->scan_segments : 1));
+						  makeInteger(ch->op == DYNAMO_OP_SCAN ?
+									  scan_segments(info->rel, count_only) : 1));
 	fdw_private = lappend(fdw_private, makeInteger(count_only ? cond_names : -1));
 	fdw_private = lappend(fdw_private, makeInteger(ch->limit));
 	fdw_private = lappend(fdw_private, makeInteger(ch->ordered ? (ch->forward ? 1 : -1) : 0));

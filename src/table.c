@@ -364,7 +364,7 @@ dynamo_get_relation(Oid relid)
 	rel->consistent_read = dynamo_option_bool(rel->table->options,
 											  "consistent_read", false);
 	segments = dynamo_option_string(rel->table->options, "scan_segments");
-	rel->scan_segments = segments ? atoi(segments) : 1;
+	rel->scan_segments = segments ? atoi(segments) : 0;	/* 0: by table size */
 
 	r = table_open(relid, NoLock);
 	tupdesc = RelationGetDescr(r);
