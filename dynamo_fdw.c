@@ -117,6 +117,14 @@ dynamo_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignScan = dynamoEndForeignScan;
 	routine->ExplainForeignScan = dynamoExplainForeignScan;
 
+	/* Parallel query: workers share a Scan's segments (planner.c, scan.c) */
+	routine->IsForeignScanParallelSafe = dynamoIsForeignScanParallelSafe;
+	routine->EstimateDSMForeignScan = dynamoEstimateDSMForeignScan;
+	routine->InitializeDSMForeignScan = dynamoInitializeDSMForeignScan;
+	routine->ReInitializeDSMForeignScan = dynamoReInitializeDSMForeignScan;
+	routine->InitializeWorkerForeignScan = dynamoInitializeWorkerForeignScan;
+	routine->ShutdownForeignScan = dynamoShutdownForeignScan;
+
 	/* Writing (modify.c) */
 	dynamo_modify_routine(routine);
 

@@ -177,6 +177,8 @@ extern ForeignScan *dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 										 Oid foreigntableid, ForeignPath *best_path,
 										 List *tlist, List *scan_clauses,
 										 Plan *outer_plan);
+extern bool dynamoIsForeignScanParallelSafe(PlannerInfo *root, RelOptInfo *rel,
+											RangeTblEntry *rte);
 extern void dynamoGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 									   RelOptInfo *input_rel, RelOptInfo *output_rel,
 									   void *extra);
@@ -188,6 +190,14 @@ extern void dynamoReScanForeignScan(ForeignScanState *node);
 extern void dynamoEndForeignScan(ForeignScanState *node);
 extern void dynamoExplainForeignScan(ForeignScanState *node,
 									 struct ExplainState *es);
+extern Size dynamoEstimateDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt);
+extern void dynamoInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
+										   void *coordinate);
+extern void dynamoReInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
+											 void *coordinate);
+extern void dynamoInitializeWorkerForeignScan(ForeignScanState *node, shm_toc *toc,
+											  void *coordinate);
+extern void dynamoShutdownForeignScan(ForeignScanState *node);
 
 /* in keyjoin.c */
 extern bool dynamo_enable_batched_join;
@@ -199,6 +209,7 @@ extern void dynamo_modify_routine(FdwRoutine *routine);
 /* in txn.c */
 extern bool dynamo_strict_atomicity;
 extern bool dynamo_bulk_write;
+extern bool dynamo_txn_writes_table(Oid serverid, const char *table);
 
 /* in dsql.c */
 extern char *dynamo_dsql_server;

@@ -54,6 +54,9 @@
 
 /* A COUNT(*) of a large table: segments read together, at most (http.c's limit). */
 #define DYNAMO_COUNT_SEGMENTS	16
+
+/* A parallel Scan's segments, at most (DynamoDB allows 1,000,000). */
+#define DYNAMO_MAX_SCAN_SEGMENTS	1000
 #define DYNAMO_DEFAULT_ITEMS	1000.0
 /* BatchGetItem keys we plan for at most: beyond, a Query or Scan is fine. */
 #define DYNAMO_MAX_PLANNED_KEYS	1000
@@ -92,6 +95,8 @@ typedef struct DynamoChoice
 	bool		ordered;		/* Query results promised in sort key order */
 	bool		forward;		/* ... ascending (ScanIndexForward) */
 	int			limit;			/* page size hint from LIMIT, or -1 */
+	int			parallel_segments;	/* a parallel Scan: its TotalSegments,
+									 * which the workers share; else 0 */
 } DynamoChoice;
 
 const char *const dynamo_operation_names[] = {
@@ -602,6 +607,42 @@ add_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
 }
 
 /*
+ * A Scan of a table of several pages, in PostgreSQL's parallel query: the
+ * leader and max_parallel_workers_per_gather workers share the Scan's
+ * segments (one a page, at least one each), each reading whole segments
+ * it claims (scan.c).  Costs and rows are per participant.
+ */
+static void
+add_parallel_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
+					   DynamoChoice *ch)
+{
+	DynamoChoice *pch;
+	double		pages = ceil(info->items * info->item_bytes / DYNAMO_PAGE_BYTES);
+	int			workers = max_parallel_workers_per_gather;
+	double		share;
+	Path	   *path;
+
+	if (!baserel->consider_parallel || ch->op != DYNAMO_OP_SCAN || ch->limit > 0 ||
+		workers <= 0 || pages < 2 || info->rel->scan_segments > 0)
+		return;
+	pch = palloc(sizeof(DynamoChoice));
+	*pch = *ch;
+	pch->parallel_segments = (int) Min(Max(pages, (double) (workers + 1)),
+									   (double) DYNAMO_MAX_SCAN_SEGMENTS);
+	share = workers + 1;
+	path = (Path *) create_foreignscan_path(root, baserel, NULL, clamp_rows(ch->rows / share),
+											info->request_cost,
+											(ch->requests * info->request_cost +
+											 info->items * info->item_cost +
+											 ch->rows * cpu_tuple_cost) / share,
+											NIL, NULL, NULL, list_make1(pch));
+	path->parallel_aware = true;
+	path->parallel_safe = true;
+	path->parallel_workers = workers;
+	add_partial_path(baserel, path);
+}
+
+/*
  * One unparameterized path, and for joins on the key, parameterized paths
  * that read just the items an outer row asks for (GetItem or Query per
  * outer row) instead of the whole table.
@@ -638,6 +679,7 @@ dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 	}
 	ch->limit = limit_hint(root, ch);
 	add_scan_path(root, baserel, info, ch, NULL, NIL);
+	add_parallel_scan_path(root, baserel, info, ch);
 	if (ch->op == DYNAMO_OP_GET_ITEM || ch->op == DYNAMO_OP_BATCH_GET_ITEM)
 		return;					/* nothing to gain */
 
@@ -813,6 +855,20 @@ scan_segments(const DynamoRelation *rel, bool count_only)
 	return (int) Max(1.0, Min(pages, (double) DYNAMO_COUNT_SEGMENTS));
 }
 
+/*
+ * IsForeignScanParallelSafe: workers read DynamoDB as the leader does.  A
+ * transaction with buffered writes to the table keeps its scans in the
+ * leader, which alone sees them (scan.c checks again at run time, for a
+ * plan made before the writes).
+ */
+bool
+dynamoIsForeignScanParallelSafe(PlannerInfo *root, RelOptInfo *rel, RangeTblEntry *rte)
+{
+	DynamoRelation *drel = dynamo_get_relation(rte->relid);
+
+	return !dynamo_txn_writes_table(drel->server->serverid, drel->meta->table_name);
+}
+
 ForeignScan *
 dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 					 Oid foreigntableid, ForeignPath *best_path,
@@ -948,7 +1004,8 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	fdw_private = lappend(fdw_private, retrieved);
 	fdw_private = lappend(fdw_private, makeInteger(info->rel->consistent_read));
 	fdw_private = lappend(fdw_private,
-						  makeInteger(ch->op == DYNAMO_OP_SCAN ?
+						  makeInteger(ch->parallel_segments > 0 ? ch->parallel_segments :
+									  ch->op == DYNAMO_OP_SCAN ?
 									  scan_segments(info->rel, count_only) : 1));
 	fdw_private = lappend(fdw_private, makeInteger(count_only ? cond_names : -1));
 	fdw_private = lappend(fdw_private, makeInteger(ch->limit));

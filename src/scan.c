@@ -20,6 +20,7 @@
 
 #include "ddb_json.h"
 
+#include "access/parallel.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
@@ -36,6 +37,22 @@
 #include "dynamo_readset.h"
 #include "dynamo_scan.h"
 #include "http.h"
+
+/*
+ * A parallel Scan's state in dynamic shared memory: the next of its
+ * TotalSegments segments to claim, and every participant's counts for
+ * EXPLAIN ANALYZE (added as each page arrives).
+ */
+typedef struct DynamoParallelScan
+{
+	pg_atomic_uint32 next_segment;
+	bool		leader_only;	/* the leader has buffered writes to lay over
+								 * the items: it scans alone */
+	pg_atomic_uint64 requests;
+	pg_atomic_uint64 pages;
+	pg_atomic_uint64 scanned;
+	pg_atomic_uint64 capacity_milli;	/* capacity units x 1000 */
+} DynamoParallelScan;
 
 typedef struct DynamoScanState
 {
@@ -114,6 +131,12 @@ typedef struct DynamoScanState
 	 * recorded in readset.c, with the attributes read; locked ones with the
 	 * row too.
 	 */
+	/* a parallel Scan: the shared state, and the segment this one reads */
+	DynamoParallelScan *pscan;
+	int			parallel_segments;	/* TotalSegments; 0: not parallel */
+	int			cur_segment;	/* -1: none claimed */
+	bool		totals_copied;	/* EXPLAIN shows every participant's counts */
+
 	bool		record;
 	bool		keep_tuple;
 	const char **read_attrs;
@@ -188,6 +211,13 @@ dynamoBeginForeignScan(ForeignScanState *node, int eflags)
 	s->sort_attr = strVal(list_nth(priv, ScanPrivateSortAttr));
 	s->count_names = intVal(list_nth(priv, ScanPrivateCountOnly));
 	s->read_all = intVal(list_nth(priv, ScanPrivateReadAll)) != 0;
+	if (fs->scan.plan.parallel_aware)
+	{
+		/* the segments are shared out among the participants */
+		s->parallel_segments = s->segments;
+		s->segments = 1;
+	}
+	s->cur_segment = -1;
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 
@@ -427,6 +457,7 @@ start_scan(ForeignScanState *node, DynamoScanState *s)
 	s->key_pos = 0;
 	s->started = true;
 	s->dynamo_done = false;
+	s->cur_segment = -1;
 	s->txn_view = dynamo_txn_view(s->rel->server->serverid, s->table, s->key_attrs);
 
 	if (s->request)
@@ -827,7 +858,7 @@ request_ahead(DynamoScanState *s, json_c_object *request, json_c_object *start,
 static void
 send_ahead(DynamoScanState *s)
 {
-	if (s->exhausted || s->limit > 0 || s->ahead)
+	if (s->exhausted || s->limit > 0 || s->ahead || s->start_key == NULL)
 		return;
 	request_ahead(s, s->request, dynamo_json_parse(s->start_key, strlen(s->start_key)),
 				  NULL);
@@ -859,6 +890,45 @@ request_next_early(const char *body, int len, void *arg)
 	dynamo_json_own(next);
 	request_ahead(s, next, start,
 				  pstrdup(json_object_to_json_string_ext(start, JSON_C_TO_STRING_PLAIN)));
+}
+
+/*
+ * A parallel Scan: claim the next segment nobody has read, and make the
+ * request read it from its start.  False when all are claimed (or, with
+ * writes to lay over, in a worker: the leader reads them all).
+ */
+static bool
+claim_segment(DynamoScanState *s)
+{
+	uint32		seg;
+
+	if (s->pscan->leader_only && IsParallelWorker())
+		return false;
+	seg = pg_atomic_fetch_add_u32(&s->pscan->next_segment, 1);
+	if (seg >= (uint32) s->parallel_segments)
+		return false;
+	s->cur_segment = (int) seg;
+	json_object_object_add(s->request, "Segment", json_object_new_int((int) seg));
+	json_object_object_add(s->request, "TotalSegments",
+						   json_object_new_int(s->parallel_segments));
+	if (s->start_key)
+		pfree(s->start_key);
+	s->start_key = NULL;
+	return true;
+}
+
+/* Add a page's counts to a parallel Scan's shared totals. */
+static void
+share_counts(DynamoScanState *s, json_c_object *resp)
+{
+	json_c_object *v;
+
+	pg_atomic_fetch_add_u64(&s->pscan->requests, 1);
+	pg_atomic_fetch_add_u64(&s->pscan->pages, 1);
+	if (json_object_object_get_ex(resp, "ScannedCount", &v))
+		pg_atomic_fetch_add_u64(&s->pscan->scanned, json_object_get_int64(v));
+	pg_atomic_fetch_add_u64(&s->pscan->capacity_milli,
+							(uint64) (dynamo_response_capacity(resp) * 1000.0 + 0.5));
 }
 
 /*
@@ -955,6 +1025,12 @@ fetch_page(DynamoScanState *s)
 				break;
 			}
 		case DYNAMO_OP_SCAN:
+			if (s->pscan && s->cur_segment < 0 && !claim_segment(s))
+			{
+				s->exhausted = true;
+				MemoryContextSwitchTo(oldcxt);
+				return false;
+			}
 			if (s->segments > 1)
 			{
 				fetch_segments(s);
@@ -993,6 +1069,8 @@ fetch_page(DynamoScanState *s)
 				add_capacity(s, resp);
 				if (json_object_object_get_ex(resp, "ScannedCount", &v))
 					s->scanned += json_object_get_int64(v);
+				if (s->pscan)
+					share_counts(s, resp);
 				if (json_object_object_get_ex(resp, "Count", &v))
 					s->counted += json_object_get_int64(v);
 				s->page = page;
@@ -1004,6 +1082,8 @@ fetch_page(DynamoScanState *s)
 				s->start_key = NULL;
 				if (json_object_object_get_ex(resp, "LastEvaluatedKey", &lek))
 					s->start_key = pstrdup(json_object_to_json_string_ext(lek, JSON_C_TO_STRING_PLAIN));
+				else if (s->pscan)
+					s->cur_segment = -1;	/* the segment is done: claim another */
 				else
 					s->exhausted = true;
 				MemoryContextSwitchTo(s->page_cxt);
@@ -1423,6 +1503,76 @@ dynamoEndForeignScan(ForeignScanState *node)
 	s->nkeys_left = 0;
 }
 
+/* ---- parallel query ---- */
+
+Size
+dynamoEstimateDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt)
+{
+	return sizeof(DynamoParallelScan);
+}
+
+static void
+init_shared(DynamoScanState *s, DynamoParallelScan *p)
+{
+	pg_atomic_init_u32(&p->next_segment, 0);
+	pg_atomic_init_u64(&p->requests, 0);
+	pg_atomic_init_u64(&p->pages, 0);
+	pg_atomic_init_u64(&p->scanned, 0);
+	pg_atomic_init_u64(&p->capacity_milli, 0);
+	/* buffered writes are in the leader's memory: it alone can show them */
+	p->leader_only = s->rel &&
+		dynamo_txn_writes_table(s->rel->server->serverid, s->table);
+}
+
+/* The leader: the shared state, made now. */
+void
+dynamoInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
+							   void *coordinate)
+{
+	DynamoScanState *s = node->fdw_state;
+
+	init_shared(s, coordinate);
+	s->pscan = coordinate;
+}
+
+/* A rescan: every segment is to be read again. */
+void
+dynamoReInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
+								 void *coordinate)
+{
+	init_shared(node->fdw_state, coordinate);
+}
+
+/* A worker: the leader's shared state. */
+void
+dynamoInitializeWorkerForeignScan(ForeignScanState *node, shm_toc *toc,
+								  void *coordinate)
+{
+	DynamoScanState *s = node->fdw_state;
+
+	s->pscan = coordinate;
+}
+
+/*
+ * Before the shared memory goes: keep every participant's counts for
+ * EXPLAIN ANALYZE (each page's were added as it arrived, before its rows
+ * reached the leader).
+ */
+void
+dynamoShutdownForeignScan(ForeignScanState *node)
+{
+	DynamoScanState *s = node->fdw_state;
+
+	if (s == NULL || s->pscan == NULL || IsParallelWorker())
+		return;
+	s->requests = pg_atomic_read_u64(&s->pscan->requests);
+	s->pages = pg_atomic_read_u64(&s->pscan->pages);
+	s->scanned = pg_atomic_read_u64(&s->pscan->scanned);
+	s->capacity = pg_atomic_read_u64(&s->pscan->capacity_milli) / 1000.0;
+	s->totals_copied = true;
+	s->pscan = NULL;
+}
+
 void
 dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 {
@@ -1503,11 +1653,15 @@ dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyInteger("Page Limit", NULL, s->limit, es);
 	if (s->segments > 1)
 		ExplainPropertyInteger("Scan Segments", NULL, s->segments, es);
+	if (s->parallel_segments > 0)
+		ExplainPropertyInteger("Parallel Scan Segments", NULL, s->parallel_segments, es);
 	if (s->consistent)
 		ExplainPropertyBool("Consistent Read", true, es);
 
 	if (es->analyze && s->rel)
 	{
+		if (s->totals_copied)
+			ExplainPropertyText("Counts", "leader and workers", es);
 		ExplainPropertyUInteger("DynamoDB Requests", NULL, s->requests, es);
 		ExplainPropertyUInteger("DynamoDB Pages", NULL, s->pages, es);
 		ExplainPropertyUInteger("Items Scanned", NULL, s->scanned, es);

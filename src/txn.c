@@ -1220,6 +1220,15 @@ dynamo_txn_view(Oid serverid, const char *table, List *key_attrs)
 	return view;
 }
 
+/* Has this transaction buffered writes to TABLE on SERVERID? */
+bool
+dynamo_txn_writes_table(Oid serverid, const char *table)
+{
+	TxnTable   *t = find_table(serverid, table);
+
+	return t != NULL && (t->nentries > 0 || t->markers != NULL);
+}
+
 /* JSON owned by the current memory context: a new reference to OBJ. */
 static json_c_object *
 owned_ref(json_c_object *obj)
