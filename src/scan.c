@@ -1563,6 +1563,9 @@ dynamoShutdownForeignScan(ForeignScanState *node)
 {
 	DynamoScanState *s = node->fdw_state;
 
+	/* a direct modification's node has a state of its own (direct.c) */
+	if (((ForeignScan *) node->ss.ps.plan)->operation != CMD_SELECT)
+		return;
 	if (s == NULL || s->pscan == NULL || IsParallelWorker())
 		return;
 	s->requests = pg_atomic_read_u64(&s->pscan->requests);

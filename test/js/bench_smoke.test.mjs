@@ -39,6 +39,9 @@ test('bench.mjs: every benchmark runs with tiny sizes and writes its table', asy
 		assert.match(md, /sent 5 BatchWriteItem requests/);
 		assert.match(md, /\| 4 sessions x 20 increments of one counter .*\| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \|/);
 		assert.match(md, /Lost increments over every run \(counter read back with the SDK\): none\./);
+		assert.match(md, /\| Join of 1000 local keys on the full key .*\| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \|/);
+		assert.match(md, /\| count\(\*\) of 150 items .*\| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \| [0-9.]+ (ms|s) \|/);
+		assert.match(md, /\| `SELECT sum\(n\) FROM bench_scan`, 150 items, 4 workers .*\| [0-9.]+ (ms|s) \|/);
 		assert.match(stdout, /scan run 1 replay/);
 	} finally {
 		rmSync(work, { recursive: true, force: true });
