@@ -928,9 +928,9 @@ spec_keys(json_c_object *spec)
 /*
  * Ask DynamoDB for the group's distinct keys: one BatchGetItem per 100,
  * up to KEYJOIN_IN_FLIGHT of them in flight at once, and again for
- * whatever comes back unprocessed (a short pause first, as the SDKs do; if
- * a whole round comes back unprocessed, DynamoDB is throttling: backoff,
- * and after max_attempts such rounds an error).  Then this transaction's
+ * whatever comes back unprocessed (a short pause first, as the SDKs do; a
+ * request whose every key comes back unprocessed is throttled: backoff, and
+ * after max_attempts such answers to it an error).  Then this transaction's
  * buffered writes: its changes and deletions of those items, and the
  * items it created.  In the batch context.
  */
@@ -939,8 +939,8 @@ fetch_keys(KeyJoinState *st)
 {
 	json_c_object *specs[KEYJOIN_IN_FLIGHT];
 	int			chunk[KEYJOIN_IN_FLIGHT];	/* whose keys each spec asks */
+	int			stalls[KEYJOIN_IN_FLIGHT];	/* its rounds answered with nothing */
 	int			npending = 0;
-	int			stalls = 0;
 	DynamoTxnView *view;
 	int			i;
 
@@ -952,6 +952,7 @@ fetch_keys(KeyJoinState *st)
 		specs[npending] = batch_spec(st, i * KEYJOIN_BATCH_KEYS,
 									 Min(st->nkeys, (i + 1) * KEYJOIN_BATCH_KEYS));
 		dynamo_json_own(specs[npending]);
+		stalls[npending] = 0;
 		chunk[npending++] = i;
 	}
 	st->batches += npending;
@@ -963,9 +964,9 @@ fetch_keys(KeyJoinState *st)
 		json_c_object *resps[KEYJOIN_IN_FLIGHT];
 		json_c_object *next[KEYJOIN_IN_FLIGHT];
 		int			next_chunk[KEYJOIN_IN_FLIGHT];
+		int			next_stalls[KEYJOIN_IN_FLIGHT];
 		int			nnext = 0;
-		int			asked = 0;
-		int			unanswered = 0;
+		int			most_stalls = 0;
 
 		CHECK_FOR_INTERRUPTS();
 		for (i = 0; i < npending; i++)
@@ -978,7 +979,6 @@ fetch_keys(KeyJoinState *st)
 			json_object_object_add(reqs[i], "RequestItems", ritems);
 			json_object_object_add(reqs[i], "ReturnConsumedCapacity",
 								   json_object_new_string("TOTAL"));
-			asked += spec_keys(specs[i]);
 		}
 		dynamo_call_many(st->conn, "BatchGetItem", reqs, npending, resps);
 		st->requests += npending;
@@ -1013,30 +1013,32 @@ fetch_keys(KeyJoinState *st)
 			if (json_object_object_get_ex(resps[i], "UnprocessedKeys", &v) &&
 				json_object_object_get_ex(v, st->table, &tab) && spec_keys(tab) > 0)
 			{
+				int			asked = spec_keys(specs[i]);
+
+				/* every key of the request back: DynamoDB throttles it */
+				next_stalls[nnext] = spec_keys(tab) >= asked ? stalls[i] + 1 : 0;
+				if (next_stalls[nnext] >= st->conn->opts->max_attempts)
+					ereport(ERROR,
+							(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+							 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
+									next_stalls[nnext]),
+							 errdetail("DynamoDB returned all %d keys of the request unprocessed each time.",
+									   asked),
+							 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
+				most_stalls = Max(most_stalls, next_stalls[nnext]);
 				next[nnext] = json_object_get(tab);
 				dynamo_json_own(next[nnext]);
 				next_chunk[nnext++] = chunk[i];
-				unanswered += spec_keys(tab);
 			}
 		}
 
-		if (nnext > 0 && unanswered >= asked)
-		{
-			/* nothing answered: DynamoDB throttles the whole round */
-			if (++stalls >= st->conn->opts->max_attempts)
-				ereport(ERROR,
-						(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-						 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
-								stalls),
-						 errdetail("DynamoDB returned all %d keys of the requests unprocessed each time.",
-								   asked),
-						 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
-			dynamo_retry_pause(stalls - 1, true);
-		}
+		if (most_stalls > 0)
+			dynamo_retry_pause(most_stalls - 1, true);
 		else if (nnext > 0)
 			pg_usleep(50000L);	/* a pause, as the SDKs do, before asking again */
 		memcpy(specs, next, sizeof(json_c_object *) * nnext);
 		memcpy(chunk, next_chunk, sizeof(int) * nnext);
+		memcpy(stalls, next_stalls, sizeof(int) * nnext);
 		npending = nnext;
 	}
 
