@@ -8,8 +8,10 @@
  * IDENTIFICATION
  *		  dynamo_fdw.c
  *
- * Module magic, _PG_init and the handler; the work lives in src/, one file
- * per concern (see src/dynamo_fdw.h).
+ * Module magic, _PG_init and the handler; the work lives in src/: src/aws/
+ * talks to AWS (signing, HTTP, the DynamoDB client, credentials) and never
+ * sees the planner or executor, src/fdw/ is the wrapper itself, src/dsql/
+ * the DSQL token functions (README's Internals).
  *
  * Glossary used throughout the code:
  *	item			one DynamoDB record; one row of a foreign table

@@ -1,0 +1,53 @@
+/*-------------------------------------------------------------------------
+ *
+ * dynamo_item.h
+ *		  An item's JSON as a light tree, for reading it; see item.c.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/fdw/dynamo_item.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_ITEM_H
+#define DYNAMO_ITEM_H
+
+#include "ddb_json.h"
+
+typedef enum DynamoValueKind
+{
+	DV_OBJECT,
+	DV_ARRAY,
+	DV_STRING,
+	DV_NUMBER,					/* a JSON number (DynamoDB sends none) */
+	DV_BOOL,
+	DV_NULL
+} DynamoValueKind;
+
+/*
+ * One JSON value.  The members of an object or array are a list; an
+ * object's member carries its name, and no two members of an object have
+ * one name (the later value took the earlier one's place, as in json-c).
+ * Everything is palloc'd in one memory context and goes with it.
+ */
+typedef struct DynamoValue
+{
+	DynamoValueKind kind;
+	bool		boolean;		/* DV_BOOL */
+	int			len;			/* DV_STRING, DV_NUMBER: bytes of str;
+								 * DV_OBJECT, DV_ARRAY: members */
+	const char *str;			/* DV_STRING, DV_NUMBER: NUL-terminated */
+	const char *name;			/* member of an object: its name */
+	int			name_len;
+	struct DynamoValue *first;	/* DV_OBJECT, DV_ARRAY: members in order */
+	struct DynamoValue *last;
+	struct DynamoValue *next;	/* the next member of the parent */
+} DynamoValue;
+
+/* in item.c */
+extern DynamoValue *dynamo_value_parse(const char *text, int len);
+extern DynamoValue *dynamo_value_from_json_c(json_c_object *obj);
+extern DynamoValue *dynamo_value_member(const DynamoValue *object, const char *name);
+
+#endif							/* DYNAMO_ITEM_H */

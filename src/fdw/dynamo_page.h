@@ -1,0 +1,44 @@
+/*-------------------------------------------------------------------------
+ *
+ * dynamo_page.h
+ *		  A Query or Scan response read item by item; see page.c.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/fdw/dynamo_page.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_PAGE_H
+#define DYNAMO_PAGE_H
+
+#include "ddb_json.h"
+#include "dynamo_item.h"
+
+typedef struct DynamoPage
+{
+	const char *text;			/* the response body */
+	json_c_object *rest;		/* the response with an empty Items array */
+	int			nitems;
+	int		   *item_start;		/* offset of each item in text */
+	int		   *item_len;
+} DynamoPage;
+
+/*
+ * What dynamo_page_parse calls, when given, with a response body that
+ * arrived whole and intact, before it reads it (see scan.c).
+ */
+typedef struct DynamoPagePeek
+{
+	void		(*peek) (const char *body, int len, void *arg);
+	void	   *arg;
+} DynamoPagePeek;
+
+/* in page.c */
+extern void *dynamo_page_parse(const char *body, int len, void *arg);
+extern json_c_object *dynamo_page_guess_next_key(const char *body, int len);
+extern json_c_object *dynamo_page_item(DynamoPage *page, int i);
+extern DynamoValue *dynamo_page_item_tree(DynamoPage *page, int i);
+
+#endif							/* DYNAMO_PAGE_H */
