@@ -38,8 +38,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# PostgreSQL 15 is the oldest version supported (src/pg_compat.h holds what
-# differs in 16, 17 and 18; META.json states the same floor).
+# PostgreSQL 15 is the oldest version supported (src/pg_compat.h and
+# src/fdw/fdw_compat.h hold what differs in 16, 17 and 18; META.json states
+# the same floor).
 PG_MIN_VERSION_NUM = 150000
 ifneq ($(MAJORVERSION),)
 ifeq ($(shell test $(VERSION_NUM) -lt $(PG_MIN_VERSION_NUM) && echo old),old)

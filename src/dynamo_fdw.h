@@ -21,7 +21,7 @@
 #include "foreign/foreign.h"
 #include "nodes/pg_list.h"
 #include "utils/relcache.h"
-#include "pg_compat.h"
+#include "fdw_compat.h"
 
 /* Defaults the AWS SDKs use too. */
 #define DYNAMO_DEFAULT_MAX_ATTEMPTS		3
