@@ -11,9 +11,10 @@
  * Every DynamoDB operation goes through dynamo_call().  It signs the request
  * with SigV4 (credentials from credentials.c), sends it with http.c, checks
  * the response's CRC32, retries what the AWS SDKs' standard retry mode
- * retries (throttling, 5xx, transport errors) with capped exponential
- * backoff and full jitter, and turns AWS errors into SQLSTATEs with
- * DynamoDB's own message in the detail.  Secrets never reach a message.
+ * retries (throttling, 5xx, transport errors) with aws_error.c's capped
+ * exponential backoff and full jitter, and turns AWS errors into SQLSTATEs
+ * with DynamoDB's own message in the detail.  Secrets never reach a
+ * message.
  *
  *-------------------------------------------------------------------------
  */
@@ -23,22 +24,16 @@
 
 #include <zlib.h>
 
-#include "common/pg_prng.h"
 #include "miscadmin.h"
-#include "pgstat.h"
-#include "storage/latch.h"
 #include "utils/memutils.h"
-#include "utils/wait_event.h"
 
 #include "dynamo_fdw.h"
 #include "dynamo_client.h"
+#include "aws_error.h"
 #include "http.h"
 #include "sigv4.h"
 
 #define DYNAMO_TARGET_PREFIX	"DynamoDB_20120810."
-#define RETRY_BASE_MS			100
-#define THROTTLE_RETRY_BASE_MS	500
-#define RETRY_MAX_DELAY_MS		20000
 
 /* HTTP requests this backend has sent to DynamoDB, retries included. */
 uint64		dynamo_requests_sent = 0;
@@ -155,133 +150,6 @@ dynamo_json_get_string(json_c_object *obj, const char *key)
 		json_object_is_type(v, json_type_string))
 		return json_object_get_string(v);
 	return NULL;
-}
-
-/* Is this AWS error type one the SDKs' standard retry mode retries? */
-static bool
-is_throttling(const char *type)
-{
-	static const char *const names[] = {
-		"ThrottlingException", "Throttling", "ThrottledException",
-		"ProvisionedThroughputExceededException", "RequestLimitExceeded",
-		"RequestThrottled", "RequestThrottledException",
-		"TooManyRequestsException", "SlowDown", "TransactionInProgressException",
-		NULL
-	};
-	int			i;
-
-	for (i = 0; type && names[i]; i++)
-		if (strcmp(type, names[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool
-is_transient(long status, const char *type)
-{
-	if (status >= 500 || status == 429)
-		return true;
-	return type && (strcmp(type, "InternalServerError") == 0 ||
-					strcmp(type, "ServiceUnavailable") == 0 ||
-					strcmp(type, "RequestTimeout") == 0 ||
-					strcmp(type, "RequestTimeoutException") == 0);
-}
-
-/* The SQLSTATE for an AWS error that will not go away by retrying. */
-int
-dynamo_error_sqlstate(const char *type)
-{
-	if (type == NULL)
-		return ERRCODE_FDW_ERROR;
-	if (strcmp(type, "ResourceNotFoundException") == 0)
-		return ERRCODE_FDW_TABLE_NOT_FOUND;
-	if (strcmp(type, "ValidationException") == 0 ||
-		strcmp(type, "SerializationException") == 0)
-		return ERRCODE_INVALID_PARAMETER_VALUE;
-	if (strcmp(type, "ConditionalCheckFailedException") == 0)
-		return ERRCODE_UNIQUE_VIOLATION;
-	if (strcmp(type, "TransactionConflictException") == 0)
-		return ERRCODE_T_R_SERIALIZATION_FAILURE;
-	if (strcmp(type, "ItemCollectionSizeLimitExceededException") == 0)
-		return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
-	if (strcmp(type, "AccessDeniedException") == 0)
-		return ERRCODE_INSUFFICIENT_PRIVILEGE;
-	if (strcmp(type, "UnrecognizedClientException") == 0 ||
-		strcmp(type, "InvalidSignatureException") == 0 ||
-		strcmp(type, "MissingAuthenticationTokenException") == 0 ||
-		strcmp(type, "ExpiredTokenException") == 0 ||
-		strcmp(type, "IncompleteSignatureException") == 0)
-		return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
-	if (is_throttling(type))
-		return ERRCODE_INSUFFICIENT_RESOURCES;
-	if (strcmp(type, "ResourceInUseException") == 0)
-		return ERRCODE_OBJECT_IN_USE;
-	return ERRCODE_FDW_ERROR;
-}
-
-/* Sleep MS milliseconds, waking for a cancel. */
-static void
-backoff_sleep(long ms)
-{
-	if (ms <= 0)
-		return;
-	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-					 ms, PG_WAIT_EXTENSION);
-	ResetLatch(MyLatch);
-	CHECK_FOR_INTERRUPTS();
-}
-
-static long
-full_jitter_delay(int attempt, bool throttled)
-{
-	double		cap = (double) (throttled ? THROTTLE_RETRY_BASE_MS : RETRY_BASE_MS);
-	int			i;
-
-	for (i = 0; i < attempt && cap < RETRY_MAX_DELAY_MS; i++)
-		cap *= 2;
-	cap = Min(cap, RETRY_MAX_DELAY_MS);
-	return (long) (pg_prng_double(&pg_global_prng_state) * cap);
-}
-
-/*
- * AWS's own text of an error, safe to show.  Signature errors go on with
- * "The Canonical String for this request should have been" and "The
- * String-to-Sign should have been", AWS's echo of the signed request: it
- * holds the signed header values, the session token among them.  That part
- * is cut off.  palloc'd.
- */
-char *
-dynamo_aws_message(const char *msg)
-{
-	static const char *const echoes[] = {
-		"The Canonical String for this request",
-		"The String-to-Sign should have been",
-	};
-	size_t		len = strlen(msg);
-	size_t		i;
-
-	for (i = 0; i < lengthof(echoes); i++)
-	{
-		const char *p = strstr(msg, echoes[i]);
-
-		if (p && (size_t) (p - msg) < len)
-			len = p - msg;
-	}
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' ' ||
-					   msg[len - 1] == '\r' || msg[len - 1] == '\t'))
-		len--;
-	return pnstrdup(msg, len);
-}
-
-/*
- * Wait before retry RETRY (0 for the first) as dynamo_call would: capped
- * exponential backoff with full jitter, longer after throttling.  Wakes for
- * a cancel.  For callers that retry on their own (unprocessed keys).
- */
-void
-dynamo_retry_pause(int retry, bool throttled)
-{
-	backoff_sleep(full_jitter_delay(retry, throttled));
 }
 
 /* Split an AWS error body into its type (after '#') and message. */
@@ -444,8 +312,8 @@ interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hres
 		st->transport_error = psprintf("HTTP status %ld with a body that is not JSON",
 									   hresp->status);
 
-	st->throttled = is_throttling(st->last.type);
-	if (st->throttled || is_transient(hresp->status, st->last.type))
+	st->throttled = dynamo_aws_is_throttling(st->last.type);
+	if (st->throttled || dynamo_aws_is_transient(hresp->status, st->last.type))
 		return CALL_RETRY;
 	st->transport_error = NULL;
 	return CALL_FAIL;
@@ -455,7 +323,7 @@ interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hres
 static void
 report_exhausted(DynamoConn *conn, const char *operation, AttemptState *st)
 {
-	if (is_throttling(st->last.type))
+	if (dynamo_aws_is_throttling(st->last.type))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
 				 errmsg("DynamoDB throttled the %s request after %d attempts",
@@ -471,7 +339,7 @@ report_exhausted(DynamoConn *conn, const char *operation, AttemptState *st)
 				 errdetail_internal("%s (after %d attempts)", st->transport_error,
 									conn->opts->max_attempts),
 				 errhint("Check the server options \"endpoint\" and \"region\"; \"max_attempts\" sets how often a request is tried.")));
-	if (is_transient(st->status, st->last.type))
+	if (dynamo_aws_is_transient(st->status, st->last.type))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("DynamoDB %s request failed after %d attempts",
@@ -506,7 +374,7 @@ call_with_retries(DynamoConn *conn, const char *operation, const char *target,
 		bool		arrived;
 
 		if (attempt > 0)
-			backoff_sleep(full_jitter_delay(attempt - 1, st->throttled));
+			dynamo_retry_pause(attempt - 1, st->throttled);
 
 		sign_request(conn, target, payload, payload_len, &hreq);
 		dynamo_requests_sent++;

@@ -33,7 +33,7 @@
 #include "utils/memutils.h"
 
 #include "cred_internal.h"
-#include "dynamo_client.h"
+#include "aws_error.h"
 #include "dynamo_fdw.h"
 #include "http.h"
 #include "sigv4.h"

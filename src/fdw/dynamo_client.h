@@ -21,6 +21,7 @@
 
 #include "dynamo_fdw.h"
 #include "dynamo_item.h"
+#include "aws_error.h"
 
 typedef struct DynamoConn
 {
@@ -63,11 +64,8 @@ extern void dynamo_call_ahead_drop(uint64 seq);
 extern void dynamo_call_many(DynamoConn *conn, const char *operation,
 							 json_c_object **requests, int n,
 							 json_c_object **results);
-extern void dynamo_retry_pause(int retry, bool throttled);
 extern void dynamo_report_error(DynamoConn *conn, const char *operation,
 								const DynamoError *err, long status) pg_attribute_noreturn();
-extern int	dynamo_error_sqlstate(const char *type);
-extern char *dynamo_aws_message(const char *msg);
 extern void dynamo_json_own(json_c_object *obj);
 extern json_c_object *dynamo_json_parse_with(json_tokener *tok, const char *body,
 											 int len);
