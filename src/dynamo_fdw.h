@@ -143,12 +143,13 @@ typedef struct DynamoRelation
 extern DynamoServerOptions *dynamo_get_server_options(ForeignServer *server);
 extern char *dynamo_option_string(List *options, const char *name);
 extern bool dynamo_option_bool(List *options, const char *name, bool dflt);
-extern const char *dynamo_region_or_default(const char *region);
-extern const char *dynamo_profile_region(const char *profile);
 
 /* in clock.c */
 extern char *dynamo_signing_time;	/* GUC dynamo_fdw.signing_time */
 extern time_t dynamo_signing_instant(void);
+
+/* in cred_profile.c */
+extern const char *dynamo_region_or_default(const char *region);
 
 /* in credentials.c */
 extern const DynamoCredentials *dynamo_credentials_get(UserMapping *user,

@@ -27,6 +27,10 @@
  * SecretAccessKey, SessionToken, Expiration).  A source_profile with static
  * keys uses them directly.
  *
+ * The same files give the region when none is configured otherwise
+ * (dynamo_region_or_default, the SDKs' region chain), so that lookup is
+ * here too.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -93,8 +97,8 @@ dynamo_cred_from_profile(const char *profile, const char *region,
  * shared files, as the SDKs read it when no region is configured otherwise:
  * the config file wins over the credentials file.  NULL when none.
  */
-const char *
-dynamo_profile_region(const char *profile)
+static const char *
+profile_region(const char *profile)
 {
 	SharedFiles files;
 	StringInfoData scratch;
@@ -115,6 +119,27 @@ dynamo_profile_region(const char *profile)
 										   profile, &found), "region");
 	pfree(scratch.data);
 	return (region && region[0]) ? region : NULL;
+}
+
+/*
+ * The region to use: the given one, else the environment's, else the
+ * shared config file's for AWS_PROFILE (or "default"), as the AWS SDKs read
+ * it.  NULL when none is known.
+ */
+const char *
+dynamo_region_or_default(const char *region)
+{
+	const char *env;
+
+	if (region && region[0])
+		return region;
+	env = getenv("AWS_REGION");
+	if (env && env[0])
+		return env;
+	env = getenv("AWS_DEFAULT_REGION");
+	if (env && env[0])
+		return env;
+	return profile_region(NULL);
 }
 
 static void

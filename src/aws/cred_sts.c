@@ -160,7 +160,9 @@ dynamo_cred_from_web_identity_env(const char *region, StringInfo tried,
 }
 
 /*
- * Where STS is, for REGION (NULL: the environment's, else us-east-1).
+ * Where STS is, for REGION (NULL: us-east-1).  The caller has already
+ * looked for a region in the environment and the shared config file
+ * (credentials.c's resolve).
  */
 static void
 sts_endpoint(const char *region, StsEndpoint *ep)
@@ -172,7 +174,6 @@ sts_endpoint(const char *region, StsEndpoint *ep)
 	char	   *q;
 	const char *at;
 
-	region = dynamo_region_or_default(region);
 	if (region == NULL)
 		region = "us-east-1";
 	ep->region = region;

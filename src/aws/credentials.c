@@ -228,6 +228,13 @@ resolve(UserMapping *user, const char *region, DynamoCredentials *out)
 	const char *role_arn = NULL;
 	const char *profile = NULL;
 
+	/*
+	 * The region STS is called in, for every provider below: the caller's,
+	 * else the environment's or the shared config file's (cred_sts.c takes
+	 * it as given).
+	 */
+	region = dynamo_region_or_default(region);
+
 	if (user != NULL)
 	{
 		akid = dynamo_option_string(user->options, "access_key_id");

@@ -346,24 +346,3 @@ dynamo_get_server_options(ForeignServer *server)
 	opts->region = (char *) dynamo_region_or_default(opts->region);
 	return opts;
 }
-
-/*
- * The region to use: the given one, else the environment's, else the
- * shared config file's for AWS_PROFILE (or "default"), as the AWS SDKs read
- * it.  NULL when none is known.
- */
-const char *
-dynamo_region_or_default(const char *region)
-{
-	const char *env;
-
-	if (region && region[0])
-		return region;
-	env = getenv("AWS_REGION");
-	if (env && env[0])
-		return env;
-	env = getenv("AWS_DEFAULT_REGION");
-	if (env && env[0])
-		return env;
-	return dynamo_profile_region(NULL);
-}
