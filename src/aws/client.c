@@ -39,6 +39,15 @@
 uint64		dynamo_requests_sent = 0;
 
 /*
+ * Bumped when an answer says that what DescribeTable told may be stale (a
+ * table or index not found, a key that does not match the schema).  The
+ * metadata cache (src/fdw/table.c) compares it with the value it was
+ * filled under and starts anew when they differ; the client knows nothing
+ * of that cache.
+ */
+uint64		dynamo_metadata_generation = 0;
+
+/*
  * Describe where to send requests for a server and user mapping.  No network
  * traffic.  palloc'd in the caller's context.
  */
@@ -524,7 +533,7 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 	if (sqlstate == ERRCODE_FDW_TABLE_NOT_FOUND)
 	{
 		/* the table (or index) may be gone or recreated: describe it anew */
-		dynamo_forget_tables();
+		dynamo_metadata_generation++;
 		ereport(ERROR,
 				(errcode(sqlstate),
 				 errmsg("DynamoDB table or index not found in %s request", operation),
@@ -540,7 +549,7 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 						 conn->server_name)));
 	/* a table recreated with another key schema: describe it anew */
 	if (sqlstate == ERRCODE_INVALID_PARAMETER_VALUE)
-		dynamo_forget_tables();
+		dynamo_metadata_generation++;
 	/* an index deleted since DescribeTable: the next plan does without it */
 	if (err->message && strstr(err->message, "does not have the specified index"))
 		ereport(ERROR,

@@ -46,6 +46,7 @@ typedef struct DynamoError
 
 /* in client.c */
 extern uint64 dynamo_requests_sent;
+extern uint64 dynamo_metadata_generation;
 extern DynamoConn *dynamo_connect(ForeignServer *server, UserMapping *user);
 extern json_c_object *dynamo_call(DynamoConn *conn, const char *operation,
 								  json_c_object *request, DynamoError *err);

@@ -50,6 +50,8 @@ typedef struct TableCacheEntry
 
 static HTAB *table_cache = NULL;
 static MemoryContext table_cache_cxt = NULL;
+/* client.c's dynamo_metadata_generation when the cache was last emptied */
+static uint64 table_cache_generation = 0;
 
 /*
  * Forget every table's metadata: DynamoDB said a table is gone, or an
@@ -75,6 +77,12 @@ table_cache_init(void)
 {
 	HASHCTL		ctl;
 
+	/* DynamoDB said a table may have changed since: forget them all */
+	if (table_cache_generation != dynamo_metadata_generation)
+	{
+		dynamo_forget_tables();
+		table_cache_generation = dynamo_metadata_generation;
+	}
 	if (table_cache)
 		return;
 	if (table_cache_cxt == NULL)
