@@ -34,8 +34,11 @@
 #include "foreign/fdwapi.h"
 #include "utils/guc.h"
 
+#include "clock.h"
+#include "dsql.h"
 #include "dynamo_direct.h"
 #include "dynamo_fdw.h"
+#include "http.h"
 
 PG_MODULE_MAGIC;
 

@@ -10,7 +10,9 @@
  *
  * Structs shared between rooms and the externs each room offers, grouped by
  * the file that defines them.  Client libraries stay behind their own small
- * headers (http.h, sigv4.h, ddb_json.h).
+ * headers (http.h, sigv4.h, ddb_json.h).  src/aws/ never includes this
+ * header (it brings the planner and executor's); what the wrapper uses of
+ * src/aws/ it gets from that folder's headers, included below.
  *
  *-------------------------------------------------------------------------
  */
@@ -23,17 +25,8 @@
 #include "utils/relcache.h"
 #include "fdw_compat.h"
 
-/* Defaults the AWS SDKs use too. */
-#define DYNAMO_DEFAULT_MAX_ATTEMPTS		3
-#define DYNAMO_DEFAULT_CONNECT_TIMEOUT_MS	10000
-#define DYNAMO_DEFAULT_REQUEST_TIMEOUT_MS	60000
-
-/*
- * Planner costs: a request is a network round trip, worth reading thousands
- * of items from a page that has already arrived.
- */
-#define DYNAMO_DEFAULT_REQUEST_COST		100.0
-#define DYNAMO_DEFAULT_ITEM_COST		0.02
+#include "credentials.h"
+#include "server_options.h"
 
 /* DynamoDB's own limits. */
 #define DYNAMO_MAX_TRANSACT_ACTIONS	100
@@ -41,33 +34,6 @@
 #define DYNAMO_MAX_BATCH_WRITE_ITEMS	25
 /* Bytes of one expression string (ConditionExpression, UpdateExpression ...). */
 #define DYNAMO_MAX_EXPRESSION_BYTES	4096
-
-/*
- * Server and user mapping options merged, as one connection needs them.
- * Everything palloc'd in the caller's context.
- */
-typedef struct DynamoServerOptions
-{
-	Oid			serverid;
-	char	   *region;			/* NULL: taken from the environment */
-	char	   *endpoint;		/* full URL; NULL: derived from region */
-	bool		use_fips;
-	long		connect_timeout_ms;
-	long		request_timeout_ms;
-	int			max_attempts;
-	double		request_cost;	/* planner cost of one request */
-	double		item_cost;		/* planner cost of reading one item */
-} DynamoServerOptions;
-
-/* Credentials resolved for one request; strings palloc'd or cached. */
-typedef struct DynamoCredentials
-{
-	char	   *access_key_id;
-	char	   *secret_access_key;
-	char	   *session_token;	/* NULL when none */
-	time_t		expiration;		/* 0: does not expire */
-	const char *source;			/* for messages: "user mapping", "environment" ... */
-} DynamoCredentials;
 
 /* DynamoDB scalar attribute types of keys. */
 #define DYNAMO_TYPE_S	'S'
@@ -200,9 +166,6 @@ extern void dynamo_modify_routine(FdwRoutine *routine);
 /* in txn.c */
 extern bool dynamo_strict_atomicity;
 extern bool dynamo_bulk_write;
-
-/* in dsql.c */
-extern char *dynamo_dsql_server;
 
 /* in import.c */
 extern void dynamo_import_routine(FdwRoutine *routine);

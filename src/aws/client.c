@@ -27,9 +27,10 @@
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
-#include "dynamo_fdw.h"
-#include "dynamo_client.h"
 #include "aws_error.h"
+#include "client.h"
+#include "clock.h"
+#include "credentials.h"
 #include "http.h"
 #include "sigv4.h"
 

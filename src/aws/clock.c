@@ -22,7 +22,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "dynamo_fdw.h"
+#include "clock.h"
 
 char	   *dynamo_signing_time = NULL;
 

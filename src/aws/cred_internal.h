@@ -25,7 +25,7 @@
 #ifndef DYNAMO_CRED_INTERNAL_H
 #define DYNAMO_CRED_INTERNAL_H
 
-#include "dynamo_fdw.h"
+#include "credentials.h"
 #include "lib/stringinfo.h"
 
 /* Timeouts for the metadata endpoints (the SDKs use about one second). */

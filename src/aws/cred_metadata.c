@@ -33,7 +33,6 @@
 #include "ddb_json.h"
 
 #include "cred_internal.h"
-#include "dynamo_fdw.h"
 #include "http.h"
 
 #define ECS_CONTAINER_HOST		"http://169.254.170.2"

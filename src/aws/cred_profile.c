@@ -42,7 +42,6 @@
 #include "storage/fd.h"
 
 #include "cred_internal.h"
-#include "dynamo_fdw.h"
 
 /* How many source_profile hops a role chain may take. */
 #define MAX_PROFILE_DEPTH	5

@@ -34,7 +34,7 @@
 
 #include "cred_internal.h"
 #include "aws_error.h"
-#include "dynamo_fdw.h"
+#include "clock.h"
 #include "http.h"
 #include "sigv4.h"
 

@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_user_mapping.h"
 #include "miscadmin.h"
@@ -61,7 +62,7 @@
 #include "utils/timestamp.h"
 
 #include "cred_internal.h"
-#include "dynamo_fdw.h"
+#include "server_options.h"
 
 /* Fetch again when fewer than this many seconds are left. */
 #define REFRESH_MARGIN_SECONDS	300

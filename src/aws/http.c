@@ -25,8 +25,8 @@
 
 #include "miscadmin.h"
 
-#include "dynamo_fdw.h"
 #include "http.h"
+#include "server_options.h"
 
 /* Largest response we accept; DynamoDB's biggest (BatchGetItem) is 16 MB. */
 #define MAX_RESPONSE_BYTES	(64 * 1024 * 1024)

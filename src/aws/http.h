@@ -18,6 +18,9 @@
 
 #include "lib/stringinfo.h"
 
+/* Set up libcurl, once per backend (from _PG_init). */
+extern void dynamo_http_init(void);
+
 typedef struct DynamoHttpRequest
 {
 	const char *method;			/* "GET", "PUT", "POST" */

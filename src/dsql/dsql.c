@@ -51,7 +51,10 @@
 #include "utils/builtins.h"
 #include "utils/syscache.h"
 
-#include "dynamo_fdw.h"
+#include "clock.h"
+#include "credentials.h"
+#include "dsql.h"
+#include "pg_compat.h"
 #include "sigv4.h"
 
 /* X-Amz-Expires bounds: SigV4 presigning allows at most seven days. */

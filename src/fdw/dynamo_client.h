@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * dynamo_client.h
- *		  Calling DynamoDB: the interface of client.c, in json-c terms.
+ *		  What the wrapper's rooms offer each other in json-c terms (convert,
+ *		  scan, txn, bulk), with src/aws/client.h, calling DynamoDB.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
@@ -19,59 +20,9 @@
 #include "fmgr.h"
 #include "utils/jsonb.h"
 
+#include "client.h"
 #include "dynamo_fdw.h"
 #include "dynamo_item.h"
-#include "aws_error.h"
-
-typedef struct DynamoConn
-{
-	DynamoServerOptions *opts;
-	UserMapping *user;
-	char	   *server_name;
-	char	   *url;
-	char	   *host;			/* Host header as sent and signed */
-	char	   *path;
-	const char *region;			/* signing region */
-	uint64		requests;		/* HTTP requests sent through this conn */
-} DynamoConn;
-
-/* A DynamoDB error returned to a caller that asked for it. */
-typedef struct DynamoError
-{
-	char	   *type;			/* e.g. "ConditionalCheckFailedException" */
-	char	   *message;
-	json_c_object *body;		/* the whole error document */
-	long		status;
-} DynamoError;
-
-/* in client.c */
-extern uint64 dynamo_requests_sent;
-extern uint64 dynamo_metadata_generation;
-extern DynamoConn *dynamo_connect(ForeignServer *server, UserMapping *user);
-extern json_c_object *dynamo_call(DynamoConn *conn, const char *operation,
-								  json_c_object *request, DynamoError *err);
-/* Reads a 200 response's body; NULL when it is garbled.  See client.c. */
-typedef void *(*DynamoBodyParser) (const char *body, int len, void *arg);
-extern void *dynamo_call_parsed(DynamoConn *conn, const char *operation,
-								json_c_object *request, DynamoError *err,
-								DynamoBodyParser parser, void *parser_arg);
-extern uint64 dynamo_call_ahead(DynamoConn *conn, const char *operation,
-								json_c_object *request);
-extern void *dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn,
-									  const char *operation,
-									  json_c_object *request,
-									  DynamoBodyParser parser, void *parser_arg);
-extern void dynamo_call_ahead_drop(uint64 seq);
-extern void dynamo_call_many(DynamoConn *conn, const char *operation,
-							 json_c_object **requests, int n,
-							 json_c_object **results);
-extern void dynamo_report_error(DynamoConn *conn, const char *operation,
-								const DynamoError *err, long status) pg_attribute_noreturn();
-extern void dynamo_json_own(json_c_object *obj);
-extern json_c_object *dynamo_json_parse_with(json_tokener *tok, const char *body,
-											 int len);
-extern json_c_object *dynamo_json_parse(const char *body, int len);
-extern const char *dynamo_json_get_string(json_c_object *obj, const char *key);
 
 /* How a column's values are read from AttributeValues; see convert.c. */
 typedef enum DynamoIOKind
