@@ -9,7 +9,7 @@
  *		  src/aws/cred_internal.h
  *
  * credentials.c runs the provider chain and owns the cache; each cred_*.c
- * file is one kind of provider.  Only those files include this header: the
+ * file is one kind of provider, and cred_util.c holds what they share.  Only those files include this header: the
  * rest of dynamo_fdw sees dynamo_credentials_get() in dynamo_fdw.h and
  * nothing else.
  *
@@ -38,9 +38,11 @@
 /* Longest file or command output a provider reads. */
 #define DYNAMO_CRED_MAX_READ			(256 * 1024)
 
-/* in credentials.c */
+/* in cred_env.c */
 extern bool dynamo_cred_from_environment(StringInfo tried,
 										 DynamoCredentials *out);
+
+/* in cred_util.c */
 extern char *dynamo_cred_expand_home(const char *path);
 extern const char *dynamo_cred_getenv(const char *name);
 extern bool dynamo_cred_parse_time(const char *text, time_t *result);

@@ -55,7 +55,7 @@ src/aws/client.h
 src/aws/cred_metadata.c
 src/aws/cred_profile.c
 src/aws/cred_sts.c
-src/aws/credentials.c
+src/aws/cred_util.c
 src/aws/ddb_json.h
 src/fdw/bulk.c
 src/fdw/convert.c
