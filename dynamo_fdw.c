@@ -36,7 +36,7 @@
 
 #include "clock.h"
 #include "dsql.h"
-#include "dynamo_direct.h"
+#include "direct.h"
 #include "dynamo_fdw.h"
 #include "http.h"
 

@@ -40,7 +40,7 @@
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
-#include "dynamo_item.h"
+#include "item.h"
 
 /* Significant digits of a DynamoDB number, at most. */
 #define DYNAMO_MAX_NUMBER_DIGITS	38

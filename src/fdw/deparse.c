@@ -41,7 +41,7 @@
 #include "utils/pg_locale.h"
 
 #include "dynamo_fdw.h"
-#include "dynamo_deparse.h"
+#include "deparse.h"
 
 /* DynamoDB allows at most 100 operands in one IN. */
 #define DYNAMO_MAX_IN_VALUES	100

@@ -67,12 +67,12 @@
 #include "utils/rel.h"
 
 #include "dynamo_client.h"
-#include "dynamo_deparse.h"
-#include "dynamo_direct.h"
+#include "deparse.h"
+#include "direct.h"
 #include "dynamo_fdw.h"
-#include "dynamo_modify.h"
-#include "dynamo_readset.h"
-#include "dynamo_scan.h"
+#include "modify.h"
+#include "readset.h"
+#include "planner.h"
 
 /* fdw_private of a direct modification, in this order. */
 enum DynamoDirectPrivate

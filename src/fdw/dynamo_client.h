@@ -22,7 +22,7 @@
 
 #include "client.h"
 #include "dynamo_fdw.h"
-#include "dynamo_item.h"
+#include "item.h"
 
 /* How a column's values are read from AttributeValues; see convert.c. */
 typedef enum DynamoIOKind

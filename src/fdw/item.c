@@ -27,7 +27,7 @@
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
 
-#include "dynamo_item.h"
+#include "item.h"
 #include "pg_compat.h"
 
 /* What the parser's callbacks need while building a tree. */

@@ -61,7 +61,7 @@
 #include "utils/selfuncs.h"
 
 #include "dynamo_client.h"
-#include "dynamo_deparse.h"
+#include "deparse.h"
 #include "dynamo_fdw.h"
 
 /* GUC dynamo_fdw.enable_batched_join */

@@ -58,8 +58,8 @@
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
-#include "dynamo_modify.h"
-#include "dynamo_readset.h"
+#include "modify.h"
+#include "readset.h"
 
 /* DynamoDB's item size limit, 400 KB. */
 #define DYNAMO_MAX_ITEM_BYTES	(400 * 1024)

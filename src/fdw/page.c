@@ -33,9 +33,9 @@
 #include "utils/memutils.h"
 
 #include "dynamo_client.h"
-#include "dynamo_item.h"
+#include "item.h"
 #include "pg_compat.h"
-#include "dynamo_page.h"
+#include "page.h"
 
 /* What the jsonapi callbacks keep track of while indexing a page. */
 typedef struct PageIndexState

@@ -46,9 +46,9 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
-#include "dynamo_deparse.h"
+#include "deparse.h"
 #include "dynamo_fdw.h"
-#include "dynamo_scan.h"
+#include "planner.h"
 
 #define DYNAMO_PAGE_BYTES		(1024.0 * 1024.0)
 #define DYNAMO_DEFAULT_ITEMS	1000.0

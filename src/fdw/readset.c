@@ -34,7 +34,7 @@
 #include "utils/memutils.h"
 
 #include "dynamo_client.h"
-#include "dynamo_readset.h"
+#include "readset.h"
 
 /* The records of one query, numbered from first on. */
 typedef struct ReadSet

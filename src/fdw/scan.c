@@ -32,9 +32,9 @@
 
 #include "dynamo_client.h"
 #include "dynamo_fdw.h"
-#include "dynamo_page.h"
-#include "dynamo_readset.h"
-#include "dynamo_scan.h"
+#include "page.h"
+#include "readset.h"
+#include "planner.h"
 #include "http.h"
 
 typedef struct DynamoScanState

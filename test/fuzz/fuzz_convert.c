@@ -50,7 +50,7 @@
 #include "utils/jsonb.h"
 
 #include "dynamo_client.h"
-#include "dynamo_item.h"
+#include "item.h"
 #include "pg_model.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

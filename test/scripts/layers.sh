@@ -61,10 +61,10 @@ src/fdw/bulk.c
 src/fdw/convert.c
 src/fdw/direct.c
 src/fdw/dynamo_client.h
-src/fdw/dynamo_item.h
-src/fdw/dynamo_modify.h
-src/fdw/dynamo_page.h
-src/fdw/dynamo_readset.h
+src/fdw/item.h
+src/fdw/modify.h
+src/fdw/page.h
+src/fdw/readset.h
 src/fdw/import.c
 src/fdw/item.c
 src/fdw/keyjoin.c

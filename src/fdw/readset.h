@@ -1,13 +1,13 @@
 /*-------------------------------------------------------------------------
  *
- * dynamo_readset.h
+ * readset.h
  *		  What a statement read of the items it may write or lock; see
  *		  readset.c.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/fdw/dynamo_readset.h
+ *		  src/fdw/readset.h
  *
  *-------------------------------------------------------------------------
  */

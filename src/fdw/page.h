@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  *
- * dynamo_page.h
+ * page.h
  *		  A Query or Scan response read item by item; see page.c.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/fdw/dynamo_page.h
+ *		  src/fdw/page.h
  *
  *-------------------------------------------------------------------------
  */
@@ -14,7 +14,7 @@
 #define DYNAMO_PAGE_H
 
 #include "ddb_json.h"
-#include "dynamo_item.h"
+#include "item.h"
 
 typedef struct DynamoPage
 {

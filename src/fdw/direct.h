@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  *
- * dynamo_direct.h
+ * direct.h
  *		  UPDATE and DELETE of one item as one request; see direct.c.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/fdw/dynamo_direct.h
+ *		  src/fdw/direct.h
  *
  *-------------------------------------------------------------------------
  */

@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  *
- * dynamo_modify.h
+ * modify.h
  *		  Buffered writes of rows, as modify.c makes them, for direct.c.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/fdw/dynamo_modify.h
+ *		  src/fdw/modify.h
  *
  *-------------------------------------------------------------------------
  */

@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  *
- * dynamo_item.h
+ * item.h
  *		  An item's JSON as a light tree, for reading it; see item.c.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/fdw/dynamo_item.h
+ *		  src/fdw/item.h
  *
  *-------------------------------------------------------------------------
  */

@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  *
- * dynamo_scan.h
+ * planner.h
  *		  What the planner hands the executor: fdw_private of a ForeignScan.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/fdw/dynamo_scan.h
+ *		  src/fdw/planner.h
  *
  * fdw_private is a List indexed by DynamoScanPrivate; it holds only
  * copyable nodes and never credentials.  fdw_exprs holds the :vN value
@@ -15,8 +15,8 @@
  *
  *-------------------------------------------------------------------------
  */
-#ifndef DYNAMO_SCAN_H
-#define DYNAMO_SCAN_H
+#ifndef DYNAMO_PLANNER_H
+#define DYNAMO_PLANNER_H
 
 typedef enum DynamoOperation
 {
@@ -55,4 +55,4 @@ typedef enum DynamoScanPrivate
 
 extern const char *const dynamo_operation_names[];
 
-#endif							/* DYNAMO_SCAN_H */
+#endif							/* DYNAMO_PLANNER_H */

@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  *
- * dynamo_deparse.h
+ * deparse.h
  *		  Conditions as deparse.c classifies them, shared with planner.c.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/fdw/dynamo_deparse.h
+ *		  src/fdw/deparse.h
  *
  *-------------------------------------------------------------------------
  */
