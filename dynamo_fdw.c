@@ -35,10 +35,16 @@
 #include "utils/guc.h"
 
 #include "clock.h"
-#include "dsql.h"
 #include "direct.h"
+#include "dsql.h"
 #include "dynamo_fdw.h"
 #include "http.h"
+#include "import.h"
+#include "keyjoin.h"
+#include "modify.h"
+#include "planner.h"
+#include "scan.h"
+#include "txn.h"
 
 PG_MODULE_MAGIC;
 

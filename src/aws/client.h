@@ -8,15 +8,20 @@
  * IDENTIFICATION
  *		  src/aws/client.h
  *
- * Include after postgres.h and ddb_json.h (before utils/builtins.h: see
- * ddb_json.h).
+ * Requests and answers are json-c trees, which this header names without
+ * including json-c.
  *
  *-------------------------------------------------------------------------
  */
 #ifndef DYNAMO_AWS_CLIENT_H
 #define DYNAMO_AWS_CLIENT_H
 
-#include "ddb_json.h"
+/*
+ * json-c's trees, by their struct names: a file that only passes them along
+ * needs no json-c; the files that read or build JSON include ddb_json.h.
+ */
+struct json_c_object;
+struct json_tokener;
 
 #include "foreign/foreign.h"
 
@@ -41,7 +46,7 @@ typedef struct DynamoError
 {
 	char	   *type;			/* e.g. "ConditionalCheckFailedException" */
 	char	   *message;
-	json_c_object *body;		/* the whole error document */
+	struct json_c_object *body;		/* the whole error document */
 	long		status;
 } DynamoError;
 
@@ -49,30 +54,30 @@ typedef struct DynamoError
 extern uint64 dynamo_requests_sent;
 extern uint64 dynamo_metadata_generation;
 extern DynamoConn *dynamo_connect(ForeignServer *server, UserMapping *user);
-extern json_c_object *dynamo_call(DynamoConn *conn, const char *operation,
-								  json_c_object *request, DynamoError *err);
+extern struct json_c_object *dynamo_call(DynamoConn *conn, const char *operation,
+								  struct json_c_object *request, DynamoError *err);
 /* Reads a 200 response's body; NULL when it is garbled.  See client.c. */
 typedef void *(*DynamoBodyParser) (const char *body, int len, void *arg);
 extern void *dynamo_call_parsed(DynamoConn *conn, const char *operation,
-								json_c_object *request, DynamoError *err,
+								struct json_c_object *request, DynamoError *err,
 								DynamoBodyParser parser, void *parser_arg);
 extern uint64 dynamo_call_ahead(DynamoConn *conn, const char *operation,
-								json_c_object *request);
+								struct json_c_object *request);
 extern void *dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn,
 									  const char *operation,
-									  json_c_object *request,
+									  struct json_c_object *request,
 									  DynamoBodyParser parser, void *parser_arg);
 extern void dynamo_call_ahead_drop(uint64 seq);
 extern void dynamo_call_many(DynamoConn *conn, const char *operation,
-							 json_c_object **requests, int n,
-							 json_c_object **results);
+							 struct json_c_object **requests, int n,
+							 struct json_c_object **results);
 extern void dynamo_report_error(DynamoConn *conn, const char *operation,
 								const DynamoError *err, long status) pg_attribute_noreturn();
-extern void dynamo_json_own(json_c_object *obj);
-extern json_c_object *dynamo_json_parse_with(json_tokener *tok, const char *body,
+extern void dynamo_json_own(struct json_c_object *obj);
+extern struct json_c_object *dynamo_json_parse_with(struct json_tokener *tok, const char *body,
 											 int len);
-extern json_c_object *dynamo_json_parse(const char *body, int len);
-extern const char *dynamo_json_get_string(json_c_object *obj, const char *key);
+extern struct json_c_object *dynamo_json_parse(const char *body, int len);
+extern const char *dynamo_json_get_string(struct json_c_object *obj, const char *key);
 
 
 #endif							/* DYNAMO_AWS_CLIENT_H */

@@ -15,6 +15,12 @@
  * json-c's macros expand to the renamed type too.  Include this right after
  * postgres.h, before any header that pulls in utils/builtins.h.
  *
+ * Only the files that read or build JSON include this header.  Other
+ * headers name json-c's trees "struct json_c_object" (the struct json-c's
+ * type is, once renamed) and leave json-c out, so that a file passing a
+ * tree along does not see json-c; test/scripts/layers.sh lists the files
+ * that do.
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef DYNAMO_DDB_JSON_H

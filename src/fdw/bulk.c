@@ -32,9 +32,11 @@
 #include "utils/memutils.h"
 #include "utils/wait_event.h"
 
-#include "dynamo_client.h"
+#include "bulk.h"
+#include "client.h"
 #include "dynamo_fdw.h"
 #include "http.h"
+#include "txn.h"
 
 /* Requests of one group, sent together. */
 #define BULK_PARALLEL			DYNAMO_HTTP_MAX_PARALLEL

@@ -38,9 +38,10 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
-#include "dynamo_client.h"
+#include "convert.h"
 #include "dynamo_fdw.h"
 #include "item.h"
+#include "table.h"
 
 /* Significant digits of a DynamoDB number, at most. */
 #define DYNAMO_MAX_NUMBER_DIGITS	38

@@ -40,8 +40,9 @@
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 
-#include "dynamo_fdw.h"
 #include "deparse.h"
+#include "dynamo_fdw.h"
+#include "table.h"
 
 /* DynamoDB allows at most 100 operands in one IN. */
 #define DYNAMO_MAX_IN_VALUES	100

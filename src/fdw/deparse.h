@@ -17,6 +17,7 @@
 #include "nodes/pathnodes.h"
 
 #include "dynamo_fdw.h"
+#include "table.h"
 
 typedef enum DynamoCmp
 {

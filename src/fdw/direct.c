@@ -66,13 +66,17 @@
 #include "utils/numeric.h"
 #include "utils/rel.h"
 
-#include "dynamo_client.h"
+#include "client.h"
+#include "convert.h"
 #include "deparse.h"
 #include "direct.h"
 #include "dynamo_fdw.h"
+#include "item.h"
 #include "modify.h"
-#include "readset.h"
 #include "planner.h"
+#include "readset.h"
+#include "table.h"
+#include "txn.h"
 
 /* fdw_private of a direct modification, in this order. */
 enum DynamoDirectPrivate

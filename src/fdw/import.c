@@ -57,8 +57,10 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#include "dynamo_client.h"
+#include "client.h"
 #include "dynamo_fdw.h"
+#include "import.h"
+#include "table.h"
 
 /* ListTables returns at most 100 names a page. */
 #define LIST_TABLES_PAGE		100

@@ -13,7 +13,11 @@
 #ifndef DYNAMO_ITEM_H
 #define DYNAMO_ITEM_H
 
-#include "ddb_json.h"
+/*
+ * json-c's trees, by their struct names: a file that only passes them along
+ * needs no json-c; the files that read or build JSON include ddb_json.h.
+ */
+struct json_c_object;
 
 typedef enum DynamoValueKind
 {
@@ -47,7 +51,7 @@ typedef struct DynamoValue
 
 /* in item.c */
 extern DynamoValue *dynamo_value_parse(const char *text, int len);
-extern DynamoValue *dynamo_value_from_json_c(json_c_object *obj);
+extern DynamoValue *dynamo_value_from_json_c(struct json_c_object *obj);
 extern DynamoValue *dynamo_value_member(const DynamoValue *object, const char *name);
 
 #endif							/* DYNAMO_ITEM_H */

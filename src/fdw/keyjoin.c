@@ -60,9 +60,17 @@
 #include "utils/ruleutils.h"
 #include "utils/selfuncs.h"
 
-#include "dynamo_client.h"
+#include "client.h"
+#include "convert.h"
 #include "deparse.h"
 #include "dynamo_fdw.h"
+#include "item.h"
+#include "keyjoin.h"
+#include "planner.h"
+#include "scan.h"
+#include "server_options.h"
+#include "table.h"
+#include "txn.h"
 
 /* GUC dynamo_fdw.enable_batched_join */
 bool		dynamo_enable_batched_join = true;

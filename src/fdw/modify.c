@@ -56,10 +56,16 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-#include "dynamo_client.h"
+#include "bulk.h"
+#include "client.h"
+#include "convert.h"
 #include "dynamo_fdw.h"
+#include "item.h"
 #include "modify.h"
 #include "readset.h"
+#include "server_options.h"
+#include "table.h"
+#include "txn.h"
 
 /* DynamoDB's item size limit, 400 KB. */
 #define DYNAMO_MAX_ITEM_BYTES	(400 * 1024)

@@ -32,10 +32,11 @@
 #include "mb/pg_wchar.h"
 #include "utils/memutils.h"
 
-#include "dynamo_client.h"
+#include "client.h"
+#include "dynamo_fdw.h"
 #include "item.h"
-#include "pg_compat.h"
 #include "page.h"
+#include "pg_compat.h"
 
 /* What the jsonapi callbacks keep track of while indexing a page. */
 typedef struct PageIndexState

@@ -13,13 +13,18 @@
 #ifndef DYNAMO_PAGE_H
 #define DYNAMO_PAGE_H
 
-#include "ddb_json.h"
+/*
+ * json-c's trees, by their struct names: a file that only passes them along
+ * needs no json-c; the files that read or build JSON include ddb_json.h.
+ */
+struct json_c_object;
+
 #include "item.h"
 
 typedef struct DynamoPage
 {
 	const char *text;			/* the response body */
-	json_c_object *rest;		/* the response with an empty Items array */
+	struct json_c_object *rest;		/* the response with an empty Items array */
 	int			nitems;
 	int		   *item_start;		/* offset of each item in text */
 	int		   *item_len;
@@ -37,8 +42,8 @@ typedef struct DynamoPagePeek
 
 /* in page.c */
 extern void *dynamo_page_parse(const char *body, int len, void *arg);
-extern json_c_object *dynamo_page_guess_next_key(const char *body, int len);
-extern json_c_object *dynamo_page_item(DynamoPage *page, int i);
+extern struct json_c_object *dynamo_page_guess_next_key(const char *body, int len);
+extern struct json_c_object *dynamo_page_item(DynamoPage *page, int i);
 extern DynamoValue *dynamo_page_item_tree(DynamoPage *page, int i);
 
 #endif							/* DYNAMO_PAGE_H */

@@ -49,6 +49,8 @@
 #include "deparse.h"
 #include "dynamo_fdw.h"
 #include "planner.h"
+#include "server_options.h"
+#include "table.h"
 
 #define DYNAMO_PAGE_BYTES		(1024.0 * 1024.0)
 #define DYNAMO_DEFAULT_ITEMS	1000.0

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * planner.h
- *		  What the planner hands the executor: fdw_private of a ForeignScan.
+ *		  The planner callbacks, and what the planner hands the executor:
+ *		  fdw_private of a ForeignScan.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
@@ -17,6 +18,8 @@
  */
 #ifndef DYNAMO_PLANNER_H
 #define DYNAMO_PLANNER_H
+
+#include "fdw_compat.h"
 
 typedef enum DynamoOperation
 {
@@ -53,6 +56,18 @@ typedef enum DynamoScanPrivate
 								 * cursor); the executor may still stop */
 } DynamoScanPrivate;
 
+/* in planner.c */
 extern const char *const dynamo_operation_names[];
+extern void dynamoGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
+									Oid foreigntableid);
+extern void dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
+								  Oid foreigntableid);
+extern ForeignScan *dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
+										 Oid foreigntableid, ForeignPath *best_path,
+										 List *tlist, List *scan_clauses,
+										 Plan *outer_plan);
+extern void dynamoGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
+									   RelOptInfo *input_rel, RelOptInfo *output_rel,
+									   void *extra);
 
 #endif							/* DYNAMO_PLANNER_H */

@@ -33,7 +33,8 @@
 
 #include "utils/memutils.h"
 
-#include "dynamo_client.h"
+#include "client.h"
+#include "dynamo_fdw.h"
 #include "readset.h"
 
 /* The records of one query, numbered from first on. */

@@ -14,7 +14,11 @@
 #ifndef DYNAMO_READSET_H
 #define DYNAMO_READSET_H
 
-#include "ddb_json.h"
+/*
+ * json-c's trees, by their struct names: a file that only passes them along
+ * needs no json-c; the files that read or build JSON include ddb_json.h.
+ */
+struct json_c_object;
 
 #include "access/htup.h"
 #include "storage/itemptr.h"
@@ -24,14 +28,14 @@ typedef struct DynamoReadRow
 {
 	Oid			serverid;
 	const char *table;			/* the DynamoDB table */
-	json_c_object *key;			/* the item's key */
-	json_c_object *expect;		/* see dynamo_readset_expect */
+	struct json_c_object *key;			/* the item's key */
+	struct json_c_object *expect;		/* see dynamo_readset_expect */
 	HeapTuple	tuple;			/* the row, for RefetchForeignRow; or NULL */
 } DynamoReadRow;
 
 extern void dynamo_readset_add(MemoryContext cxt, DynamoReadRow *row, ItemPointer tid);
 extern DynamoReadRow *dynamo_readset_find(ItemPointer tid);
-extern json_c_object *dynamo_readset_expect(json_c_object *item, const char *pk,
+extern struct json_c_object *dynamo_readset_expect(struct json_c_object *item, const char *pk,
 											const char *sk, const char *const *attrs,
 											int nattrs, bool whole_item);
 

@@ -30,12 +30,18 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-#include "dynamo_client.h"
+#include "aws_error.h"
+#include "client.h"
+#include "convert.h"
 #include "dynamo_fdw.h"
-#include "page.h"
-#include "readset.h"
-#include "planner.h"
 #include "http.h"
+#include "item.h"
+#include "page.h"
+#include "planner.h"
+#include "readset.h"
+#include "scan.h"
+#include "table.h"
+#include "txn.h"
 
 typedef struct DynamoScanState
 {

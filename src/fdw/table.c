@@ -33,8 +33,10 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-#include "dynamo_client.h"
+#include "client.h"
 #include "dynamo_fdw.h"
+#include "server_options.h"
+#include "table.h"
 
 typedef struct TableCacheKey
 {

@@ -81,8 +81,10 @@
 #include "utils/snapmgr.h"
 #include "utils/timeout.h"
 
-#include "dynamo_client.h"
+#include "client.h"
+#include "convert.h"
 #include "dynamo_fdw.h"
+#include "txn.h"
 
 bool		dynamo_strict_atomicity = false;
 bool		dynamo_bulk_write = false;

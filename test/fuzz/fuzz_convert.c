@@ -49,7 +49,7 @@
 #include "utils/array.h"
 #include "utils/jsonb.h"
 
-#include "dynamo_client.h"
+#include "convert.h"
 #include "item.h"
 #include "pg_model.h"
 
