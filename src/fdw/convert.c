@@ -59,27 +59,27 @@ av_unpack(const DynamoValue *av, const char **tag, const DynamoValue **value)
 	DynamoValueKind want;
 	const DynamoValue *e;
 
-	if (av == NULL || av->kind != DV_OBJECT || av->first == NULL)
+	if (av == NULL || av->kind != DYNAMO_VALUE_OBJECT || av->first == NULL)
 		return false;
 	*tag = av->first->name;
 	*value = av->first;
 
 	if (strcmp(*tag, "S") == 0 || strcmp(*tag, "N") == 0 || strcmp(*tag, "B") == 0)
-		want = DV_STRING;
+		want = DYNAMO_VALUE_STRING;
 	else if (strcmp(*tag, "BOOL") == 0 || strcmp(*tag, "NULL") == 0)
-		want = DV_BOOL;
+		want = DYNAMO_VALUE_BOOL;
 	else if (strcmp(*tag, "M") == 0)
-		want = DV_OBJECT;
+		want = DYNAMO_VALUE_OBJECT;
 	else if (strcmp(*tag, "L") == 0 || strcmp(*tag, "SS") == 0 ||
 			 strcmp(*tag, "NS") == 0 || strcmp(*tag, "BS") == 0)
-		want = DV_ARRAY;
+		want = DYNAMO_VALUE_ARRAY;
 	else
 		return true;			/* an unknown tag: the caller says so */
 	if ((*value)->kind != want)
 		return false;
-	if (want == DV_ARRAY && (*tag)[0] != 'L')
+	if (want == DYNAMO_VALUE_ARRAY && (*tag)[0] != 'L')
 		for (e = (*value)->first; e; e = e->next)
-			if (e->kind != DV_STRING)
+			if (e->kind != DYNAMO_VALUE_STRING)
 				return false;
 	return true;
 }
@@ -237,7 +237,7 @@ decode_base64(const char *b64, int len)
 static bytea *
 decode_binary(const DynamoValue *v)
 {
-	if (v->kind != DV_STRING)
+	if (v->kind != DYNAMO_VALUE_STRING)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("DynamoDB binary value is not valid base64")));
@@ -390,7 +390,7 @@ dynamo_item_to_jsonb(const DynamoValue *item)
 	const DynamoValue *e;
 	JsonbValue	key;
 
-	if (item == NULL || item->kind != DV_OBJECT)
+	if (item == NULL || item->kind != DYNAMO_VALUE_OBJECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("malformed DynamoDB item")));
@@ -622,7 +622,7 @@ dynamo_row_read(DynamoRowReader *r, const DynamoValue *item, Datum *values, bool
 		DynamoReadColumn *c = find_column(r, m, k);
 
 		/* a JSON null is no value, as if the attribute were missing */
-		if (c == NULL || m->kind == DV_NULL)
+		if (c == NULL || m->kind == DYNAMO_VALUE_NULL)
 			continue;
 		r->current_column = c->column;
 		values[c->pos] = dynamo_av_to_datum(m, &c->io, &isnull[c->pos]);
@@ -1047,7 +1047,7 @@ dynamo_value_display(const DynamoValue *av)
 	const char *tag;
 	const DynamoValue *v;
 
-	if (!av_unpack(av, &tag, &v) || v->kind != DV_STRING)
+	if (!av_unpack(av, &tag, &v) || v->kind != DYNAMO_VALUE_STRING)
 		return pstrdup("?");
 	return pstrdup(v->str);
 }

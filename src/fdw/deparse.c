@@ -276,18 +276,18 @@ static DynamoCmp
 cmp_from_name(const char *name)
 {
 	if (strcmp(name, "=") == 0)
-		return CMP_EQ;
+		return DYNAMO_CMP_EQ;
 	if (strcmp(name, "<>") == 0)
-		return CMP_NE;
+		return DYNAMO_CMP_NE;
 	if (strcmp(name, "<") == 0)
-		return CMP_LT;
+		return DYNAMO_CMP_LT;
 	if (strcmp(name, "<=") == 0)
-		return CMP_LE;
+		return DYNAMO_CMP_LE;
 	if (strcmp(name, ">") == 0)
-		return CMP_GT;
+		return DYNAMO_CMP_GT;
 	if (strcmp(name, ">=") == 0)
-		return CMP_GE;
-	return CMP_NONE;
+		return DYNAMO_CMP_GE;
+	return DYNAMO_CMP_NONE;
 }
 
 static DynamoCmp
@@ -295,14 +295,14 @@ commute(DynamoCmp c)
 {
 	switch (c)
 	{
-		case CMP_LT:
-			return CMP_GT;
-		case CMP_LE:
-			return CMP_GE;
-		case CMP_GT:
-			return CMP_LT;
-		case CMP_GE:
-			return CMP_LE;
+		case DYNAMO_CMP_LT:
+			return DYNAMO_CMP_GT;
+		case DYNAMO_CMP_LE:
+			return DYNAMO_CMP_GE;
+		case DYNAMO_CMP_GT:
+			return DYNAMO_CMP_LT;
+		case DYNAMO_CMP_GE:
+			return DYNAMO_CMP_LE;
 		default:
 			return c;
 	}
@@ -400,7 +400,7 @@ classify_prefix(const DynamoColumn *col, Expr *valexpr, Oid collid,
 	if (column_family(col) != FAMILY_STRING || !is_deterministic(collid) ||
 		!is_value_expr(valexpr, ctx))
 		return NULL;
-	c = new_cond(COND_PREFIX, col);
+	c = new_cond(DYNAMO_COND_PREFIX, col);
 	c->values = list_make1(valexpr);
 	return c;
 }
@@ -454,7 +454,7 @@ classify_opexpr(OpExpr *op, const DynamoDeparseContext *ctx)
 
 			if (infix == NULL)
 				return NULL;
-			c = new_cond(COND_CONTAINS, col);
+			c = new_cond(DYNAMO_COND_CONTAINS, col);
 			c->values = list_make1(text_const(infix));
 			return c;
 		}
@@ -462,17 +462,17 @@ classify_opexpr(OpExpr *op, const DynamoDeparseContext *ctx)
 			return NULL;
 		if (exact)
 		{
-			c = new_cond(COND_CMP, col);
-			c->cmp = CMP_EQ;
+			c = new_cond(DYNAMO_COND_CMP, col);
+			c->cmp = DYNAMO_CMP_EQ;
 		}
 		else
-			c = new_cond(COND_PREFIX, col);
+			c = new_cond(DYNAMO_COND_PREFIX, col);
 		c->values = list_make1(text_const(prefix));
 		return c;
 	}
 
 	cmp = cmp_from_name(opname);
-	if (cmp == CMP_NONE)
+	if (cmp == DYNAMO_CMP_NONE)
 		return NULL;
 	if (val == l)
 		cmp = commute(cmp);
@@ -486,15 +486,15 @@ classify_opexpr(OpExpr *op, const DynamoDeparseContext *ctx)
 	{
 		if (!is_deterministic(op->inputcollid))
 			return NULL;
-		if (cmp != CMP_EQ && cmp != CMP_NE && !is_c_collation(op->inputcollid))
+		if (cmp != DYNAMO_CMP_EQ && cmp != DYNAMO_CMP_NE && !is_c_collation(op->inputcollid))
 			return NULL;
 	}
-	if (fam == FAMILY_BOOL && cmp != CMP_EQ && cmp != CMP_NE)
+	if (fam == FAMILY_BOOL && cmp != DYNAMO_CMP_EQ && cmp != DYNAMO_CMP_NE)
 		return NULL;
-	if (fam == FAMILY_NUMBER && !number_value_ok(val, cmp == CMP_EQ))
+	if (fam == FAMILY_NUMBER && !number_value_ok(val, cmp == DYNAMO_CMP_EQ))
 		return NULL;
 
-	c = new_cond(COND_CMP, col);
+	c = new_cond(DYNAMO_COND_CMP, col);
 	c->cmp = cmp;
 	c->values = list_make1(val);
 	return c;
@@ -523,7 +523,7 @@ classify_in(ScalarArrayOpExpr *sa, const DynamoDeparseContext *ctx)
 		(fam == FAMILY_STRING && !is_deterministic(sa->inputcollid)))
 		return NULL;
 
-	c = new_cond(COND_IN, col);
+	c = new_cond(DYNAMO_COND_IN, col);
 	if (IsA(arr, Const))
 	{
 		Const	   *k = (Const *) arr;
@@ -623,16 +623,16 @@ dynamo_classify(Expr *clause, const DynamoDeparseContext *ctx)
 				if (nt->argisrow || (col = column_of(nt->arg, ctx)) == NULL ||
 					col->document)
 					return NULL;
-				return new_cond(nt->nulltesttype == IS_NULL ? COND_IS_NULL
-								: COND_NOT_NULL, col);
+				return new_cond(nt->nulltesttype == IS_NULL ? DYNAMO_COND_IS_NULL
+								: DYNAMO_COND_NOT_NULL, col);
 			}
 		case T_Var:
 			if ((col = column_of(clause, ctx)) != NULL &&
 				column_family(col) == FAMILY_BOOL)
 			{
-				DynamoCond *c = new_cond(COND_CMP, col);
+				DynamoCond *c = new_cond(DYNAMO_COND_CMP, col);
 
-				c->cmp = CMP_EQ;
+				c->cmp = DYNAMO_CMP_EQ;
 				c->values = list_make1(makeBoolConst(true, false));
 				return c;
 			}
@@ -648,12 +648,12 @@ dynamo_classify(Expr *clause, const DynamoDeparseContext *ctx)
 					col = column_of(linitial(b->args), ctx);
 					if (col == NULL || column_family(col) != FAMILY_BOOL)
 						return NULL;
-					c = new_cond(COND_CMP, col);
-					c->cmp = CMP_EQ;
+					c = new_cond(DYNAMO_COND_CMP, col);
+					c->cmp = DYNAMO_CMP_EQ;
 					c->values = list_make1(makeBoolConst(false, false));
 					return c;
 				}
-				c = new_cond(b->boolop == AND_EXPR ? COND_AND : COND_OR, NULL);
+				c = new_cond(b->boolop == AND_EXPR ? DYNAMO_COND_AND : DYNAMO_COND_OR, NULL);
 				foreach(lc, b->args)
 				{
 					DynamoDeparseContext subctx = *ctx;
@@ -726,8 +726,8 @@ dynamo_deparse_cond(StringInfo buf, const DynamoCond *c, DynamoExprBuilder *b)
 
 	switch (c->kind)
 	{
-		case COND_CMP:
-			if (c->cmp == CMP_NE)
+		case DYNAMO_COND_CMP:
+			if (c->cmp == DYNAMO_CMP_NE)
 			{
 				/* <> is true for a missing attribute in DynamoDB; not in SQL */
 				const char *v = dynamo_value_placeholder(b, linitial(c->values));
@@ -740,40 +740,40 @@ dynamo_deparse_cond(StringInfo buf, const DynamoCond *c, DynamoExprBuilder *b)
 				appendStringInfo(buf, "%s %s %s", name, cmp_text[c->cmp],
 								 dynamo_value_placeholder(b, linitial(c->values)));
 			break;
-		case COND_IN:
+		case DYNAMO_COND_IN:
 			appendStringInfo(buf, "%s IN (", name);
 			foreach(lc, c->values)
 				appendStringInfo(buf, "%s%s", foreach_current_index(lc) > 0 ? ", " : "",
 								 dynamo_value_placeholder(b, lfirst(lc)));
 			appendStringInfoChar(buf, ')');
 			break;
-		case COND_PREFIX:
+		case DYNAMO_COND_PREFIX:
 			appendStringInfo(buf, "begins_with(%s, %s)", name,
 							 dynamo_value_placeholder(b, linitial(c->values)));
 			break;
-		case COND_CONTAINS:
+		case DYNAMO_COND_CONTAINS:
 			/* contains() also looks into sets and lists: strings only */
 			appendStringInfo(buf, "(contains(%s, %s) AND attribute_type(%s, %s))",
 							 name, dynamo_value_placeholder(b, linitial(c->values)),
 							 name, dynamo_value_placeholder(b, (Expr *) text_const("S")));
 			break;
-		case COND_IS_NULL:
+		case DYNAMO_COND_IS_NULL:
 			appendStringInfo(buf, "(attribute_not_exists(%s) OR attribute_type(%s, %s))",
 							 name, name,
 							 dynamo_value_placeholder(b, (Expr *) text_const("NULL")));
 			break;
-		case COND_NOT_NULL:
+		case DYNAMO_COND_NOT_NULL:
 			appendStringInfo(buf, "(attribute_exists(%s) AND NOT attribute_type(%s, %s))",
 							 name, name,
 							 dynamo_value_placeholder(b, (Expr *) text_const("NULL")));
 			break;
-		case COND_AND:
-		case COND_OR:
+		case DYNAMO_COND_AND:
+		case DYNAMO_COND_OR:
 			appendStringInfoChar(buf, '(');
 			foreach(lc, c->args)
 			{
 				if (foreach_current_index(lc) > 0)
-					appendStringInfoString(buf, c->kind == COND_AND ? " AND " : " OR ");
+					appendStringInfoString(buf, c->kind == DYNAMO_COND_AND ? " AND " : " OR ");
 				dynamo_deparse_cond(buf, lfirst(lc), b);
 			}
 			appendStringInfoChar(buf, ')');

@@ -21,25 +21,25 @@
 
 typedef enum DynamoCmp
 {
-	CMP_NONE,
-	CMP_EQ,
-	CMP_NE,
-	CMP_LT,
-	CMP_LE,
-	CMP_GT,
-	CMP_GE
+	DYNAMO_CMP_NONE,
+	DYNAMO_CMP_EQ,
+	DYNAMO_CMP_NE,
+	DYNAMO_CMP_LT,
+	DYNAMO_CMP_LE,
+	DYNAMO_CMP_GT,
+	DYNAMO_CMP_GE
 } DynamoCmp;
 
 typedef enum DynamoCondKind
 {
-	COND_CMP,					/* column op value */
-	COND_IN,					/* column IN (values) */
-	COND_PREFIX,				/* begins_with(column, value) */
-	COND_CONTAINS,				/* contains(column, value) on a string */
-	COND_IS_NULL,
-	COND_NOT_NULL,
-	COND_AND,
-	COND_OR
+	DYNAMO_COND_CMP,			/* column op value */
+	DYNAMO_COND_IN,				/* column IN (values) */
+	DYNAMO_COND_PREFIX,			/* begins_with(column, value) */
+	DYNAMO_COND_CONTAINS,		/* contains(column, value) on a string */
+	DYNAMO_COND_IS_NULL,
+	DYNAMO_COND_NOT_NULL,
+	DYNAMO_COND_AND,
+	DYNAMO_COND_OR
 } DynamoCondKind;
 
 /* A condition DynamoDB evaluates exactly as PostgreSQL would. */
@@ -47,7 +47,7 @@ typedef struct DynamoCond
 {
 	DynamoCondKind kind;
 	const DynamoColumn *column; /* NULL for AND/OR */
-	DynamoCmp	cmp;			/* COND_CMP */
+	DynamoCmp	cmp;			/* DYNAMO_COND_CMP */
 	List	   *values;			/* value expressions */
 	List	   *args;			/* AND/OR: DynamoCond * */
 } DynamoCond;

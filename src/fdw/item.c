@@ -71,7 +71,7 @@ tree_new(TreeBuildState *st, DynamoValueKind kind)
 	if (st->depth > 0)
 	{
 		parent = st->open[st->depth - 1];
-		if (parent->kind == DV_OBJECT)
+		if (parent->kind == DYNAMO_VALUE_OBJECT)
 		{
 			int			len = strlen(st->name);
 
@@ -94,7 +94,7 @@ tree_new(TreeBuildState *st, DynamoValueKind kind)
 	if (st->depth == 0)
 		st->root = v;
 	else
-		append_member(parent, v, parent->kind == DV_OBJECT ? st->name : NULL);
+		append_member(parent, v, parent->kind == DYNAMO_VALUE_OBJECT ? st->name : NULL);
 	return v;
 }
 
@@ -114,14 +114,14 @@ tree_open(TreeBuildState *st, DynamoValueKind kind)
 static dynamo_json_cb_result
 tree_object_start(void *arg)
 {
-	tree_open((TreeBuildState *) arg, DV_OBJECT);
+	tree_open((TreeBuildState *) arg, DYNAMO_VALUE_OBJECT);
 	DYNAMO_JSON_CB_DONE;
 }
 
 static dynamo_json_cb_result
 tree_array_start(void *arg)
 {
-	tree_open((TreeBuildState *) arg, DV_ARRAY);
+	tree_open((TreeBuildState *) arg, DYNAMO_VALUE_ARRAY);
 	DYNAMO_JSON_CB_DONE;
 }
 
@@ -149,17 +149,17 @@ tree_scalar(void *arg, char *token, JsonTokenType tokentype)
 	{
 		case JSON_TOKEN_STRING:
 		case JSON_TOKEN_NUMBER:
-			v = tree_new(st, tokentype == JSON_TOKEN_STRING ? DV_STRING : DV_NUMBER);
+			v = tree_new(st, tokentype == JSON_TOKEN_STRING ? DYNAMO_VALUE_STRING : DYNAMO_VALUE_NUMBER);
 			v->str = token;
 			v->len = strlen(token);
 			break;
 		case JSON_TOKEN_TRUE:
 		case JSON_TOKEN_FALSE:
-			v = tree_new(st, DV_BOOL);
+			v = tree_new(st, DYNAMO_VALUE_BOOL);
 			v->boolean = tokentype == JSON_TOKEN_TRUE;
 			break;
 		default:
-			(void) tree_new(st, DV_NULL);
+			(void) tree_new(st, DYNAMO_VALUE_NULL);
 			break;
 	}
 	DYNAMO_JSON_CB_DONE;
@@ -211,7 +211,7 @@ dynamo_value_from_json_c(json_c_object *obj)
 				struct json_object_iterator it = json_object_iter_begin(obj),
 							end = json_object_iter_end(obj);
 
-				v->kind = DV_OBJECT;
+				v->kind = DYNAMO_VALUE_OBJECT;
 				for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
 					append_member(v, dynamo_value_from_json_c(json_object_iter_peek_value(&it)),
 								  json_object_iter_peek_name(&it));
@@ -221,29 +221,29 @@ dynamo_value_from_json_c(json_c_object *obj)
 			{
 				size_t		i;
 
-				v->kind = DV_ARRAY;
+				v->kind = DYNAMO_VALUE_ARRAY;
 				for (i = 0; i < json_object_array_length(obj); i++)
 					append_member(v, dynamo_value_from_json_c(json_object_array_get_idx(obj, i)),
 								  NULL);
 				break;
 			}
 		case json_type_string:
-			v->kind = DV_STRING;
+			v->kind = DYNAMO_VALUE_STRING;
 			v->str = json_object_get_string(obj);
 			v->len = json_object_get_string_len(obj);
 			break;
 		case json_type_int:
 		case json_type_double:
-			v->kind = DV_NUMBER;
+			v->kind = DYNAMO_VALUE_NUMBER;
 			v->str = json_object_get_string(obj);
 			v->len = strlen(v->str);
 			break;
 		case json_type_boolean:
-			v->kind = DV_BOOL;
+			v->kind = DYNAMO_VALUE_BOOL;
 			v->boolean = json_object_get_boolean(obj);
 			break;
 		case json_type_null:
-			v->kind = DV_NULL;
+			v->kind = DYNAMO_VALUE_NULL;
 			break;
 	}
 	return v;
@@ -255,7 +255,7 @@ dynamo_value_member(const DynamoValue *object, const char *name)
 {
 	DynamoValue *m;
 
-	if (object == NULL || object->kind != DV_OBJECT)
+	if (object == NULL || object->kind != DYNAMO_VALUE_OBJECT)
 		return NULL;
 	for (m = object->first; m; m = m->next)
 		if (strcmp(m->name, name) == 0)

@@ -21,12 +21,12 @@ struct json_c_object;
 
 typedef enum DynamoValueKind
 {
-	DV_OBJECT,
-	DV_ARRAY,
-	DV_STRING,
-	DV_NUMBER,					/* a JSON number (DynamoDB sends none) */
-	DV_BOOL,
-	DV_NULL
+	DYNAMO_VALUE_OBJECT,
+	DYNAMO_VALUE_ARRAY,
+	DYNAMO_VALUE_STRING,
+	DYNAMO_VALUE_NUMBER,		/* a JSON number (DynamoDB sends none) */
+	DYNAMO_VALUE_BOOL,
+	DYNAMO_VALUE_NULL
 } DynamoValueKind;
 
 /*
@@ -38,13 +38,13 @@ typedef enum DynamoValueKind
 typedef struct DynamoValue
 {
 	DynamoValueKind kind;
-	bool		boolean;		/* DV_BOOL */
-	int			len;			/* DV_STRING, DV_NUMBER: bytes of str;
-								 * DV_OBJECT, DV_ARRAY: members */
-	const char *str;			/* DV_STRING, DV_NUMBER: NUL-terminated */
+	bool		boolean;		/* BOOL */
+	int			len;			/* STRING, NUMBER: bytes of str; OBJECT,
+								 * ARRAY: members */
+	const char *str;			/* STRING, NUMBER: NUL-terminated */
 	const char *name;			/* member of an object: its name */
 	int			name_len;
-	struct DynamoValue *first;	/* DV_OBJECT, DV_ARRAY: members in order */
+	struct DynamoValue *first;	/* OBJECT, ARRAY: members in order */
 	struct DynamoValue *last;
 	struct DynamoValue *next;	/* the next member of the parent */
 } DynamoValue;

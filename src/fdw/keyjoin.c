@@ -237,7 +237,7 @@ key_fixed_by_constants(PlannerInfo *root, RelOptInfo *inner,
 		DynamoCond *c = dynamo_classify(((RestrictInfo *) lfirst(lc))->clause, &ctx);
 
 		if (c == NULL || c->column == NULL ||
-			!((c->kind == COND_CMP && c->cmp == CMP_EQ) || c->kind == COND_IN))
+			!((c->kind == DYNAMO_COND_CMP && c->cmp == DYNAMO_CMP_EQ) || c->kind == DYNAMO_COND_IN))
 			continue;
 		if (strcmp(c->column->attr, t->partition_key) == 0 &&
 			dynamo_family_tag(c->column) == t->partition_type)
@@ -276,7 +276,7 @@ key_clause(PlannerInfo *root, RestrictInfo *ri, RelOptInfo *outer,
 		(!base && ri->mergeopfamilies == NIL && !OidIsValid(ri->hashjoinoperator)))
 		return NULL;
 	c = dynamo_classify(ri->clause, &ctx);
-	if (c == NULL || c->kind != COND_CMP || c->cmp != CMP_EQ ||
+	if (c == NULL || c->kind != DYNAMO_COND_CMP || c->cmp != DYNAMO_CMP_EQ ||
 		strcmp(c->column->attr, kt->attr) != 0 ||
 		dynamo_family_tag(c->column) != kt->type)
 		return NULL;

@@ -256,7 +256,7 @@ dynamo_page_item_tree(DynamoPage *page, int i)
 	item = dynamo_value_parse(page->text + page->item_start[i], page->item_len[i]);
 	if (item == NULL)
 		return dynamo_value_from_json_c(dynamo_page_item(page, i));
-	if (item->kind != DV_OBJECT)
+	if (item->kind != DYNAMO_VALUE_OBJECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("DynamoDB sent an item that is not a JSON object")));

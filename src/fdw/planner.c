@@ -102,7 +102,7 @@ is_key_eq(const DynamoQual *q, const char *attr, char type)
 {
 	const DynamoCond *c = q->cond;
 
-	return c && c->kind == COND_CMP && c->cmp == CMP_EQ &&
+	return c && c->kind == DYNAMO_COND_CMP && c->cmp == DYNAMO_CMP_EQ &&
 		strcmp(c->column->attr, attr) == 0 &&
 		dynamo_family_tag(c->column) == type;
 }
@@ -112,7 +112,7 @@ is_key_in(const DynamoQual *q, const char *attr, char type)
 {
 	const DynamoCond *c = q->cond;
 
-	return c && c->kind == COND_IN && strcmp(c->column->attr, attr) == 0 &&
+	return c && c->kind == DYNAMO_COND_IN && strcmp(c->column->attr, attr) == 0 &&
 		dynamo_family_tag(c->column) == type;
 }
 
@@ -128,7 +128,7 @@ is_sort_key_cond(const DynamoQual *q, const char *attr, char type)
 	const DynamoCond *c = q->cond;
 	Expr	   *v;
 
-	if (c == NULL || (c->kind != COND_CMP && c->kind != COND_PREFIX) ||
+	if (c == NULL || (c->kind != DYNAMO_COND_CMP && c->kind != DYNAMO_COND_PREFIX) ||
 		strcmp(c->column->attr, attr) != 0 ||
 		dynamo_family_tag(c->column) != type)
 		return false;
@@ -140,9 +140,9 @@ is_sort_key_cond(const DynamoQual *q, const char *attr, char type)
 	if (type != DYNAMO_TYPE_N &&
 		VARSIZE_ANY_EXHDR(DatumGetPointer(((Const *) v)->constvalue)) == 0)
 		return false;
-	if (c->kind == COND_PREFIX)
+	if (c->kind == DYNAMO_COND_PREFIX)
 		return type == DYNAMO_TYPE_S;
-	return c->kind == COND_CMP && c->cmp != CMP_NE;
+	return c->kind == DYNAMO_COND_CMP && c->cmp != DYNAMO_CMP_NE;
 }
 
 /*
@@ -159,7 +159,7 @@ requires_attr(List *quals, const char *attr)
 	{
 		const DynamoCond *c = ((DynamoQual *) lfirst(lc))->cond;
 
-		if (c && c->column && c->kind != COND_IS_NULL &&
+		if (c && c->column && c->kind != DYNAMO_COND_IS_NULL &&
 			strcmp(c->column->attr, attr) == 0)
 			return true;
 	}
@@ -274,16 +274,16 @@ pick_sort_condition(List *quals, const char *sk, char type, DynamoChoice *ch)
 
 		if (!is_sort_key_cond(q, sk, type))
 			continue;
-		if (q->cond->kind == COND_CMP && q->cond->cmp == CMP_EQ)
+		if (q->cond->kind == DYNAMO_COND_CMP && q->cond->cmp == DYNAMO_CMP_EQ)
 		{
 			ch->sk = q;
 			return;
 		}
-		if (q->cond->kind == COND_CMP && q->cond->cmp == CMP_GE && !lower)
+		if (q->cond->kind == DYNAMO_COND_CMP && q->cond->cmp == DYNAMO_CMP_GE && !lower)
 			lower = q;
-		else if (q->cond->kind == COND_CMP && q->cond->cmp == CMP_LE && !upper)
+		else if (q->cond->kind == DYNAMO_COND_CMP && q->cond->cmp == DYNAMO_CMP_LE && !upper)
 			upper = q;
-		if (!any || q->cond->kind == COND_PREFIX)
+		if (!any || q->cond->kind == DYNAMO_COND_PREFIX)
 			any = q;
 	}
 	if (lower && upper &&
