@@ -8,7 +8,8 @@
  * IDENTIFICATION
  *		  src/dynamo_fdw.h
  *
- * DynamoDB's limits and key types, and the planner and executor shims.
+ * DynamoDB's key types and the planner and executor shims (DynamoDB's
+ * limits are in src/aws/ddb_limits.h).
  * Each module's types and functions are in the header named after its
  * file (table.h, planner.h, scan.h, convert.h, txn.h ...), and src/aws/'s
  * headers have what calling AWS needs.  src/aws/ never includes this
@@ -24,13 +25,6 @@
 #include "nodes/pg_list.h"
 #include "utils/relcache.h"
 #include "fdw_compat.h"
-
-/* DynamoDB's own limits. */
-#define DYNAMO_MAX_TRANSACT_ACTIONS	100
-#define DYNAMO_MAX_BATCH_GET_KEYS	100
-#define DYNAMO_MAX_BATCH_WRITE_ITEMS	25
-/* Bytes of one expression string (ConditionExpression, UpdateExpression ...). */
-#define DYNAMO_MAX_EXPRESSION_BYTES	4096
 
 /* DynamoDB scalar attribute types of keys. */
 #define DYNAMO_TYPE_S	'S'

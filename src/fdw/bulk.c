@@ -34,6 +34,7 @@
 
 #include "bulk.h"
 #include "client.h"
+#include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "http.h"
 #include "txn.h"

@@ -39,12 +39,10 @@
 #include "utils/numeric.h"
 
 #include "convert.h"
+#include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "item.h"
 #include "table.h"
-
-/* Significant digits of a DynamoDB number, at most. */
-#define DYNAMO_MAX_NUMBER_DIGITS	38
 
 /*
  * The one member of an AttributeValue: its type tag and value.  False when
@@ -799,7 +797,7 @@ number_problem(const char *s)
 		return 1;
 	/* the exponent of the first significant digit, as in 1.23E+4 */
 	adjusted = exp10 + (point - first - 1);
-	if (adjusted > 125 || adjusted < -130)
+	if (adjusted > DYNAMO_MAX_NUMBER_EXPONENT || adjusted < DYNAMO_MIN_NUMBER_EXPONENT)
 		return 2;
 	return 0;
 }

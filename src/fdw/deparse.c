@@ -40,12 +40,10 @@
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 
+#include "ddb_limits.h"
 #include "deparse.h"
 #include "dynamo_fdw.h"
 #include "table.h"
-
-/* DynamoDB allows at most 100 operands in one IN. */
-#define DYNAMO_MAX_IN_VALUES	100
 
 typedef enum TypeFamily
 {
@@ -244,7 +242,8 @@ number_fits(const char *s)
 	}
 	if (first == INT_MIN)
 		return true;			/* zero */
-	return first - last + 1 <= 38 && first <= 125 && first >= -130;
+	return first - last + 1 <= DYNAMO_MAX_NUMBER_DIGITS &&
+		first <= DYNAMO_MAX_NUMBER_EXPONENT && first >= DYNAMO_MIN_NUMBER_EXPONENT;
 }
 
 /*

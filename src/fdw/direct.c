@@ -68,6 +68,7 @@
 
 #include "client.h"
 #include "convert.h"
+#include "ddb_limits.h"
 #include "deparse.h"
 #include "direct.h"
 #include "dynamo_fdw.h"

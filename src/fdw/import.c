@@ -58,12 +58,13 @@
 #include "utils/memutils.h"
 
 #include "client.h"
+#include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "import.h"
 #include "table.h"
 
 /* ListTables returns at most 100 names a page. */
-#define LIST_TABLES_PAGE		100
+#define LIST_TABLES_PAGE		DYNAMO_MAX_LIST_TABLES
 
 /* Import option defaults and bounds. */
 #define DEFAULT_SAMPLE_SIZE		100

@@ -62,6 +62,7 @@
 
 #include "client.h"
 #include "convert.h"
+#include "ddb_limits.h"
 #include "deparse.h"
 #include "dynamo_fdw.h"
 #include "item.h"

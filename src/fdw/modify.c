@@ -59,6 +59,7 @@
 #include "bulk.h"
 #include "client.h"
 #include "convert.h"
+#include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "item.h"
 #include "modify.h"
@@ -66,9 +67,6 @@
 #include "server_options.h"
 #include "table.h"
 #include "txn.h"
-
-/* DynamoDB's item size limit, 400 KB. */
-#define DYNAMO_MAX_ITEM_BYTES	(400 * 1024)
 
 /* fdw_private of a ModifyTable's result relation. */
 enum DynamoModifyPrivate

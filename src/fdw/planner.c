@@ -46,13 +46,14 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
+#include "ddb_limits.h"
 #include "deparse.h"
 #include "dynamo_fdw.h"
 #include "planner.h"
 #include "server_options.h"
 #include "table.h"
 
-#define DYNAMO_PAGE_BYTES		(1024.0 * 1024.0)
+#define DYNAMO_PAGE_BYTES		((double) DYNAMO_MAX_PAGE_BYTES)
 #define DYNAMO_DEFAULT_ITEMS	1000.0
 /* BatchGetItem keys we plan for at most: beyond, a Query or Scan is fine. */
 #define DYNAMO_MAX_PLANNED_KEYS	1000

@@ -33,6 +33,7 @@
 #include "aws_error.h"
 #include "client.h"
 #include "convert.h"
+#include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "http.h"
 #include "item.h"

@@ -34,6 +34,7 @@
 #include "utils/syscache.h"
 
 #include "client.h"
+#include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "server_options.h"
 #include "table.h"
@@ -41,7 +42,7 @@
 typedef struct TableCacheKey
 {
 	Oid			serverid;
-	char		table_name[256];	/* DynamoDB names are at most 255 bytes */
+	char		table_name[DYNAMO_MAX_NAME_BYTES + 1];
 } TableCacheKey;
 
 typedef struct TableCacheEntry
@@ -287,7 +288,8 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
 				 errmsg("DynamoDB table name \"%s\" is too long", table_name),
-				 errdetail("DynamoDB table names have at most 255 characters.")));
+				 errdetail("DynamoDB table names have at most %d characters.",
+						   DYNAMO_MAX_NAME_BYTES)));
 
 	table_cache_init();
 	memset(&key, 0, sizeof(key));

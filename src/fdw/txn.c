@@ -83,6 +83,7 @@
 
 #include "client.h"
 #include "convert.h"
+#include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "txn.h"
 
@@ -93,12 +94,8 @@ bool		dynamo_bulk_write = false;
 #define TXN_FLUSH_ACTIONS	10000
 #define TXN_FLUSH_BYTES		((size_t) 64 * 1024 * 1024)
 
-/*
- * Bytes of one TransactWriteItems request, at most.  DynamoDB's limit is
- * 4 MB of items; the JSON we measure is a little larger than the items, so
- * staying under this keeps every request under DynamoDB's.
- */
-#define TXN_REQUEST_BYTES	4000000
+/* Bytes of one TransactWriteItems request, at most (see ddb_limits.h). */
+#define TXN_REQUEST_BYTES	DYNAMO_MAX_TRANSACT_REQUEST_BYTES
 
 typedef enum TxnOp
 {
