@@ -8,7 +8,11 @@ EXTENSION  = dynamo_fdw
 DATA       = dynamo_fdw--1.0.sql
 PGFILEDESC = "dynamo_fdw - foreign data wrapper for Amazon DynamoDB"
 
-SRCS = dynamo_fdw.c $(sort $(wildcard src/*.c))
+# src/aws/ talks to AWS (signing, HTTP, the DynamoDB client, credentials),
+# src/fdw/ is the wrapper itself, src/dsql/ the DSQL token functions; the
+# headers shared by all of them are in src/ (README's Internals).
+SRC_DIRS = src/aws src/fdw src/dsql
+SRCS = dynamo_fdw.c $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 OBJS = $(SRCS:.c=.o)
 
 # Each sql/NAME.sql is a pg_regress test of one room; the harness passes the
@@ -22,7 +26,7 @@ REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 ISOLATION = $(sort $(basename $(notdir $(wildcard specs/*.spec))))
 
 DEPS_PKGS = libcurl json-c openssl zlib
-PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags $(DEPS_PKGS))
+PG_CPPFLAGS = -Isrc $(addprefix -I,$(SRC_DIRS)) $(shell pkg-config --cflags $(DEPS_PKGS))
 SHLIB_LINK  = $(shell pkg-config --libs $(DEPS_PKGS))
 
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
@@ -34,8 +38,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# PostgreSQL 15 is the oldest version supported (src/pg_compat.h holds what
-# differs in 16, 17 and 18; META.json states the same floor).
+# PostgreSQL 15 is the oldest version supported (src/pg_compat.h and
+# src/fdw/fdw_compat.h hold what differs in 16, 17 and 18; META.json states
+# the same floor).
 PG_MIN_VERSION_NUM = 150000
 ifneq ($(MAJORVERSION),)
 ifeq ($(shell test $(VERSION_NUM) -lt $(PG_MIN_VERSION_NUM) && echo old),old)
@@ -45,7 +50,7 @@ endif
 
 # PGXS tracks no header dependencies: a changed struct in a header must
 # rebuild every object, or an old object reads it at the old offsets.
-$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h)
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h $(addsuffix /*.h,$(SRC_DIRS)))
 
 # C unit tests of the modules that need no backend (see test/unit/).
 .PHONY: unit

@@ -8,8 +8,10 @@
  * IDENTIFICATION
  *		  dynamo_fdw.c
  *
- * Module magic, _PG_init and the handler; the work lives in src/, one file
- * per concern (see src/dynamo_fdw.h).
+ * Module magic, _PG_init and the handler; the work lives in src/: src/aws/
+ * talks to AWS (signing, HTTP, the DynamoDB client, credentials) and never
+ * sees the planner or executor, src/fdw/ is the wrapper itself, src/dsql/
+ * the DSQL token functions (README's Internals).
  *
  * Glossary used throughout the code:
  *	item			one DynamoDB record; one row of a foreign table
@@ -32,9 +34,18 @@
 #include "foreign/fdwapi.h"
 #include "utils/guc.h"
 
-#include "dynamo_analyze.h"
-#include "dynamo_direct.h"
+#include "analyze.h"
+#include "clock.h"
+#include "direct.h"
+#include "dsql.h"
 #include "dynamo_fdw.h"
+#include "http.h"
+#include "import.h"
+#include "keyjoin.h"
+#include "modify.h"
+#include "planner.h"
+#include "scan.h"
+#include "txn.h"
 
 PG_MODULE_MAGIC;
 

@@ -90,7 +90,7 @@ ours=0
 theirs=0
 # a frame of ours reads "(in .../dynamo_fdw.so)", or "(txn.c:575)" when
 # valgrind found the debug information
-ours_re="dynamo_fdw[.]so|[(]($(cd "$DF_ROOT" && ls dynamo_fdw.c src/*.c | xargs -n 1 basename |
+ours_re="dynamo_fdw[.]so|[(]($(cd "$DF_ROOT" && ls dynamo_fdw.c src/*/*.c | xargs -n 1 basename |
 	sed 's/[.]/[.]/' | paste -sd '|')):[0-9]+[)]"
 for r in "$out"/reports/memcheck.*; do
 	[ -f "$r" ] || continue

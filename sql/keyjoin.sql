@@ -1,6 +1,6 @@
 --
 -- keyjoin: a join on a foreign table's full primary key reads it with one
--- BatchGetItem per batch of up to 100 outer rows (src/keyjoin.c).  Every
+-- BatchGetItem per batch of up to 100 outer rows (src/fdw/keyjoin.c).  Every
 -- result is compared with the same join against a local copy of the items.
 --
 \set VERBOSITY terse

@@ -2,7 +2,7 @@
  *
  * fuzz_convert.c
  *		  libFuzzer target: a DynamoDB response body -> Datums, through the
- *		  real src/convert.c.
+ *		  real src/fdw/convert.c.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
@@ -13,7 +13,7 @@
  * sends back: bytes parsed exactly as client.c's dynamo_json_parse() does.
  * The items are taken the way scan.c takes them (the "Items" array of a
  * Query or Scan page, "Item" of GetItem, "Responses" of BatchGetItem, else
- * the document itself).  Each item is read as src/item.c's tree in both of
+ * the document itself).  Each item is read as src/fdw/item.c's tree in both of
  * the ways scan.c gets one: copied from json-c's tree (GetItem, BatchGetItem)
  * and parsed from the item's text by PostgreSQL's JSON parser (a page's
  * items; the input's own bytes when the input is the item and JSON, else
@@ -49,8 +49,8 @@
 #include "utils/array.h"
 #include "utils/jsonb.h"
 
-#include "dynamo_client.h"
-#include "dynamo_item.h"
+#include "convert.h"
+#include "item.h"
 #include "pg_model.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

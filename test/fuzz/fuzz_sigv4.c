@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_sigv4.c
- *		  libFuzzer target: the SigV4 signer (src/sigv4.c) on arbitrary
+ *		  libFuzzer target: the SigV4 signer (src/aws/sigv4.c) on arbitrary
  *		  requests, with properties checked on every input.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers

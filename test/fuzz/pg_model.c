@@ -2,7 +2,7 @@
  *
  * pg_model.c
  *		  A small, checking model of the PostgreSQL backend functions that
- *		  src/convert.c calls, so that the real convert.c runs in a fuzzer.
+ *		  src/fdw/convert.c calls, so that the real convert.c runs in a fuzzer.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *

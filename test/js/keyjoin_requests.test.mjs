@@ -3,7 +3,7 @@
  * counted by the test proxy in front of DynamoDB Local.
  *
  * 1,000 local rows joined to a foreign table on its whole primary key: the
- * batched key join (src/keyjoin.c) sends one BatchGetItem per 100 distinct
+ * batched key join (src/fdw/keyjoin.c) sends one BatchGetItem per 100 distinct
  * outer keys, where a lookup per outer row sends 1,000 GetItems; whatever plan
  * the planner picks by itself stays within 10 requests.  UnprocessedKeys
  * are asked for again until every key is answered.  Every answer is checked

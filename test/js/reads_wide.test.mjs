@@ -4,7 +4,7 @@
  *
  * A scan matches an item's attributes to columns by name, trying first the
  * column found at the same position in the previous item, then a hash of
- * the column names (src/convert.c).  Here 300 items (loaded with the AWS
+ * the column names (src/fdw/convert.c).  Here 300 items (loaded with the AWS
  * SDK) each hold a random 60% of 150 number attributes, so positions shift
  * from item to item and most lie beyond the remembered 64; each value
  * encodes its item and attribute, so a value read into the wrong column,

@@ -4,7 +4,7 @@
 // non-ASCII text, several regions and endpoints, with and without a session
 // token, with and without a signed x-amz-content-sha256), plus requests with
 // awkward paths and query strings and presigned requests, signs each with
-// src/sigv4.c (through test/unit/build/sigv4_cli, built here) and with
+// src/aws/sigv4.c (through test/unit/build/sigv4_cli, built here) and with
 // @smithy/signature-v4 under the same frozen date, and requires every
 // Authorization header (or presigned query) to match byte for byte.
 //

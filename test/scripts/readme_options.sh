@@ -7,11 +7,11 @@
 #
 # What the code accepts, read from the source:
 #   server, user mapping, foreign table, column: the dynamo_options[] table
-#     of src/option.c (with its superuser-only flag);
+#     of src/fdw/option.c (with its superuser-only flag);
 #   IMPORT FOREIGN SCHEMA: the strcmp(def->defname, "...") tests of
-#     src/import.c;
+#     src/fdw/import.c;
 #   settings: every DefineCustom*Variable("dynamo_fdw.*") in dynamo_fdw.c and
-#     src/*.c (PGC_SUSET ones are superuser only).
+#     src/*/*.c (PGC_SUSET ones are superuser only).
 # What README documents: the first-column `names` of the tables under each
 # "### <level>" heading of its "## Options" section.  Each level must list
 # exactly the options of that level, and an option is marked "superuser
@@ -44,13 +44,13 @@ awk '
 		level = (rel == "ForeignServer") ? "server" : (rel == "UserMapping") ? "user mapping" : \
 			(rel == "ForeignTable") ? "foreign table" : (rel == "Attribute") ? "column" : "unknown:" rel
 		print level "|" name "|" su
-	}' "$ROOT/src/option.c" >"$work/code"
+	}' "$ROOT/src/fdw/option.c" >"$work/code"
 
-grep -o 'strcmp(def->defname, "[a-z_]*")' "$ROOT/src/import.c" |
+grep -o 'strcmp(def->defname, "[a-z_]*")' "$ROOT/src/fdw/import.c" |
 	sed 's/.*"\([a-z_]*\)")/IMPORT FOREIGN SCHEMA|\1|0/' | sort -u >>"$work/code"
 
 # DefineCustom...Variable("dynamo_fdw.x", ... PGC_CONTEXT, on the lines after
-for f in "$ROOT/dynamo_fdw.c" "$ROOT"/src/*.c; do
+for f in "$ROOT/dynamo_fdw.c" "$ROOT"/src/*/*.c; do
 	awk '
 		/DefineCustom[A-Za-z]+Variable\("dynamo_fdw\./ {
 			name = $0; sub(/.*Variable\("/, "", name); sub(/".*/, "", name); want = 1; next
@@ -64,7 +64,7 @@ done >>"$work/code"
 
 n_code=$(wc -l <"$work/code")
 if [ "$n_code" -lt 20 ]; then
-	fail "read only $n_code options from the source (src/option.c, src/import.c, dynamo_fdw.c): has the layout changed?"
+	fail "read only $n_code options from the source (src/fdw/option.c, src/fdw/import.c, dynamo_fdw.c): has the layout changed?"
 fi
 
 # --- what README documents, in its Options section ---

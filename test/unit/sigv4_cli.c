@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * sigv4_cli.c
- *		  src/sigv4.c as a filter, for cross-checks against the AWS SDKs.
+ *		  src/aws/sigv4.c as a filter, for cross-checks against the AWS SDKs.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *

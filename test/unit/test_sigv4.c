@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_sigv4.c
- *		  Replays the AWS SigV4 test suite through src/sigv4.c, stage by stage.
+ *		  Replays the AWS SigV4 test suite through src/aws/sigv4.c, stage by stage.
  *
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *

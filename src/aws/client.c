@@ -1,0 +1,633 @@
+/*-------------------------------------------------------------------------
+ *
+ * client.c
+ *		  DynamoDB's JSON 1.0 protocol: sign, send, retry, map errors.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/aws/client.c
+ *
+ * Every DynamoDB operation goes through dynamo_call().  It signs the request
+ * with SigV4 (credentials from credentials.c), sends it with http.c, checks
+ * the response's CRC32, retries what the AWS SDKs' standard retry mode
+ * retries (throttling, 5xx, transport errors) with aws_error.c's capped
+ * exponential backoff and full jitter, and turns AWS errors into SQLSTATEs
+ * with DynamoDB's own message in the detail.  Secrets never reach a
+ * message.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "ddb_json.h"
+
+#include <zlib.h>
+
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "aws_error.h"
+#include "client.h"
+#include "clock.h"
+#include "credentials.h"
+#include "http.h"
+#include "sigv4.h"
+
+#define DYNAMO_TARGET_PREFIX	"DynamoDB_20120810."
+
+/* HTTP requests this backend has sent to DynamoDB, retries included. */
+uint64		dynamo_requests_sent = 0;
+
+/*
+ * Bumped when an answer says that what DescribeTable told may be stale (a
+ * table or index not found, a key that does not match the schema).  The
+ * metadata cache (src/fdw/table.c) compares it with the value it was
+ * filled under and starts anew when they differ; the client knows nothing
+ * of that cache.
+ */
+uint64		dynamo_metadata_generation = 0;
+
+/*
+ * Describe where to send requests for a server and user mapping.  No network
+ * traffic.  palloc'd in the caller's context.
+ */
+DynamoConn *
+dynamo_connect(ForeignServer *server, UserMapping *user)
+{
+	DynamoConn *conn = palloc0(sizeof(DynamoConn));
+	DynamoServerOptions *opts = dynamo_get_server_options(server);
+	const char *rest;
+	const char *slash;
+
+	conn->opts = opts;
+	conn->user = user;
+	conn->server_name = pstrdup(server->servername);
+
+	if (opts->endpoint)
+		conn->url = pstrdup(opts->endpoint);
+	else
+	{
+		if (opts->region == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+					 errmsg("no AWS region for server \"%s\"", server->servername),
+					 errhint("Set the server option \"region\", or AWS_REGION in the database server's environment.")));
+		conn->url = psprintf("https://dynamodb%s.%s.amazonaws.com%s/",
+							 opts->use_fips ? "-fips" : "", opts->region,
+							 strncmp(opts->region, "cn-", 3) == 0 ? ".cn" : "");
+	}
+
+	/* DynamoDB Local accepts any region; pick the SDKs' usual one. */
+	conn->region = opts->region ? opts->region : "us-east-1";
+
+	/* Host header and path, exactly as they will be sent and signed. */
+	rest = strstr(conn->url, "://") + 3;
+	slash = strchr(rest, '/');
+	if (slash)
+	{
+		conn->host = pnstrdup(rest, slash - rest);
+		conn->path = pstrdup(slash);
+	}
+	else
+	{
+		conn->host = pstrdup(rest);
+		conn->path = "/";
+	}
+	return conn;
+}
+
+/* json-c trees are malloc'd: free one when its memory context goes away. */
+static void
+json_put_callback(void *arg)
+{
+	json_object_put((json_c_object *) arg);
+}
+
+void
+dynamo_json_own(json_c_object *obj)
+{
+	MemoryContextCallback *cb;
+
+	if (obj == NULL)
+		return;
+	cb = MemoryContextAlloc(CurrentMemoryContext, sizeof(MemoryContextCallback));
+	cb->func = json_put_callback;
+	cb->arg = obj;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
+}
+
+/*
+ * Parse the JSON value that BODY (LEN bytes) starts with, using TOK (fresh
+ * or reset); NULL if it is not JSON.  The tree belongs to the current
+ * context.
+ */
+json_c_object *
+dynamo_json_parse_with(json_tokener *tok, const char *body, int len)
+{
+	json_c_object *obj = json_tokener_parse_ex(tok, body, len);
+
+	if (obj != NULL && json_tokener_get_error(tok) != json_tokener_success)
+	{
+		json_object_put(obj);
+		obj = NULL;
+	}
+	dynamo_json_own(obj);
+	return obj;
+}
+
+/* Parse BODY; NULL if it is not JSON. The tree belongs to the current context. */
+json_c_object *
+dynamo_json_parse(const char *body, int len)
+{
+	json_tokener *tok = json_tokener_new_ex(DYNAMO_JSON_MAX_DEPTH);
+	json_c_object *obj;
+
+	if (tok == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);	/* text must be valid */
+	obj = dynamo_json_parse_with(tok, body, len);
+	json_tokener_free(tok);
+	return obj;
+}
+
+const char *
+dynamo_json_get_string(json_c_object *obj, const char *key)
+{
+	json_c_object *v;
+
+	if (obj && json_object_object_get_ex(obj, key, &v) &&
+		json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return NULL;
+}
+
+/* Split an AWS error body into its type (after '#') and message. */
+static void
+parse_aws_error(json_c_object *body, DynamoError *err)
+{
+	const char *type = dynamo_json_get_string(body, "__type");
+	const char *msg = dynamo_json_get_string(body, "message");
+
+	if (msg == NULL)
+		msg = dynamo_json_get_string(body, "Message");
+	if (type && strchr(type, '#'))
+		type = strrchr(type, '#') + 1;
+	err->type = type ? pstrdup(type) : NULL;
+	err->message = msg ? dynamo_aws_message(msg) : NULL;
+	err->body = body;
+}
+
+static bool
+crc32_matches(const DynamoHttpResponse *resp)
+{
+	unsigned long expected;
+	uLong		crc;
+
+	if (resp->crc32 == NULL)
+		return true;
+	expected = strtoul(resp->crc32, NULL, 10);
+	crc = crc32(0L, Z_NULL, 0);
+	crc = crc32(crc, (const Bytef *) resp->body.data, (uInt) resp->body.len);
+	return crc == expected;
+}
+
+/*
+ * Fill HREQ with a signed POST of PAYLOAD for TARGET.  Credentials are
+ * looked up each time: they may have been refreshed.  Header lines are
+ * palloc'd in the current context.
+ */
+static void
+sign_request(DynamoConn *conn, const char *target, const char *payload,
+			 size_t payload_len, DynamoHttpRequest *hreq)
+{
+	const DynamoCredentials *creds = dynamo_credentials_get(conn->user, conn->region);
+	SigV4Credentials sc;
+	SigV4Header sh[3];
+	SigV4Request sreq;
+	SigV4Scope scope;
+	SigV4Signed sig;
+	const char **lines = palloc(sizeof(char *) * 6);
+	int			nlines = 0;
+
+	sc.access_key_id = creds->access_key_id;
+	sc.secret_access_key = creds->secret_access_key;
+	sc.session_token = creds->session_token;
+
+	sh[0].name = "Host";
+	sh[0].value = conn->host;
+	sh[1].name = "Content-Type";
+	sh[1].value = "application/x-amz-json-1.0";
+	sh[2].name = "X-Amz-Target";
+	sh[2].value = target;
+	sreq.method = "POST";
+	sreq.path = conn->path;
+	sreq.query = NULL;
+	sreq.headers = sh;
+	sreq.nheaders = 3;
+	sreq.payload = payload;
+	sreq.payload_len = payload_len;
+	scope.region = conn->region;
+	scope.service = "dynamodb";
+	scope.when = dynamo_signing_instant();
+
+	if (sigv4_sign(&sreq, &sc, &scope, &sig) != 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+
+	lines[nlines++] = psprintf("Host: %s", conn->host);
+	lines[nlines++] = "Content-Type: application/x-amz-json-1.0";
+	lines[nlines++] = psprintf("X-Amz-Target: %s", target);
+	lines[nlines++] = psprintf("X-Amz-Date: %s", sig.amz_date);
+	if (sig.security_token)
+		lines[nlines++] = psprintf("X-Amz-Security-Token: %s", sig.security_token);
+	lines[nlines++] = psprintf("Authorization: %s", sig.authorization);
+	sigv4_signed_free(&sig);
+
+	hreq->method = "POST";
+	hreq->url = conn->url;
+	hreq->headers = lines;
+	hreq->nheaders = nlines;
+	hreq->body = payload;
+	hreq->body_len = payload_len;
+	hreq->connect_timeout_ms = conn->opts->connect_timeout_ms;
+	hreq->timeout_ms = conn->opts->request_timeout_ms;
+}
+
+typedef enum CallOutcome
+{
+	CALL_OK,					/* *result holds the response */
+	CALL_RETRY,					/* worth another attempt */
+	CALL_FAIL					/* an AWS error retrying will not fix */
+} CallOutcome;
+
+/* What became of one attempt: the last error is kept in *attempt. */
+typedef struct AttemptState
+{
+	DynamoError last;			/* the last AWS error */
+	char	   *transport_error;	/* the last transport failure, or NULL */
+	long		status;
+	bool		throttled;
+} AttemptState;
+
+static CallOutcome
+interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hresp,
+				   void **result, AttemptState *st, DynamoBodyParser parser,
+				   void *parser_arg)
+{
+	json_c_object *body;
+
+	/* only the latest attempt counts */
+	st->throttled = false;
+	st->status = 0;
+	st->transport_error = NULL;
+	memset(&st->last, 0, sizeof(st->last));
+	if (!arrived)
+	{
+		st->transport_error = transport_error;	/* always worth retrying */
+		return CALL_RETRY;
+	}
+	if (!crc32_matches(hresp))
+	{
+		st->transport_error = psprintf("response CRC32 mismatch (x-amz-crc32 %s)",
+									   hresp->crc32);
+		return CALL_RETRY;
+	}
+	if (hresp->status == 200 && parser != NULL)
+	{
+		/* the caller reads the body its own way (a page of items) */
+		*result = parser(hresp->body.data, hresp->body.len, parser_arg);
+		if (*result != NULL)
+			return CALL_OK;
+		st->status = hresp->status;
+		memset(&st->last, 0, sizeof(st->last));
+		st->transport_error = pstrdup("response is not valid JSON");
+		return CALL_RETRY;
+	}
+	body = dynamo_json_parse(hresp->body.data, hresp->body.len);
+	if (hresp->status == 200 && body != NULL)
+	{
+		*result = body;
+		return CALL_OK;
+	}
+
+	st->status = hresp->status;
+	if (body)
+		parse_aws_error(body, &st->last);
+	else if (hresp->status == 200)
+	{
+		st->transport_error = pstrdup("response is not valid JSON");
+		return CALL_RETRY;
+	}
+	else
+		st->transport_error = psprintf("HTTP status %ld with a body that is not JSON",
+									   hresp->status);
+
+	st->throttled = dynamo_aws_is_throttling(st->last.type);
+	if (st->throttled || dynamo_aws_is_transient(hresp->status, st->last.type))
+		return CALL_RETRY;
+	st->transport_error = NULL;
+	return CALL_FAIL;
+}
+
+/* Report running out of attempts. */
+static void
+report_exhausted(DynamoConn *conn, const char *operation, AttemptState *st)
+{
+	if (dynamo_aws_is_throttling(st->last.type))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("DynamoDB throttled the %s request after %d attempts",
+						operation, conn->opts->max_attempts),
+				 errdetail_internal("%s: %s", st->last.type,
+									st->last.message ? st->last.message : ""),
+				 errhint("Raise the table's capacity, or the server option \"max_attempts\".")));
+	if (st->transport_error)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not complete DynamoDB %s request to server \"%s\"",
+						operation, conn->server_name),
+				 errdetail_internal("%s (after %d attempts)", st->transport_error,
+									conn->opts->max_attempts),
+				 errhint("Check the server options \"endpoint\" and \"region\"; \"max_attempts\" sets how often a request is tried.")));
+	if (dynamo_aws_is_transient(st->status, st->last.type))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("DynamoDB %s request failed after %d attempts",
+						operation, conn->opts->max_attempts),
+				 errdetail_internal("%s: %s",
+									st->last.type ? st->last.type : psprintf("HTTP %ld", st->status),
+									st->last.message ? st->last.message : ""),
+				 errhint("DynamoDB reported a server error each time; \"max_attempts\" sets how often a request is tried.")));
+	dynamo_report_error(conn, operation, &st->last, st->status);
+}
+
+/*
+ * Attempts FIRST .. max_attempts - 1 of one request (ST holds what became of
+ * the attempts before FIRST), with backoff before each.  Returns the parsed
+ * response (by PARSER when given), or NULL with *err set for a
+ * non-retryable AWS error when ERR is given; otherwise reports the error.
+ */
+static void *
+call_with_retries(DynamoConn *conn, const char *operation, const char *target,
+				  const char *payload, size_t payload_len, DynamoError *err,
+				  AttemptState *st, int first, DynamoBodyParser parser,
+				  void *parser_arg)
+{
+	int			attempt;
+
+	for (attempt = first; attempt < conn->opts->max_attempts; attempt++)
+	{
+		DynamoHttpRequest hreq;
+		DynamoHttpResponse hresp;
+		char	   *transport_error = NULL;
+		void	   *result = NULL;
+		bool		arrived;
+
+		if (attempt > 0)
+			dynamo_retry_pause(attempt - 1, st->throttled);
+
+		sign_request(conn, target, payload, payload_len, &hreq);
+		dynamo_requests_sent++;
+		conn->requests++;
+		arrived = dynamo_http_perform(&hreq, &hresp, &transport_error);
+
+		switch (interpret_response(arrived, transport_error, &hresp, &result, st,
+								   parser, parser_arg))
+		{
+			case CALL_OK:
+				return result;
+			case CALL_RETRY:
+				continue;
+			case CALL_FAIL:
+				if (err)
+				{
+					*err = st->last;
+					err->status = st->status;
+					return NULL;
+				}
+				dynamo_report_error(conn, operation, &st->last, st->status);
+		}
+	}
+	report_exhausted(conn, operation, st);
+	return NULL;				/* keep compiler quiet */
+}
+
+static const char *
+request_text(json_c_object *request)
+{
+	return json_object_to_json_string_ext(request,
+										  JSON_C_TO_STRING_PLAIN |
+										  JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* Attempts FIRST .. of OPERATION with REQUEST, as call_with_retries. */
+static void *
+call_request(DynamoConn *conn, const char *operation, json_c_object *request,
+			 DynamoError *err, AttemptState *st, int first,
+			 DynamoBodyParser parser, void *parser_arg)
+{
+	const char *payload = request_text(request);
+
+	return call_with_retries(conn, operation,
+							 psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
+							 payload, strlen(payload), err, st, first,
+							 parser, parser_arg);
+}
+
+/*
+ * Send OPERATION with REQUEST as its body and return the parsed response,
+ * owned by the current memory context.
+ *
+ * Transient failures are retried up to the server's max_attempts, with the
+ * same body (so a TransactWriteItems keeps its ClientRequestToken).  A
+ * non-retryable AWS error is returned in *err (and NULL returned) when the
+ * caller passes ERR, because some callers turn particular errors into their
+ * own (a cancelled transaction, a failed condition); otherwise it is
+ * reported here.
+ */
+json_c_object *
+dynamo_call(DynamoConn *conn, const char *operation, json_c_object *request,
+			DynamoError *err)
+{
+	return (json_c_object *) dynamo_call_parsed(conn, operation, request, err,
+												NULL, NULL);
+}
+
+/*
+ * As dynamo_call, but a successful response's body goes to PARSER (with
+ * ARG), and what it returns is returned; when PARSER returns NULL the body
+ * is taken for a garbled one and the request is tried again.  With a NULL
+ * PARSER, the body is parsed by json-c as dynamo_call does.
+ */
+void *
+dynamo_call_parsed(DynamoConn *conn, const char *operation,
+				   json_c_object *request, DynamoError *err,
+				   DynamoBodyParser parser, void *parser_arg)
+{
+	AttemptState st;
+
+	memset(&st, 0, sizeof(st));
+	return call_request(conn, operation, request, err, &st, 0, parser, parser_arg);
+}
+
+/*
+ * Send N requests of one OPERATION at once and return their responses in
+ * RESULTS.  The first attempt of each goes out concurrently (a parallel
+ * Scan's segments); any that need another attempt are retried one by one,
+ * counting that first attempt, so that no request is tried more than
+ * max_attempts times.  Errors are reported as dynamo_call reports them.
+ */
+void
+dynamo_call_many(DynamoConn *conn, const char *operation,
+				 json_c_object **requests, int n, json_c_object **results)
+{
+	char	   *target = psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation);
+	DynamoHttpRequest *hreqs = palloc(sizeof(DynamoHttpRequest) * n);
+	DynamoHttpResponse *hresps = palloc(sizeof(DynamoHttpResponse) * n);
+	bool	   *arrived = palloc(sizeof(bool) * n);
+	char	  **errors = palloc(sizeof(char *) * n);
+	const char **payloads = palloc(sizeof(char *) * n);
+	int			i;
+
+	Assert(n <= DYNAMO_HTTP_MAX_PARALLEL);
+	for (i = 0; i < n; i++)
+	{
+		payloads[i] = request_text(requests[i]);
+		sign_request(conn, target, payloads[i], strlen(payloads[i]), &hreqs[i]);
+	}
+	dynamo_requests_sent += n;
+	conn->requests += n;
+	dynamo_http_perform_many(hreqs, n, hresps, arrived, errors);
+
+	for (i = 0; i < n; i++)
+	{
+		AttemptState st;
+
+		memset(&st, 0, sizeof(st));
+		results[i] = NULL;
+		switch (interpret_response(arrived[i], errors[i], &hresps[i], (void **) &results[i],
+								   &st, NULL, NULL))
+		{
+			case CALL_OK:
+				break;
+			case CALL_RETRY:
+				results[i] = call_with_retries(conn, operation, target, payloads[i],
+											   strlen(payloads[i]), NULL, &st, 1,
+											   NULL, NULL);
+				break;
+			case CALL_FAIL:
+				dynamo_report_error(conn, operation, &st.last, st.status);
+		}
+	}
+}
+
+/*
+ * Report an AWS error as a PostgreSQL error.
+ */
+void
+dynamo_report_error(DynamoConn *conn, const char *operation,
+					const DynamoError *err, long status)
+{
+	int			sqlstate = dynamo_error_sqlstate(err->type);
+	const char *type = err->type ? err->type : psprintf("HTTP %ld", status);
+
+	if (sqlstate == ERRCODE_FDW_TABLE_NOT_FOUND)
+	{
+		/* the table (or index) may be gone or recreated: describe it anew */
+		dynamo_metadata_generation++;
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("DynamoDB table or index not found in %s request", operation),
+				 errdetail_internal("%s: %s", type, err->message ? err->message : ""),
+				 errhint("Check the foreign table's \"table_name\" option and the server's region and endpoint.")));
+	}
+	if (sqlstate == ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("DynamoDB refused the credentials of the %s request", operation),
+				 errdetail_internal("%s: %s", type, err->message ? err->message : ""),
+				 errhint("Check the user mapping's credentials for server \"%s\".",
+						 conn->server_name)));
+	/* a table recreated with another key schema: describe it anew */
+	if (sqlstate == ERRCODE_INVALID_PARAMETER_VALUE)
+		dynamo_metadata_generation++;
+	/* an index deleted since DescribeTable: the next plan does without it */
+	if (err->message && strstr(err->message, "does not have the specified index"))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("DynamoDB index not found in %s request", operation),
+				 errdetail_internal("%s: %s", type, err->message),
+				 errhint("The index was removed after this session read the table's description; the next statement is planned without it.")));
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("DynamoDB %s request failed", operation),
+			 errdetail_internal("%s: %s", type, err->message ? err->message : "")));
+}
+
+/*
+ * Send OPERATION with REQUEST now, ahead of need (a scan's next page), and
+ * return without waiting a number for dynamo_call_ahead_finish, which gets
+ * the result.  Only one request is ever ahead: sending another drops the
+ * first (whose finish then sends it again).  REQUEST must not change until
+ * then.
+ */
+uint64
+dynamo_call_ahead(DynamoConn *conn, const char *operation, json_c_object *request)
+{
+	const char *payload = json_object_to_json_string_ext(request,
+														 JSON_C_TO_STRING_PLAIN |
+														 JSON_C_TO_STRING_NOSLASHESCAPE);
+	DynamoHttpRequest hreq;
+
+	sign_request(conn, psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
+				 payload, strlen(payload), &hreq);
+	dynamo_requests_sent++;
+	conn->requests++;
+	return dynamo_http_send_ahead(&hreq);
+}
+
+/*
+ * The result of the request dynamo_call_ahead sent, read by PARSER as
+ * dynamo_call_parsed does.  That request was the first attempt: when it
+ * failed, the others follow as dynamo_call_parsed makes them, with the same
+ * error reports.
+ */
+void *
+dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
+						 json_c_object *request, DynamoBodyParser parser,
+						 void *parser_arg)
+{
+	DynamoHttpResponse hresp;
+	char	   *transport_error = NULL;
+	void	   *result = NULL;
+	AttemptState st;
+	bool		arrived;
+
+	/* dropped since (another request went ahead): send it now */
+	if (!dynamo_http_is_ahead(seq))
+		return dynamo_call_parsed(conn, operation, request, NULL, parser, parser_arg);
+
+	memset(&st, 0, sizeof(st));
+	arrived = dynamo_http_take_ahead(seq, &hresp, &transport_error);
+	switch (interpret_response(arrived, transport_error, &hresp, &result, &st,
+							   parser, parser_arg))
+	{
+		case CALL_OK:
+			break;
+		case CALL_RETRY:
+			/* the request sent ahead was the first attempt */
+			result = call_request(conn, operation, request, NULL, &st, 1,
+								  parser, parser_arg);
+			break;
+		case CALL_FAIL:
+			dynamo_report_error(conn, operation, &st.last, st.status);
+	}
+	return result;
+}
+
+/* Forget request SEQ sent ahead, if it still is. */
+void
+dynamo_call_ahead_drop(uint64 seq)
+{
+	dynamo_http_drop_ahead(seq);
+}

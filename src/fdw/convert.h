@@ -1,0 +1,95 @@
+/*-------------------------------------------------------------------------
+ *
+ * convert.h
+ *		  AttributeValue <-> Datum, items -> rows; see convert.c.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/fdw/convert.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_CONVERT_H
+#define DYNAMO_CONVERT_H
+
+#include "fmgr.h"
+#include "utils/jsonb.h"
+
+#include "item.h"
+#include "table.h"
+
+/*
+ * json-c's trees, by their struct names: a file that only passes them along
+ * needs no json-c; the files that read or build JSON include ddb_json.h.
+ */
+struct json_c_object;
+
+/* How a column's values are read from AttributeValues; see convert.c. */
+typedef enum DynamoIOKind
+{
+	DYNAMO_IO_STRING,			/* S, through the type's input function */
+	DYNAMO_IO_NUMBER,			/* N */
+	DYNAMO_IO_BOOL,				/* BOOL */
+	DYNAMO_IO_BINARY,			/* B */
+	DYNAMO_IO_JSONB,			/* anything, as jsonb */
+	DYNAMO_IO_JSON,				/* anything, as json */
+	DYNAMO_IO_ARRAY				/* SS, NS, BS or L of scalars */
+} DynamoIOKind;
+
+typedef struct DynamoColumnIO
+{
+	DynamoIOKind kind;
+	Oid			type;
+	int32		typmod;
+	FmgrInfo	input;			/* of the type, or of the element type */
+	Oid			ioparam;
+	Oid			elemtype;
+	int16		elemlen;
+	bool		elembyval;
+	char		elemalign;
+	bool		elem_is_number;
+	bool		elem_is_binary;
+} DynamoColumnIO;
+
+/* A column a DynamoRowReader fills. */
+typedef struct DynamoReadColumn
+{
+	const char *column;			/* the column's name, for errors */
+	const char *attr;			/* the attribute read into it */
+	int			attr_len;
+	bool		document;		/* the whole item instead */
+	int			pos;			/* where in the row */
+	DynamoColumnIO io;
+} DynamoReadColumn;
+
+/* Rows from items; see convert.c. */
+typedef struct DynamoRowReader
+{
+	int			ncolumns;
+	DynamoReadColumn *columns;
+	int		   *guess;			/* by member position: the column found there */
+	int		   *slots;			/* attribute name hash: column index + 1, or 0 */
+	int			nslots;			/* a power of two */
+	const char *current_column; /* the column being read, for errors */
+} DynamoRowReader;
+
+/* in convert.c */
+extern void dynamo_column_io_init(DynamoColumnIO *io, Oid type, int32 typmod);
+extern Datum dynamo_av_to_datum(const DynamoValue *av, DynamoColumnIO *io,
+								bool *isnull);
+extern Jsonb *dynamo_av_to_jsonb(const DynamoValue *av);
+extern Jsonb *dynamo_item_to_jsonb(const DynamoValue *item);
+extern DynamoRowReader *dynamo_row_reader_create(int ncolumns);
+extern void dynamo_row_reader_add(DynamoRowReader *r, const DynamoColumn *col, int pos);
+extern void dynamo_row_read(DynamoRowReader *r, const DynamoValue *item,
+							Datum *values, bool *isnull);
+extern struct json_c_object *dynamo_jsonb_to_av(Jsonb *jb);
+extern struct json_c_object *dynamo_datum_to_av(Datum d, Oid type);
+extern bool dynamo_value_storable(Datum d, Oid type);
+extern char dynamo_type_tag(Oid type);
+extern Datum dynamo_av_to_datum_binary(struct json_c_object *b64);
+extern char *dynamo_value_display(const DynamoValue *av);
+extern char *dynamo_av_display(struct json_c_object *av);
+
+#endif							/* DYNAMO_CONVERT_H */

@@ -1,0 +1,75 @@
+/*-------------------------------------------------------------------------
+ *
+ * planner.h
+ *		  The planner callbacks, and what the planner hands the executor:
+ *		  fdw_private of a ForeignScan.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/fdw/planner.h
+ *
+ * fdw_private is a List indexed by DynamoScanPrivate; it holds only
+ * copyable nodes and never credentials.  fdw_exprs holds the :vN value
+ * expressions first (ScanPrivateNumValues of them), then the key
+ * expressions of GetItem/BatchGetItem, partition (and sort) key of each key.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_PLANNER_H
+#define DYNAMO_PLANNER_H
+
+#include "fdw_compat.h"
+
+typedef enum DynamoOperation
+{
+	DYNAMO_OP_GET_ITEM,
+	DYNAMO_OP_BATCH_GET_ITEM,
+	DYNAMO_OP_QUERY,
+	DYNAMO_OP_SCAN
+} DynamoOperation;
+
+typedef enum DynamoScanPrivate
+{
+	ScanPrivateOperation,		/* Integer: DynamoOperation */
+	ScanPrivateTable,			/* String: DynamoDB table */
+	ScanPrivateIndex,			/* String: index, "" for the table */
+	ScanPrivateKeyCondition,	/* String: KeyConditionExpression or "" */
+	ScanPrivateFilter,			/* String: FilterExpression or "" */
+	ScanPrivateProjection,		/* String: ProjectionExpression or "" */
+	ScanPrivateNames,			/* List of String: #nN -> attribute */
+	ScanPrivateNumValues,		/* Integer: how many :vN in fdw_exprs */
+	ScanPrivateKeyAttrs,		/* List of String: partition [, sort] key */
+	ScanPrivateNumKeys,			/* Integer: keys (GetItem 1, BatchGetItem n) */
+	ScanPrivateRetrievedAttrs,	/* List of Integer: attnums to fill */
+	ScanPrivateConsistentRead,	/* Integer: 0/1 */
+	ScanPrivateSegments,		/* Integer: Scan TotalSegments */
+	ScanPrivateCountOnly,		/* Integer: 0/1, Select=COUNT */
+	ScanPrivateLimit,			/* Integer: item limit or -1 */
+	ScanPrivateOrder,			/* Integer: 1 ascending, -1 descending sort
+								 * key order promised, 0 none */
+	ScanPrivateValueDisplay,	/* List of String: EXPLAIN VERBOSE's text of
+								 * each fdw_exprs entry */
+	ScanPrivateSortAttr,		/* String: the Query's sort key attribute */
+	ScanPrivateReadAll			/* Integer: 1 when the planner plans for every
+								 * row (tuple_fraction 0: no LIMIT, no
+								 * cursor); the executor may still stop */
+} DynamoScanPrivate;
+
+/* in planner.c */
+extern const char *const dynamo_operation_names[];
+extern void dynamoGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
+									Oid foreigntableid);
+extern void dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
+								  Oid foreigntableid);
+extern ForeignScan *dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
+										 Oid foreigntableid, ForeignPath *best_path,
+										 List *tlist, List *scan_clauses,
+										 Plan *outer_plan);
+extern bool dynamoIsForeignScanParallelSafe(PlannerInfo *root, RelOptInfo *rel,
+											RangeTblEntry *rte);
+extern void dynamoGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
+									   RelOptInfo *input_rel, RelOptInfo *output_rel,
+									   void *extra);
+
+#endif							/* DYNAMO_PLANNER_H */

@@ -1,0 +1,95 @@
+/*-------------------------------------------------------------------------
+ *
+ * table.h
+ *		  A foreign table, its columns and what DescribeTable says of its DynamoDB table; see table.c.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/fdw/table.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_TABLE_H
+#define DYNAMO_TABLE_H
+
+#include "foreign/foreign.h"
+#include "nodes/pg_list.h"
+
+/* How much of the base table's items an index holds. */
+typedef enum DynamoProjection
+{
+	DYNAMO_PROJECT_ALL,
+	DYNAMO_PROJECT_KEYS_ONLY,
+	DYNAMO_PROJECT_INCLUDE
+} DynamoProjection;
+
+/* A global or local secondary index, from DescribeTable. */
+typedef struct DynamoIndex
+{
+	char	   *name;
+	bool		is_local;
+	char	   *partition_key;
+	char		partition_type;
+	char	   *sort_key;		/* NULL when none */
+	char		sort_type;
+	DynamoProjection projection;
+	List	   *include;		/* attribute names (String), for INCLUDE */
+} DynamoIndex;
+
+/*
+ * What DescribeTable says about a table (a foreign table's partition_key and
+ * sort_key options are only checked against it).  Lives in the metadata cache's context;
+ * never modify it.
+ */
+typedef struct DynamoTable
+{
+	char	   *table_name;
+	char	   *partition_key;
+	char		partition_type;
+	char	   *sort_key;		/* NULL when the table has none */
+	char		sort_type;
+	List	   *indexes;		/* DynamoIndex * */
+	double		item_count;		/* DynamoDB's estimate, about 6 h old */
+	double		table_bytes;
+} DynamoTable;
+
+/* One column of a foreign table and the attribute it maps to. */
+typedef struct DynamoColumn
+{
+	AttrNumber	attnum;
+	char	   *column;			/* PostgreSQL column name */
+	char	   *attr;			/* DynamoDB attribute name */
+	Oid			type;
+	int32		typmod;
+	Oid			collation;
+	bool		document;		/* jsonb holding the whole item */
+	bool		dropped;
+} DynamoColumn;
+
+/* A foreign table as the planner and executor need it. */
+typedef struct DynamoRelation
+{
+	Oid			relid;
+	char	   *relname;
+	ForeignTable *table;
+	ForeignServer *server;
+	const DynamoTable *meta;
+	int			ncolumns;		/* = tuple descriptor's natts */
+	DynamoColumn *columns;		/* indexed by attnum - 1 */
+	bool		consistent_read;
+	int			scan_segments;	/* the option, or 0: none given */
+} DynamoRelation;
+
+/* in table.c */
+extern DynamoRelation *dynamo_get_relation(Oid relid);
+extern const DynamoTable *dynamo_describe_table(ForeignServer *server,
+												UserMapping *user,
+												const char *table_name,
+												List *table_options);
+extern const DynamoColumn *dynamo_column_by_attr(const DynamoRelation *rel,
+												 const char *attr);
+extern const DynamoColumn *dynamo_document_column(const DynamoRelation *rel);
+extern void dynamo_forget_tables(void);
+
+#endif							/* DYNAMO_TABLE_H */

@@ -1,0 +1,92 @@
+/*-------------------------------------------------------------------------
+ *
+ * txn.h
+ *		  The transaction's write buffer; see txn.c.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/fdw/txn.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_TXN_H
+#define DYNAMO_TXN_H
+
+#include "nodes/pg_list.h"
+
+/*
+ * json-c's trees, by their struct names: a file that only passes them along
+ * needs no json-c; the files that read or build JSON include ddb_json.h.
+ */
+struct json_c_object;
+
+/*
+ * This transaction's buffered writes to one table, as a scan sees them
+ * (read-your-writes).  Opaque outside txn.c.
+ */
+typedef struct DynamoTxnView DynamoTxnView;
+
+/* in txn.c: settings (dynamo_fdw.c registers them) */
+extern bool dynamo_strict_atomicity;
+extern bool dynamo_bulk_write;
+extern bool dynamo_txn_writes_table(Oid serverid, const char *table);
+
+/* in txn.c */
+extern DynamoTxnView *dynamo_txn_view(Oid serverid, const char *table,
+									  List *key_attrs);
+extern struct json_c_object *dynamo_txn_overlay(DynamoTxnView *view, struct json_c_object *item);
+extern struct json_c_object *dynamo_txn_next_unseen(DynamoTxnView *view);
+
+/*
+ * Where a buffered write goes: the DynamoDB table and its key, and whose
+ * user mapping signs the request (one TransactWriteItems per mapping).
+ */
+typedef struct DynamoWriteTarget
+{
+	Oid			serverid;
+	Oid			userid;			/* the role the user mapping was found for */
+	Oid			umid;			/* that user mapping */
+	const char *table;
+	const char *partition_key;
+	const char *sort_key;		/* NULL: none */
+	bool		track_sent;		/* the statement also reads the table */
+} DynamoWriteTarget;
+
+typedef enum DynamoTxnOutcome
+{
+	DYNAMO_TXN_BUFFERED,		/* merged into the buffer */
+	DYNAMO_TXN_SKIPPED,			/* nothing to do: the item is gone for this
+								 * transaction, or this command changed it */
+	DYNAMO_TXN_DUPLICATE		/* INSERT of an item the transaction made */
+} DynamoTxnOutcome;
+
+typedef enum DynamoTxnKnown
+{
+	DYNAMO_TXN_UNKNOWN,			/* no buffered write */
+	DYNAMO_TXN_EXISTS,
+	DYNAMO_TXN_ABSENT
+} DynamoTxnKnown;
+
+extern char *dynamo_key_string(struct json_c_object *item, const char *pk, const char *sk);
+extern char *dynamo_key_display(struct json_c_object *item, const char *pk, const char *sk);
+extern void dynamo_report_duplicate(const char *table, const char *keydisp,
+									const char *detail_more) pg_attribute_noreturn();
+extern DynamoTxnKnown dynamo_txn_known(const DynamoWriteTarget *wt, struct json_c_object *key);
+extern DynamoTxnOutcome dynamo_txn_insert(const DynamoWriteTarget *wt, struct json_c_object *key,
+										  struct json_c_object *item, bool do_nothing,
+										  CommandId cid);
+extern DynamoTxnOutcome dynamo_txn_update(const DynamoWriteTarget *wt, struct json_c_object *key,
+										  struct json_c_object *set, struct json_c_object *remove,
+										  struct json_c_object *image, struct json_c_object *expect,
+										  CommandId cid);
+extern DynamoTxnOutcome dynamo_txn_delete(const DynamoWriteTarget *wt, struct json_c_object *key,
+										  struct json_c_object *expect, CommandId cid);
+extern void dynamo_txn_lock(const DynamoWriteTarget *wt, struct json_c_object *key,
+							struct json_c_object *expect, CommandId cid);
+extern void dynamo_txn_note_bulk(uint64 items);
+extern struct json_c_object *dynamo_txn_see(Oid serverid, const char *table, struct json_c_object *key,
+									 struct json_c_object *item);
+extern bool dynamo_txn_single_statement(struct EState *estate);
+
+#endif							/* DYNAMO_TXN_H */
