@@ -199,14 +199,18 @@ df_suite_isolation() {
 
 # df_suite_node LOGDIR: node:test suites in test/js/.
 df_suite_node() {
-	local log=$1/node.log rc p f s n
-	n=$(find "$DF_ROOT/test/js" -name '*.test.mjs' -o -name '*.test.js' -o -name '*.test.cjs' 2>/dev/null | wc -l)
+	local log=$1/node.log rc p f s n files
+	# the files by name: node 21 and later take a directory argument for a
+	# module to run, not a folder to search
+	mapfile -t files < <(find "$DF_ROOT/test/js" -name '*.test.mjs' -o -name '*.test.js' \
+		-o -name '*.test.cjs' 2>/dev/null | sort)
+	n=${#files[@]}
 	if [ "$n" -eq 0 ]; then
 		echo "[node] nothing to run: test/js has no *.test.mjs yet"
 		return 0
 	fi
-	df_log "suite node: node --test test/js/ ($n files)"
-	df_run "$log" node --test --test-reporter=tap "$DF_ROOT/test/js/"
+	df_log "suite node: node --test test/js/*.test.mjs ($n files)"
+	df_run "$log" node --test --test-reporter=tap "${files[@]}"
 	rc=$?
 	sed 's/^/    /' "$log"
 	read -r p f s < <(df_count_node "$log")
