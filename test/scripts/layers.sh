@@ -58,6 +58,7 @@ src/aws/cred_profile.c
 src/aws/cred_sts.c
 src/aws/cred_util.c
 src/aws/ddb_json.h
+src/aws/operations.c
 src/fdw/bulk.c
 src/fdw/convert.c
 src/fdw/direct.c
@@ -68,7 +69,6 @@ src/fdw/modify.c
 src/fdw/page.c
 src/fdw/readset.c
 src/fdw/scan.c
-src/fdw/table.c
 src/fdw/txn.c
 "
 
