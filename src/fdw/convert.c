@@ -8,7 +8,7 @@
  * IDENTIFICATION
  *		  src/fdw/convert.c
  *
- * The type table of SPEC.md in code.  Reading is strict: an attribute of a
+ * The type table of README's "Types" in code.  Reading is strict: an attribute of a
  * DynamoDB type the column cannot hold is an error naming table, column and
  * key, never a silent NULL, and that strictness is what lets the planner
  * push a condition down without changing which rows match.  Numbers travel
