@@ -14,9 +14,9 @@
 #
 # The rules:
 #   1. src/aws/ (every .c and .h) reaches no header of ours outside
-#      src/aws/ but src/pg_compat.h (so never dynamo_fdw.h, src/fdw/ or
-#      src/dsql/).  src/dsql/ reaches only src/dsql/, src/aws/ and
-#      src/pg_compat.h.
+#      src/aws/ but src/pg_compat.h: never src/fdw/ (whose dynamo_fdw.h
+#      brings the executor's headers) nor src/dsql/.  src/dsql/ reaches
+#      only src/dsql/, src/aws/ and src/pg_compat.h.
 #   2. Neither src/aws/ nor src/dsql/ includes a planner, executor or FDW
 #      header of PostgreSQL, directly or through ours.  Forbidden:
 #        optimizer/*  executor/*  parser/*  rewrite/*  tcop/*

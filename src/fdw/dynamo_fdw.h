@@ -6,7 +6,7 @@
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/dynamo_fdw.h
+ *		  src/fdw/dynamo_fdw.h
  *
  * The planner and executor shims and the PostgreSQL headers every file of
  * the wrapper uses (DynamoDB's limits are in src/aws/ddb_limits.h, its key
