@@ -15,7 +15,7 @@ SRC_DIRS = src/aws src/fdw src/dsql
 SRCS = dynamo_fdw.c $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 OBJS = $(SRCS:.c=.o)
 
-# Each sql/NAME.sql is a pg_regress test of one room; the harness passes the
+# Each sql/NAME.sql is a pg_regress test of one feature; the harness passes the
 # DynamoDB endpoint through the environment.
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 

@@ -36,9 +36,6 @@
 
 #define DYNAMO_TARGET_PREFIX	"DynamoDB_20120810."
 
-/* HTTP requests this backend has sent to DynamoDB, retries included. */
-uint64		dynamo_requests_sent = 0;
-
 /*
  * Bumped when an answer says that what DescribeTable told may be stale (a
  * table or index not found, a key that does not match the schema).  The
@@ -387,8 +384,6 @@ call_with_retries(DynamoConn *conn, const char *operation, const char *target,
 			dynamo_retry_pause(attempt - 1, st->throttled);
 
 		sign_request(conn, target, payload, payload_len, &hreq);
-		dynamo_requests_sent++;
-		conn->requests++;
 		arrived = dynamo_http_perform(&hreq, &hresp, &transport_error);
 
 		switch (interpret_response(arrived, transport_error, &hresp, &result, st,
@@ -495,8 +490,6 @@ dynamo_call_many(DynamoConn *conn, const char *operation,
 		payloads[i] = request_text(requests[i]);
 		sign_request(conn, target, payloads[i], strlen(payloads[i]), &hreqs[i]);
 	}
-	dynamo_requests_sent += n;
-	conn->requests += n;
 	dynamo_http_perform_many(hreqs, n, hresps, arrived, errors);
 
 	for (i = 0; i < n; i++)
@@ -581,8 +574,6 @@ dynamo_call_ahead(DynamoConn *conn, const char *operation, json_c_object *reques
 
 	sign_request(conn, psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
 				 payload, strlen(payload), &hreq);
-	dynamo_requests_sent++;
-	conn->requests++;
 	return dynamo_http_send_ahead(&hreq);
 }
 

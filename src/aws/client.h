@@ -38,7 +38,6 @@ typedef struct DynamoConn
 	char	   *host;			/* Host header as sent and signed */
 	char	   *path;
 	const char *region;			/* signing region */
-	uint64		requests;		/* HTTP requests sent through this conn */
 } DynamoConn;
 
 /* A DynamoDB error returned to a caller that asked for it. */
@@ -51,7 +50,6 @@ typedef struct DynamoError
 } DynamoError;
 
 /* in client.c */
-extern uint64 dynamo_requests_sent;
 extern uint64 dynamo_metadata_generation;
 extern DynamoConn *dynamo_connect(ForeignServer *server, UserMapping *user);
 extern struct json_c_object *dynamo_call(DynamoConn *conn, const char *operation,

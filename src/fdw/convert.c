@@ -8,7 +8,7 @@
  * IDENTIFICATION
  *		  src/fdw/convert.c
  *
- * The type table of SPEC.md in code.  Reading is strict: an attribute of a
+ * The type table of README's "Types" in code.  Reading is strict: an attribute of a
  * DynamoDB type the column cannot hold is an error naming table, column and
  * key, never a silent NULL, and that strictness is what lets the planner
  * push a condition down without changing which rows match.  Numbers travel
@@ -372,8 +372,8 @@ push_av(JsonbParseState **state, const DynamoValue *av, JsonbIteratorToken token
 }
 
 /* An AttributeValue (any type) as jsonb. */
-Jsonb *
-dynamo_av_to_jsonb(const DynamoValue *av)
+static Jsonb *
+av_to_jsonb(const DynamoValue *av)
 {
 	JsonbParseState *state = NULL;
 
@@ -491,10 +491,10 @@ dynamo_av_to_datum(const DynamoValue *av, DynamoColumnIO *io, bool *isnull)
 			return InputFunctionCall(&io->input, (char *) av_string(v),
 									 io->ioparam, io->typmod);
 		case DYNAMO_IO_JSONB:
-			return JsonbPGetDatum(dynamo_av_to_jsonb(av));
+			return JsonbPGetDatum(av_to_jsonb(av));
 		case DYNAMO_IO_JSON:
 			{
-				Jsonb	   *jb = dynamo_av_to_jsonb(av);
+				Jsonb	   *jb = av_to_jsonb(av);
 				char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
 
 				return InputFunctionCall(&io->input, text, io->ioparam, io->typmod);
@@ -742,8 +742,8 @@ av_from_jsonb_value(JsonbValue *jv)
 }
 
 /* A jsonb value as an AttributeValue (objects become M, arrays L). */
-json_c_object *
-dynamo_jsonb_to_av(Jsonb *jb)
+static json_c_object *
+jsonb_to_av(Jsonb *jb)
 {
 	return av_from_container(&jb->root);
 }
@@ -946,13 +946,13 @@ dynamo_datum_to_av(Datum d, Oid type)
 																VARSIZE_ANY_EXHDR(b))));
 	}
 	if (base == JSONBOID)
-		return dynamo_jsonb_to_av(DatumGetJsonbP(d));
+		return jsonb_to_av(DatumGetJsonbP(d));
 	if (base == JSONOID)
 	{
 		Datum		jb = DirectFunctionCall1(jsonb_in,
 											 CStringGetDatum(TextDatumGetCString(d)));
 
-		return dynamo_jsonb_to_av(DatumGetJsonbP(jb));
+		return jsonb_to_av(DatumGetJsonbP(jb));
 	}
 
 	if ((elemtype = get_element_type(base)) != InvalidOid)

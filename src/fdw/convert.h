@@ -78,13 +78,11 @@ typedef struct DynamoRowReader
 extern void dynamo_column_io_init(DynamoColumnIO *io, Oid type, int32 typmod);
 extern Datum dynamo_av_to_datum(const DynamoValue *av, DynamoColumnIO *io,
 								bool *isnull);
-extern Jsonb *dynamo_av_to_jsonb(const DynamoValue *av);
 extern Jsonb *dynamo_item_to_jsonb(const DynamoValue *item);
 extern DynamoRowReader *dynamo_row_reader_create(int ncolumns);
 extern void dynamo_row_reader_add(DynamoRowReader *r, const DynamoColumn *col, int pos);
 extern void dynamo_row_read(DynamoRowReader *r, const DynamoValue *item,
 							Datum *values, bool *isnull);
-extern struct json_c_object *dynamo_jsonb_to_av(Jsonb *jb);
 extern struct json_c_object *dynamo_datum_to_av(Datum d, Oid type);
 extern bool dynamo_value_storable(Datum d, Oid type);
 extern char dynamo_type_tag(Oid type);

@@ -52,8 +52,8 @@ typedef struct DynamoOption
 } DynamoOption;
 
 /*
- * Every option, by level.  SPEC.md fixes the names users type; keep README's
- * Options section in step (a test checks it).
+ * Every option, by level.  These are the names users type: keep README's
+ * Options section in step (test/scripts/readme_options.sh checks it).
  */
 static const DynamoOption dynamo_options[] = {
 	/* server */

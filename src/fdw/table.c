@@ -18,8 +18,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/pg_type.h"
@@ -37,6 +35,7 @@
 #include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "server_options.h"
+#include "operations.h"
 #include "table.h"
 
 typedef struct TableCacheKey
@@ -102,100 +101,6 @@ table_cache_init(void)
 	ctl.hcxt = table_cache_cxt;
 	table_cache = hash_create("dynamo_fdw tables", 32, &ctl,
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-}
-
-static char
-attribute_type(json_c_object *defs, const char *name)
-{
-	size_t		i;
-
-	for (i = 0; defs && i < json_object_array_length(defs); i++)
-	{
-		json_c_object *d = json_object_array_get_idx(defs, i);
-		const char *n = dynamo_json_get_string(d, "AttributeName");
-		const char *t = dynamo_json_get_string(d, "AttributeType");
-
-		if (n && t && strcmp(n, name) == 0)
-			return t[0];
-	}
-	return DYNAMO_TYPE_S;
-}
-
-/* Read a KeySchema array into partition and sort key names. */
-static void
-read_key_schema(json_c_object *schema, json_c_object *defs,
-				char **pk, char *pk_type, char **sk, char *sk_type)
-{
-	size_t		i;
-
-	*pk = *sk = NULL;
-	*pk_type = *sk_type = DYNAMO_TYPE_S;
-	for (i = 0; schema && i < json_object_array_length(schema); i++)
-	{
-		json_c_object *k = json_object_array_get_idx(schema, i);
-		const char *name = dynamo_json_get_string(k, "AttributeName");
-		const char *type = dynamo_json_get_string(k, "KeyType");
-
-		if (name == NULL || type == NULL)
-			continue;
-		if (strcmp(type, "HASH") == 0)
-		{
-			*pk = pstrdup(name);
-			*pk_type = attribute_type(defs, name);
-		}
-		else if (strcmp(type, "RANGE") == 0)
-		{
-			*sk = pstrdup(name);
-			*sk_type = attribute_type(defs, name);
-		}
-	}
-}
-
-static List *
-read_indexes(json_c_object *array, json_c_object *defs, bool is_local,
-			 List *indexes)
-{
-	size_t		i;
-
-	for (i = 0; array && i < json_object_array_length(array); i++)
-	{
-		json_c_object *ix = json_object_array_get_idx(array, i);
-		json_c_object *schema = NULL,
-				   *proj = NULL,
-				   *incl = NULL;
-		DynamoIndex *index = palloc0(sizeof(DynamoIndex));
-		const char *ptype;
-		const char *status = dynamo_json_get_string(ix, "IndexStatus");
-
-		/* A GSI still being built cannot be queried. */
-		if (status && strcmp(status, "ACTIVE") != 0)
-			continue;
-
-		index->name = pstrdup(dynamo_json_get_string(ix, "IndexName"));
-		index->is_local = is_local;
-		json_object_object_get_ex(ix, "KeySchema", &schema);
-		read_key_schema(schema, defs, &index->partition_key, &index->partition_type,
-						&index->sort_key, &index->sort_type);
-		json_object_object_get_ex(ix, "Projection", &proj);
-		ptype = dynamo_json_get_string(proj, "ProjectionType");
-		if (ptype && strcmp(ptype, "KEYS_ONLY") == 0)
-			index->projection = DYNAMO_PROJECT_KEYS_ONLY;
-		else if (ptype && strcmp(ptype, "INCLUDE") == 0)
-		{
-			size_t		j;
-
-			index->projection = DYNAMO_PROJECT_INCLUDE;
-			if (proj && json_object_object_get_ex(proj, "NonKeyAttributes", &incl))
-				for (j = 0; j < json_object_array_length(incl); j++)
-					index->include = lappend(index->include,
-											 makeString(pstrdup(json_object_get_string(json_object_array_get_idx(incl, j)))));
-		}
-		else
-			index->projection = DYNAMO_PROJECT_ALL;
-		if (index->partition_key)
-			indexes = lappend(indexes, index);
-	}
-	return indexes;
 }
 
 /*
@@ -275,12 +180,7 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 	MemoryContext oldcxt;
 	MemoryContext tmpcxt;
 	DynamoConn *conn;
-	json_c_object *req,
-			   *resp,
-			   *desc = NULL,
-			   *defs = NULL,
-			   *schema = NULL,
-			   *v;
+	DynamoTable *answer;
 	DynamoTable *t;
 	DynamoError err;
 
@@ -307,11 +207,8 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 								   ALLOCSET_SMALL_SIZES);
 	oldcxt = MemoryContextSwitchTo(tmpcxt);
 	conn = dynamo_connect(server, user);
-	req = json_object_new_object();
-	dynamo_json_own(req);
-	json_object_object_add(req, "TableName", json_object_new_string(table_name));
-	resp = dynamo_call(conn, "DescribeTable", req, &err);
-	if (resp == NULL)
+	answer = dynamo_op_describe_table(conn, table_name, &err);
+	if (answer == NULL)
 	{
 		if (err.type && strcmp(err.type, "ResourceNotFoundException") == 0)
 			ereport(ERROR,
@@ -322,30 +219,15 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 							 server->servername)));
 		dynamo_report_error(conn, "DescribeTable", &err, err.status);
 	}
-	json_object_object_get_ex(resp, "Table", &desc);
-	json_object_object_get_ex(desc, "AttributeDefinitions", &defs);
-	json_object_object_get_ex(desc, "KeySchema", &schema);
 
-	MemoryContextSwitchTo(table_cache_cxt);
-	t = palloc0(sizeof(DynamoTable));
-	t->table_name = pstrdup(table_name);
-	read_key_schema(schema, defs, &t->partition_key, &t->partition_type,
-					&t->sort_key, &t->sort_type);
-	if (json_object_object_get_ex(desc, "GlobalSecondaryIndexes", &v))
-		t->indexes = read_indexes(v, defs, false, t->indexes);
-	if (json_object_object_get_ex(desc, "LocalSecondaryIndexes", &v))
-		t->indexes = read_indexes(v, defs, true, t->indexes);
-	if (json_object_object_get_ex(desc, "ItemCount", &v))
-		t->item_count = json_object_get_double(v);
-	if (json_object_object_get_ex(desc, "TableSizeBytes", &v))
-		t->table_bytes = json_object_get_double(v);
-
-	if (t->partition_key == NULL)
+	if (answer->partition_key == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("could not find the partition key of DynamoDB table \"%s\"",
 						table_name)));
 
+	MemoryContextSwitchTo(table_cache_cxt);
+	t = copy_table(answer);
 	entry = hash_search(table_cache, &key, HASH_ENTER, &found);
 	entry->table = t;
 	MemoryContextSwitchTo(oldcxt);

@@ -16,43 +16,7 @@
 #include "foreign/foreign.h"
 #include "nodes/pg_list.h"
 
-/* How much of the base table's items an index holds. */
-typedef enum DynamoProjection
-{
-	DYNAMO_PROJECT_ALL,
-	DYNAMO_PROJECT_KEYS_ONLY,
-	DYNAMO_PROJECT_INCLUDE
-} DynamoProjection;
-
-/* A global or local secondary index, from DescribeTable. */
-typedef struct DynamoIndex
-{
-	char	   *name;
-	bool		is_local;
-	char	   *partition_key;
-	char		partition_type;
-	char	   *sort_key;		/* NULL when none */
-	char		sort_type;
-	DynamoProjection projection;
-	List	   *include;		/* attribute names (String), for INCLUDE */
-} DynamoIndex;
-
-/*
- * What DescribeTable says about a table (a foreign table's partition_key and
- * sort_key options are only checked against it).  Lives in the metadata cache's context;
- * never modify it.
- */
-typedef struct DynamoTable
-{
-	char	   *table_name;
-	char	   *partition_key;
-	char		partition_type;
-	char	   *sort_key;		/* NULL when the table has none */
-	char		sort_type;
-	List	   *indexes;		/* DynamoIndex * */
-	double		item_count;		/* DynamoDB's estimate, about 6 h old */
-	double		table_bytes;
-} DynamoTable;
+#include "operations.h"
 
 /* One column of a foreign table and the attribute it maps to. */
 typedef struct DynamoColumn

@@ -6,10 +6,11 @@
  * Portions Copyright (c) 2026, dynamo_fdw developers
  *
  * IDENTIFICATION
- *		  src/dynamo_fdw.h
+ *		  src/fdw/dynamo_fdw.h
  *
- * DynamoDB's key types and the planner and executor shims (DynamoDB's
- * limits are in src/aws/ddb_limits.h).
+ * The planner and executor shims and the PostgreSQL headers every file of
+ * the wrapper uses (DynamoDB's limits are in src/aws/ddb_limits.h, its key
+ * types in src/aws/operations.h).
  * Each module's types and functions are in the header named after its
  * file (table.h, planner.h, scan.h, convert.h, txn.h ...), and src/aws/'s
  * headers have what calling AWS needs.  src/aws/ never includes this
@@ -25,10 +26,5 @@
 #include "nodes/pg_list.h"
 #include "utils/relcache.h"
 #include "fdw_compat.h"
-
-/* DynamoDB scalar attribute types of keys. */
-#define DYNAMO_TYPE_S	'S'
-#define DYNAMO_TYPE_N	'N'
-#define DYNAMO_TYPE_B	'B'
 
 #endif							/* DYNAMO_FDW_H */
