@@ -78,6 +78,19 @@ UPDATE dt SET s = 'new', b = NULL, j = '{"x": {"y": [true, null, 1.10]}}' WHERE 
 UPDATE dt_local SET s = 'new', b = NULL, j = '{"x": {"y": [true, null, 1.10]}}' WHERE pk = 'a' AND sk = 1 RETURNING s, b, j;
 SELECT same_rows();
 
+-- appending to a jsonb list: list_append when the attribute is a list and
+-- the value an array; an object, a scalar or NULL is read and computed
+EXPLAIN (COSTS OFF) UPDATE dt SET j = j || '[true]' WHERE pk = 'a' AND sk = 1;
+UPDATE dt SET j = j || '[2, "x"]' WHERE pk = 'a' AND sk = 1 RETURNING j;
+UPDATE dt_local SET j = j || '[2, "x"]' WHERE pk = 'a' AND sk = 1 RETURNING j;
+UPDATE dt SET j = j || '[true, 1.50]' WHERE pk = 'a' AND sk = 1 RETURNING j;
+UPDATE dt_local SET j = j || '[true, 1.50]' WHERE pk = 'a' AND sk = 1 RETURNING j;
+UPDATE dt SET j = j || '7' WHERE pk = 'a' AND sk = 1 RETURNING j;
+UPDATE dt_local SET j = j || '7' WHERE pk = 'a' AND sk = 1 RETURNING j;
+UPDATE dt SET j = j || '[1]' WHERE pk = 'a' AND sk = 2 RETURNING j;
+UPDATE dt_local SET j = j || '[1]' WHERE pk = 'a' AND sk = 2 RETURNING j;
+SELECT same_rows();
+
 -- conditions decide: 0 rows, never a new item
 UPDATE dt SET i4 = 0 WHERE pk = 'a' AND sk = 1 AND s = 'old' RETURNING i4;
 UPDATE dt_local SET i4 = 0 WHERE pk = 'a' AND sk = 1 AND s = 'old' RETURNING i4;

@@ -22,6 +22,7 @@
  *							columns of one type; numeric without typmod)
  *	col = coalesce(other, c) + d
  *							SET #a = if_not_exists(#b, :c) + :d
+ *	col = other || c		SET #a = list_append(#b, :c) (jsonb, c an array)
  *
  * The ConditionExpression holds the item's existence, the statement's
  * conditions and guards: an operand of + must exist and be a number, and
@@ -61,6 +62,7 @@
 #include "parser/parsetree.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
@@ -256,6 +258,33 @@ deparse_assignment(const DynamoRelation *rel, Index rtindex, const DynamoColumn 
 		*set_values = lappend_int(*set_values, list_length(b->values));
 		appendStringInfo(sets, "%s%s = %s", sets->len ? ", " : "", name,
 						 dynamo_value_placeholder(b, e));
+		return true;
+	}
+
+	/*
+	 * col = other || value on jsonb: list_append when the item's attribute is
+	 * a list and the value an array (the guard, and a check at run time),
+	 * where jsonb's || appends the array's elements just so.
+	 */
+	if (IsA(e, OpExpr) && ((OpExpr *) e)->opfuncid == F_JSONB_CONCAT &&
+		col->type == JSONBOID && list_length(((OpExpr *) e)->args) == 2)
+	{
+		op = (OpExpr *) e;
+		value = lsecond(op->args);
+		src = operand_column(rel, rtindex, linitial(op->args), JSONBOID);
+		if (src == NULL || !is_row_free(value) || exprType(value) != JSONBOID)
+			return false;
+		name = dynamo_name_placeholder(b, col->attr);
+		vidx = list_length(b->values);
+		appendStringInfo(sets, "%s%s = list_append(%s, %s)", sets->len ? ", " : "", name,
+						 dynamo_name_placeholder(b, src->attr),
+						 dynamo_value_placeholder(b, (Expr *) value));
+		appendStringInfo(guardconds, " AND attribute_type(%s, :g%dt)",
+						 dynamo_name_placeholder(b, src->attr), g);
+		*guards = lappend(*guards, lappend(list_make5(makeInteger(vidx), makeInteger(0),
+													  makeInteger(-1), makeInteger(JSONBOID),
+													  makeInteger(g)),
+										   makeInteger(JSONBOID)));
 		return true;
 	}
 
@@ -634,6 +663,18 @@ guard_values(List *g, Datum *vals, bool *nulls, json_c_object *values)
 
 	if (nulls[vidx] || (didx >= 0 && nulls[didx]))
 		return false;
+	if (type == JSONBOID)
+	{
+		Jsonb	   *jb = DatumGetJsonbP(vals[vidx]);
+
+		/* list_append takes a list: a scalar or object value reads the item */
+		if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb))
+			return false;
+		av = json_object_new_object();
+		json_object_object_add(av, "S", json_object_new_string("L"));
+		json_object_object_add(values, psprintf(":g%dt", num), av);
+		return true;
+	}
 	if (type == NUMERICOID)
 	{
 		av = json_object_new_object();
