@@ -173,6 +173,7 @@ parse_aws_error(json_c_object *body, DynamoError *err)
 	err->type = type ? pstrdup(type) : NULL;
 	err->message = msg ? dynamo_aws_message(msg) : NULL;
 	err->body = body;
+	err->doc = dynamo_value_from_json_c_copy(body);
 }
 
 static bool
@@ -415,18 +416,26 @@ request_text(json_c_object *request)
 										  JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
+/* Attempts FIRST .. of OPERATION with body PAYLOAD, as call_with_retries. */
+static void *
+call_payload(DynamoConn *conn, const char *operation, const char *payload,
+			 DynamoError *err, AttemptState *st, int first,
+			 DynamoBodyParser parser, void *parser_arg)
+{
+	return call_with_retries(conn, operation,
+							 psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
+							 payload, strlen(payload), err, st, first,
+							 parser, parser_arg);
+}
+
 /* Attempts FIRST .. of OPERATION with REQUEST, as call_with_retries. */
 static void *
 call_request(DynamoConn *conn, const char *operation, json_c_object *request,
 			 DynamoError *err, AttemptState *st, int first,
 			 DynamoBodyParser parser, void *parser_arg)
 {
-	const char *payload = request_text(request);
-
-	return call_with_retries(conn, operation,
-							 psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
-							 payload, strlen(payload), err, st, first,
-							 parser, parser_arg);
+	return call_payload(conn, operation, request_text(request), err, st, first,
+						parser, parser_arg);
 }
 
 /*
@@ -466,6 +475,49 @@ dynamo_call_parsed(DynamoConn *conn, const char *operation,
 }
 
 /*
+ * The work of dynamo_call_many and dynamo_request_many: PAYLOADS are the
+ * requests' bodies, and a successful response goes to PARSER (json-c when
+ * NULL).
+ */
+static void
+call_many_payloads(DynamoConn *conn, const char *operation, const char **payloads,
+				   int n, void **results, DynamoBodyParser parser, void *parser_arg)
+{
+	char	   *target = psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation);
+	DynamoHttpRequest *hreqs = palloc(sizeof(DynamoHttpRequest) * n);
+	DynamoHttpResponse *hresps = palloc(sizeof(DynamoHttpResponse) * n);
+	bool	   *arrived = palloc(sizeof(bool) * n);
+	char	  **errors = palloc(sizeof(char *) * n);
+	int			i;
+
+	Assert(n <= DYNAMO_HTTP_MAX_PARALLEL);
+	for (i = 0; i < n; i++)
+		sign_request(conn, target, payloads[i], strlen(payloads[i]), &hreqs[i]);
+	dynamo_http_perform_many(hreqs, n, hresps, arrived, errors);
+
+	for (i = 0; i < n; i++)
+	{
+		AttemptState st;
+
+		memset(&st, 0, sizeof(st));
+		results[i] = NULL;
+		switch (interpret_response(arrived[i], errors[i], &hresps[i], &results[i],
+								   &st, parser, parser_arg))
+		{
+			case CALL_OK:
+				break;
+			case CALL_RETRY:
+				results[i] = call_with_retries(conn, operation, target, payloads[i],
+											   strlen(payloads[i]), NULL, &st, 1,
+											   parser, parser_arg);
+				break;
+			case CALL_FAIL:
+				dynamo_report_error(conn, operation, &st.last, st.status);
+		}
+	}
+}
+
+/*
  * Send N requests of one OPERATION at once and return their responses in
  * RESULTS.  The first attempt of each goes out concurrently (a parallel
  * Scan's segments); any that need another attempt are retried one by one,
@@ -476,42 +528,12 @@ void
 dynamo_call_many(DynamoConn *conn, const char *operation,
 				 json_c_object **requests, int n, json_c_object **results)
 {
-	char	   *target = psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation);
-	DynamoHttpRequest *hreqs = palloc(sizeof(DynamoHttpRequest) * n);
-	DynamoHttpResponse *hresps = palloc(sizeof(DynamoHttpResponse) * n);
-	bool	   *arrived = palloc(sizeof(bool) * n);
-	char	  **errors = palloc(sizeof(char *) * n);
 	const char **payloads = palloc(sizeof(char *) * n);
 	int			i;
 
-	Assert(n <= DYNAMO_HTTP_MAX_PARALLEL);
 	for (i = 0; i < n; i++)
-	{
 		payloads[i] = request_text(requests[i]);
-		sign_request(conn, target, payloads[i], strlen(payloads[i]), &hreqs[i]);
-	}
-	dynamo_http_perform_many(hreqs, n, hresps, arrived, errors);
-
-	for (i = 0; i < n; i++)
-	{
-		AttemptState st;
-
-		memset(&st, 0, sizeof(st));
-		results[i] = NULL;
-		switch (interpret_response(arrived[i], errors[i], &hresps[i], (void **) &results[i],
-								   &st, NULL, NULL))
-		{
-			case CALL_OK:
-				break;
-			case CALL_RETRY:
-				results[i] = call_with_retries(conn, operation, target, payloads[i],
-											   strlen(payloads[i]), NULL, &st, 1,
-											   NULL, NULL);
-				break;
-			case CALL_FAIL:
-				dynamo_report_error(conn, operation, &st.last, st.status);
-		}
-	}
+	call_many_payloads(conn, operation, payloads, n, (void **) results, NULL, NULL);
 }
 
 /*
@@ -557,6 +579,17 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 			 errdetail_internal("%s: %s", type, err->message ? err->message : "")));
 }
 
+/* Send OPERATION with body PAYLOAD ahead; see dynamo_call_ahead. */
+static uint64
+ahead_payload(DynamoConn *conn, const char *operation, const char *payload)
+{
+	DynamoHttpRequest hreq;
+
+	sign_request(conn, psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
+				 payload, strlen(payload), &hreq);
+	return dynamo_http_send_ahead(&hreq);
+}
+
 /*
  * Send OPERATION with REQUEST now, ahead of need (a scan's next page), and
  * return without waiting a number for dynamo_call_ahead_finish, which gets
@@ -567,14 +600,41 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 uint64
 dynamo_call_ahead(DynamoConn *conn, const char *operation, json_c_object *request)
 {
-	const char *payload = json_object_to_json_string_ext(request,
-														 JSON_C_TO_STRING_PLAIN |
-														 JSON_C_TO_STRING_NOSLASHESCAPE);
-	DynamoHttpRequest hreq;
+	return ahead_payload(conn, operation, request_text(request));
+}
 
-	sign_request(conn, psprintf("%s%s", DYNAMO_TARGET_PREFIX, operation),
-				 payload, strlen(payload), &hreq);
-	return dynamo_http_send_ahead(&hreq);
+/* The work of dynamo_call_ahead_finish, with the request's body PAYLOAD. */
+static void *
+ahead_finish_payload(uint64 seq, DynamoConn *conn, const char *operation,
+					 const char *payload, DynamoBodyParser parser,
+					 void *parser_arg)
+{
+	DynamoHttpResponse hresp;
+	char	   *transport_error = NULL;
+	void	   *result = NULL;
+	AttemptState st;
+	bool		arrived;
+
+	memset(&st, 0, sizeof(st));
+	/* dropped since (another request went ahead): send it now */
+	if (!dynamo_http_is_ahead(seq))
+		return call_payload(conn, operation, payload, NULL, &st, 0, parser, parser_arg);
+
+	arrived = dynamo_http_take_ahead(seq, &hresp, &transport_error);
+	switch (interpret_response(arrived, transport_error, &hresp, &result, &st,
+							   parser, parser_arg))
+	{
+		case CALL_OK:
+			break;
+		case CALL_RETRY:
+			/* the request sent ahead was the first attempt */
+			result = call_payload(conn, operation, payload, NULL, &st, 1,
+								  parser, parser_arg);
+			break;
+		case CALL_FAIL:
+			dynamo_report_error(conn, operation, &st.last, st.status);
+	}
+	return result;
 }
 
 /*
@@ -588,32 +648,8 @@ dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
 						 json_c_object *request, DynamoBodyParser parser,
 						 void *parser_arg)
 {
-	DynamoHttpResponse hresp;
-	char	   *transport_error = NULL;
-	void	   *result = NULL;
-	AttemptState st;
-	bool		arrived;
-
-	/* dropped since (another request went ahead): send it now */
-	if (!dynamo_http_is_ahead(seq))
-		return dynamo_call_parsed(conn, operation, request, NULL, parser, parser_arg);
-
-	memset(&st, 0, sizeof(st));
-	arrived = dynamo_http_take_ahead(seq, &hresp, &transport_error);
-	switch (interpret_response(arrived, transport_error, &hresp, &result, &st,
-							   parser, parser_arg))
-	{
-		case CALL_OK:
-			break;
-		case CALL_RETRY:
-			/* the request sent ahead was the first attempt */
-			result = call_request(conn, operation, request, NULL, &st, 1,
-								  parser, parser_arg);
-			break;
-		case CALL_FAIL:
-			dynamo_report_error(conn, operation, &st.last, st.status);
-	}
-	return result;
+	return ahead_finish_payload(seq, conn, operation, request_text(request),
+								parser, parser_arg);
 }
 
 /* Forget request SEQ sent ahead, if it still is. */
@@ -621,4 +657,69 @@ void
 dynamo_call_ahead_drop(uint64 seq)
 {
 	dynamo_http_drop_ahead(seq);
+}
+
+/*
+ * The same calls with requests and answers as ddb_value.h's trees: what
+ * the wrapper uses.  A response's body becomes a tree in the current
+ * memory context; an error's document is DynamoError.doc.
+ */
+
+/* DynamoBodyParser for a whole answer as a tree. */
+static void *
+value_parser(const char *body, int len, void *arg)
+{
+	return dynamo_value_parse_any(body, len);
+}
+
+/* As dynamo_call, with REQUEST and the answer as trees. */
+DynamoValue *
+dynamo_request(DynamoConn *conn, const char *operation, const DynamoValue *request,
+			   DynamoError *err)
+{
+	return dynamo_request_parsed(conn, operation, request, err, value_parser, NULL);
+}
+
+/* As dynamo_call_parsed; PARSER NULL reads the answer as a tree. */
+void *
+dynamo_request_parsed(DynamoConn *conn, const char *operation,
+					  const DynamoValue *request, DynamoError *err,
+					  DynamoBodyParser parser, void *parser_arg)
+{
+	AttemptState st;
+
+	memset(&st, 0, sizeof(st));
+	return call_payload(conn, operation, dynamo_value_text(request), err, &st, 0,
+						parser ? parser : value_parser, parser_arg);
+}
+
+/* As dynamo_call_many, with requests and answers as trees. */
+void
+dynamo_request_many(DynamoConn *conn, const char *operation,
+					DynamoValue **requests, int n, DynamoValue **results)
+{
+	const char **payloads = palloc(sizeof(char *) * n);
+	int			i;
+
+	for (i = 0; i < n; i++)
+		payloads[i] = dynamo_value_text(requests[i]);
+	call_many_payloads(conn, operation, payloads, n, (void **) results,
+					   value_parser, NULL);
+}
+
+/* As dynamo_call_ahead, with REQUEST as a tree. */
+uint64
+dynamo_request_ahead(DynamoConn *conn, const char *operation, const DynamoValue *request)
+{
+	return ahead_payload(conn, operation, dynamo_value_text(request));
+}
+
+/* As dynamo_call_ahead_finish; PARSER NULL reads the answer as a tree. */
+void *
+dynamo_request_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
+							const DynamoValue *request, DynamoBodyParser parser,
+							void *parser_arg)
+{
+	return ahead_finish_payload(seq, conn, operation, dynamo_value_text(request),
+								parser ? parser : value_parser, parser_arg);
 }

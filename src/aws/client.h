@@ -26,6 +26,7 @@ struct json_tokener;
 #include "foreign/foreign.h"
 
 #include "aws_error.h"
+#include "ddb_value.h"
 #include "pg_compat.h"			/* pg_attribute_noreturn on 18 */
 #include "server_options.h"
 
@@ -46,6 +47,7 @@ typedef struct DynamoError
 	char	   *type;			/* e.g. "ConditionalCheckFailedException" */
 	char	   *message;
 	struct json_c_object *body;		/* the whole error document */
+	DynamoValue *doc;			/* the same, as a tree */
 	long		status;
 } DynamoError;
 
@@ -76,6 +78,21 @@ extern struct json_c_object *dynamo_json_parse_with(struct json_tokener *tok, co
 											 int len);
 extern struct json_c_object *dynamo_json_parse(const char *body, int len);
 extern const char *dynamo_json_get_string(struct json_c_object *obj, const char *key);
+
+/* the same with requests and answers as trees (ddb_value.h) */
+extern DynamoValue *dynamo_request(DynamoConn *conn, const char *operation,
+								   const DynamoValue *request, DynamoError *err);
+extern void *dynamo_request_parsed(DynamoConn *conn, const char *operation,
+								   const DynamoValue *request, DynamoError *err,
+								   DynamoBodyParser parser, void *parser_arg);
+extern void dynamo_request_many(DynamoConn *conn, const char *operation,
+								DynamoValue **requests, int n, DynamoValue **results);
+extern uint64 dynamo_request_ahead(DynamoConn *conn, const char *operation,
+								   const DynamoValue *request);
+extern void *dynamo_request_ahead_finish(uint64 seq, DynamoConn *conn,
+										 const char *operation,
+										 const DynamoValue *request,
+										 DynamoBodyParser parser, void *parser_arg);
 
 
 #endif							/* DYNAMO_AWS_CLIENT_H */

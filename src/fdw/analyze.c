@@ -39,7 +39,7 @@
 #include "convert.h"
 #include "ddb_limits.h"
 #include "dynamo_fdw.h"
-#include "item.h"
+#include "ddb_value.h"
 #include "scan.h"
 #include "server_options.h"
 #include "table.h"

@@ -41,7 +41,7 @@
 #include "convert.h"
 #include "ddb_limits.h"
 #include "dynamo_fdw.h"
-#include "item.h"
+#include "ddb_value.h"
 #include "table.h"
 
 /*

@@ -16,7 +16,7 @@
 #include "fmgr.h"
 #include "utils/jsonb.h"
 
-#include "item.h"
+#include "ddb_value.h"
 #include "table.h"
 
 /*

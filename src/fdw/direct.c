@@ -74,7 +74,7 @@
 #include "deparse.h"
 #include "direct.h"
 #include "dynamo_fdw.h"
-#include "item.h"
+#include "ddb_value.h"
 #include "modify.h"
 #include "planner.h"
 #include "readset.h"

@@ -65,7 +65,7 @@
 #include "ddb_limits.h"
 #include "deparse.h"
 #include "dynamo_fdw.h"
-#include "item.h"
+#include "ddb_value.h"
 #include "keyjoin.h"
 #include "planner.h"
 #include "scan.h"

@@ -61,7 +61,7 @@
 #include "convert.h"
 #include "ddb_limits.h"
 #include "dynamo_fdw.h"
-#include "item.h"
+#include "ddb_value.h"
 #include "modify.h"
 #include "readset.h"
 #include "server_options.h"

@@ -34,7 +34,7 @@
 
 #include "client.h"
 #include "dynamo_fdw.h"
-#include "item.h"
+#include "ddb_value.h"
 #include "page.h"
 #include "pg_compat.h"
 

@@ -19,7 +19,7 @@
  */
 struct json_c_object;
 
-#include "item.h"
+#include "ddb_value.h"
 
 typedef struct DynamoPage
 {

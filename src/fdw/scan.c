@@ -37,7 +37,7 @@
 #include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "http.h"
-#include "item.h"
+#include "ddb_value.h"
 #include "page.h"
 #include "planner.h"
 #include "readset.h"

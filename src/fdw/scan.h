@@ -17,7 +17,7 @@
 
 #include "client.h"
 #include "fdw_compat.h"
-#include "item.h"
+#include "ddb_value.h"
 
 /* in scan.c */
 extern void dynamoBeginForeignScan(ForeignScanState *node, int eflags);

@@ -13,7 +13,7 @@
  * sends back: bytes parsed exactly as client.c's dynamo_json_parse() does.
  * The items are taken the way scan.c takes them (the "Items" array of a
  * Query or Scan page, "Item" of GetItem, "Responses" of BatchGetItem, else
- * the document itself).  Each item is read as src/fdw/item.c's tree in both of
+ * the document itself).  Each item is read as src/aws/ddb_value.c's tree in both of
  * the ways scan.c gets one: copied from json-c's tree (GetItem, BatchGetItem)
  * and parsed from the item's text by PostgreSQL's JSON parser (a page's
  * items; the input's own bytes when the input is the item and JSON, else

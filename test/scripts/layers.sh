@@ -58,12 +58,12 @@ src/aws/cred_profile.c
 src/aws/cred_sts.c
 src/aws/cred_util.c
 src/aws/ddb_json.h
+src/aws/ddb_value.c
 src/aws/operations.c
 src/fdw/bulk.c
 src/fdw/convert.c
 src/fdw/direct.c
 src/fdw/import.c
-src/fdw/item.c
 src/fdw/keyjoin.c
 src/fdw/modify.c
 src/fdw/page.c
