@@ -122,9 +122,36 @@ df_suite_unit() {
 	df_tally unit "$p" "$f" "$s"
 }
 
+# df_regress_result NAME LOG RC N DIFFS WHAT: count a pg_regress-style run
+# (make installcheck or isolationcheck) of N tests (WHAT: "tests", "specs")
+# that exited RC, show its log and the start of DIFFS on failure, and tally
+# it under NAME.  A test that reported no result, or a failed run without a
+# failed test line, counts as failed.
+df_regress_result() {
+	local name=$1 log=$2 rc=$3 n=$4 diffs=$5 what=$6 p f s
+	sed 's/^/    /' "$log"
+	read -r p f s < <(df_count_regress "$log")
+	if [ "$f" -gt 0 ] && [ -f "$diffs" ]; then
+		echo "    --- ${diffs#"$DF_ROOT"/} (first 400 lines; full file: $diffs) ---"
+		head -n 400 "$diffs" | sed 's/^/    /'
+	fi
+	if [ "$rc" -ne 0 ] && [ $((p + f + s)) -lt "$n" ]; then
+		df_err "$name: make exited $rc; $((n - p - f - s)) of $n $what reported no result"
+		f=$((f + n - p - f - s))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		df_err "$name: make exited $rc without a failed test line"
+		f=1
+	fi
+	if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ]; then
+		df_err "$name: $n $what but no test result line"
+		f=$((f + 1))
+	fi
+	df_tally "$name" "$p" "$f" "$s"
+}
+
 # df_suite_regress LOGDIR: pg_regress through `make installcheck`.
 df_suite_regress() {
-	local log=$1/regress.log rc p f s n
+	local log=$1/regress.log rc n
 	n=$(find "$DF_ROOT/sql" -maxdepth 1 -name '*.sql' 2>/dev/null | wc -l)
 	if [ "$n" -eq 0 ]; then
 		echo "[pg_regress] nothing to run: sql/ has no tests yet"
@@ -133,24 +160,7 @@ df_suite_regress() {
 	df_log "suite pg_regress: make installcheck ($n tests)"
 	df_run "$log" make -C "$DF_ROOT" installcheck PG_CONFIG="$DF_PG_CONFIG" ISOLATION=
 	rc=$?
-	sed 's/^/    /' "$log"
-	read -r p f s < <(df_count_regress "$log")
-	if [ "$f" -gt 0 ] && [ -f "$DF_ROOT/regression.diffs" ]; then
-		echo "    --- regression.diffs (first 400 lines; full file: $DF_ROOT/regression.diffs) ---"
-		head -n 400 "$DF_ROOT/regression.diffs" | sed 's/^/    /'
-	fi
-	if [ "$rc" -ne 0 ] && [ $((p + f + s)) -lt "$n" ]; then
-		df_err "pg_regress: make installcheck exited $rc; $((n - p - f - s)) of $n tests reported no result"
-		f=$((f + n - p - f - s))
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		df_err "pg_regress: make installcheck exited $rc without a failed test line"
-		f=1
-	fi
-	if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ]; then
-		df_err "pg_regress: $n test files but no test result line"
-		f=$((f + 1))
-	fi
-	df_tally pg_regress "$p" "$f" "$s"
+	df_regress_result pg_regress "$log" "$rc" "$n" "$DF_ROOT/regression.diffs" tests
 }
 
 # df_suite_isolation LOGDIR: isolationtester specs (specs/*.spec) through
@@ -158,7 +168,7 @@ df_suite_regress() {
 # (test/data/isolation/*.table.json); the endpoint reaches the specs as the
 # setting dynamo_fdw_test.endpoint, through PGOPTIONS.
 df_suite_isolation() {
-	local log=$1/isolation.log rc p f s n spec
+	local log=$1/isolation.log rc n spec
 	n=$(find "$DF_ROOT/specs" -maxdepth 1 -name '*.spec' 2>/dev/null | wc -l)
 	if [ "$n" -eq 0 ]; then
 		echo "[isolation] nothing to run: specs/ has no specs yet"
@@ -177,24 +187,7 @@ df_suite_isolation() {
 	df_run "$log" make -C "$DF_ROOT" isolationcheck PG_CONFIG="$DF_PG_CONFIG"
 	rc=$?
 	unset PGOPTIONS
-	sed 's/^/    /' "$log"
-	read -r p f s < <(df_count_regress "$log")
-	if [ "$f" -gt 0 ] && [ -f "$DF_ROOT/output_iso/regression.diffs" ]; then
-		echo "    --- output_iso/regression.diffs (first 400 lines) ---"
-		head -n 400 "$DF_ROOT/output_iso/regression.diffs" | sed 's/^/    /'
-	fi
-	if [ "$rc" -ne 0 ] && [ $((p + f + s)) -lt "$n" ]; then
-		df_err "isolation: make isolationcheck exited $rc; $((n - p - f - s)) of $n specs reported no result"
-		f=$((f + n - p - f - s))
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		df_err "isolation: make isolationcheck exited $rc without a failed test line"
-		f=1
-	fi
-	if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ]; then
-		df_err "isolation: $n specs but no test result line"
-		f=$((f + 1))
-	fi
-	df_tally isolation "$p" "$f" "$s"
+	df_regress_result isolation "$log" "$rc" "$n" "$DF_ROOT/output_iso/regression.diffs" specs
 }
 
 # df_suite_node LOGDIR: node:test suites in test/js/.

@@ -29,10 +29,9 @@
 
 #include "aws_error.h"
 #include "client.h"
-#include "clock.h"
 #include "credentials.h"
 #include "http.h"
-#include "sigv4.h"
+#include "signing.h"
 
 #define DYNAMO_TARGET_PREFIX	"DynamoDB_20120810."
 
@@ -199,54 +198,18 @@ static void
 sign_request(DynamoConn *conn, const char *target, const char *payload,
 			 size_t payload_len, DynamoHttpRequest *hreq)
 {
-	const DynamoCredentials *creds = dynamo_credentials_get(conn->user, conn->region);
-	SigV4Credentials sc;
-	SigV4Header sh[3];
-	SigV4Request sreq;
-	SigV4Scope scope;
-	SigV4Signed sig;
-	const char **lines = palloc(sizeof(char *) * 6);
-	int			nlines = 0;
+	DynamoPost	post;
 
-	sc.access_key_id = creds->access_key_id;
-	sc.secret_access_key = creds->secret_access_key;
-	sc.session_token = creds->session_token;
-
-	sh[0].name = "Host";
-	sh[0].value = conn->host;
-	sh[1].name = "Content-Type";
-	sh[1].value = "application/x-amz-json-1.0";
-	sh[2].name = "X-Amz-Target";
-	sh[2].value = target;
-	sreq.method = "POST";
-	sreq.path = conn->path;
-	sreq.query = NULL;
-	sreq.headers = sh;
-	sreq.nheaders = 3;
-	sreq.payload = payload;
-	sreq.payload_len = payload_len;
-	scope.region = conn->region;
-	scope.service = "dynamodb";
-	scope.when = dynamo_signing_instant();
-
-	if (sigv4_sign(&sreq, &sc, &scope, &sig) != 0)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-
-	lines[nlines++] = psprintf("Host: %s", conn->host);
-	lines[nlines++] = "Content-Type: application/x-amz-json-1.0";
-	lines[nlines++] = psprintf("X-Amz-Target: %s", target);
-	lines[nlines++] = psprintf("X-Amz-Date: %s", sig.amz_date);
-	if (sig.security_token)
-		lines[nlines++] = psprintf("X-Amz-Security-Token: %s", sig.security_token);
-	lines[nlines++] = psprintf("Authorization: %s", sig.authorization);
-	sigv4_signed_free(&sig);
-
-	hreq->method = "POST";
-	hreq->url = conn->url;
-	hreq->headers = lines;
-	hreq->nheaders = nlines;
-	hreq->body = payload;
-	hreq->body_len = payload_len;
+	post.url = conn->url;
+	post.host = conn->host;
+	post.path = conn->path;
+	post.content_type = "application/x-amz-json-1.0";
+	post.target = target;
+	post.payload = payload;
+	post.payload_len = payload_len;
+	post.region = conn->region;
+	post.service = "dynamodb";
+	dynamo_post_request(&post, dynamo_credentials_get(conn->user, conn->region), hreq);
 	hreq->connect_timeout_ms = conn->opts->connect_timeout_ms;
 	hreq->timeout_ms = conn->opts->request_timeout_ms;
 }

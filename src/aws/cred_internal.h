@@ -53,6 +53,9 @@ extern char *dynamo_cred_read_file(const char *path, bool *missing,
 extern void dynamo_cred_tried(StringInfo tried, const char *fmt,...)
 			pg_attribute_printf(2, 3);
 
+/* in credentials.c */
+extern int	dynamo_cred_max_attempts(void);
+
 /* in cred_profile.c */
 extern bool dynamo_cred_from_profile(const char *profile, const char *region,
 									 StringInfo tried, DynamoCredentials *out);

@@ -30,8 +30,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include "cred_internal.h"
 #include "http.h"
 

@@ -35,8 +35,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include "nodes/pg_list.h"
 #include "port.h"
 #include "storage/fd.h"

@@ -22,8 +22,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include <time.h>
 
 #include "catalog/pg_type.h"
@@ -34,12 +32,10 @@
 
 #include "cred_internal.h"
 #include "aws_error.h"
-#include "clock.h"
 #include "http.h"
-#include "sigv4.h"
+#include "signing.h"
 
 #define STS_API_VERSION		"2011-06-15"
-#define STS_MAX_ATTEMPTS	3
 
 /* An STS endpoint split for signing. */
 typedef struct StsEndpoint
@@ -270,92 +266,45 @@ sts_call(const StsEndpoint *ep, const char *action, const char *body,
 	char	   *transport_error = NULL;
 	char	   *expiration;
 	bool		invalid = false;
+	int			max_attempts = dynamo_cred_max_attempts();
 
-	for (attempt = 1; attempt <= STS_MAX_ATTEMPTS; attempt++)
+	for (attempt = 1; attempt <= max_attempts; attempt++)
 	{
-		const char *headers[5];
-		int			nheaders = 0;
+		DynamoPost	post;
 		DynamoHttpRequest req;
-		SigV4Signed sig;
-		bool		signed_ok = false;
+		bool		throttled;
 
-		headers[nheaders++] = psprintf("Host: %s", ep->host);
-		headers[nheaders++] = "Content-Type: application/x-www-form-urlencoded; charset=utf-8";
-
-		if (signer != NULL)
-		{
-			SigV4Header sh[2];
-			SigV4Request sreq;
-			SigV4Credentials sc;
-			SigV4Scope scope;
-
-			sh[0].name = "Host";
-			sh[0].value = ep->host;
-			sh[1].name = "Content-Type";
-			sh[1].value = "application/x-www-form-urlencoded; charset=utf-8";
-			sreq.method = "POST";
-			sreq.path = ep->path;
-			sreq.query = NULL;
-			sreq.headers = sh;
-			sreq.nheaders = 2;
-			sreq.payload = body;
-			sreq.payload_len = strlen(body);
-			sc.access_key_id = signer->access_key_id;
-			sc.secret_access_key = signer->secret_access_key;
-			sc.session_token = signer->session_token;
-			scope.region = ep->region;
-			scope.service = "sts";
-			scope.when = dynamo_signing_instant();
-			if (sigv4_sign(&sreq, &sc, &scope, &sig) != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_OUT_OF_MEMORY),
-						 errmsg("out of memory")));
-			signed_ok = true;
-			headers[nheaders++] = psprintf("X-Amz-Date: %s", sig.amz_date);
-			if (sig.security_token)
-				headers[nheaders++] = psprintf("X-Amz-Security-Token: %s",
-											   sig.security_token);
-			headers[nheaders++] = psprintf("Authorization: %s", sig.authorization);
-		}
-
-		memset(&req, 0, sizeof(req));
-		req.method = "POST";
-		req.url = ep->url;
-		req.headers = headers;
-		req.nheaders = nheaders;
-		req.body = body;
-		req.body_len = strlen(body);
+		post.url = ep->url;
+		post.host = ep->host;
+		post.path = ep->path;
+		post.content_type = "application/x-www-form-urlencoded; charset=utf-8";
+		post.target = NULL;
+		post.payload = body;
+		post.payload_len = strlen(body);
+		post.region = ep->region;
+		post.service = "sts";
+		dynamo_post_request(&post, signer, &req);
 		req.connect_timeout_ms = DYNAMO_CRED_STS_CONNECT_MS;
 		req.timeout_ms = DYNAMO_CRED_STS_TIMEOUT_MS;
 
 		transport_error = NULL;
 		code = message = NULL;
-		if (!dynamo_http_perform(&req, &resp, &transport_error))
+		if (dynamo_http_perform(&req, &resp, &transport_error))
 		{
-			if (signed_ok)
-				sigv4_signed_free(&sig);
-			if (attempt < STS_MAX_ATTEMPTS)
-			{
-				pg_usleep(100000L * attempt);
-				CHECK_FOR_INTERRUPTS();
-				continue;
-			}
-			break;
+			if (resp.status == 200)
+				break;
+			code = xml_text(resp.body.data, "Error", "Code", NULL);
+			message = xml_text(resp.body.data, "Error", "Message", NULL);
+			if (message)
+				message = dynamo_aws_message(message);
+			if (!sts_retryable(resp.status, code))
+				break;
 		}
-		if (signed_ok)
-			sigv4_signed_free(&sig);
-
-		if (resp.status == 200)
+		if (attempt == max_attempts)
 			break;
-
-		code = xml_text(resp.body.data, "Error", "Code", NULL);
-		message = xml_text(resp.body.data, "Error", "Message", NULL);
-		if (message)
-			message = dynamo_aws_message(message);
-		if (!sts_retryable(resp.status, code) || attempt == STS_MAX_ATTEMPTS)
-			break;
-		pg_usleep(100000L * attempt);
-		CHECK_FOR_INTERRUPTS();
+		/* the same backoff as DynamoDB's calls (client.c) */
+		throttled = code != NULL && strncmp(code, "Throttling", 10) == 0;
+		dynamo_retry_pause(attempt - 1, throttled);
 	}
 
 	if (transport_error != NULL)

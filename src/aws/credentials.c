@@ -93,6 +93,18 @@ static void resolve_ambient(const char *profile, const char *region,
 							DynamoCredentials *out);
 
 /*
+ * How often a lookup that calls AWS (STS) tries: the server's max_attempts,
+ * as its DynamoDB requests do.
+ */
+static int	lookup_attempts = DYNAMO_DEFAULT_MAX_ATTEMPTS;
+
+int
+dynamo_cred_max_attempts(void)
+{
+	return Max(lookup_attempts, 1);
+}
+
+/*
  * Credentials for a request made through USER (NULL: no user mapping, the
  * ambient chain only) to a service in REGION (NULL: the environment's).
  *
@@ -166,6 +178,15 @@ dynamo_credentials_get(UserMapping *user, const char *region)
 	}
 
 	/* Resolve in a scratch context, which an ERROR leaves to the transaction. */
+	lookup_attempts = DYNAMO_DEFAULT_MAX_ATTEMPTS;
+	if (user != NULL)
+	{
+		const char *attempts = dynamo_option_string(GetForeignServer(user->serverid)->options,
+													"max_attempts");
+
+		if (attempts != NULL)
+			lookup_attempts = atoi(attempts);
+	}
 	resolve_cxt = AllocSetContextCreate(CurrentMemoryContext,
 										"dynamo_fdw credential lookup",
 										ALLOCSET_SMALL_SIZES);

@@ -9,12 +9,12 @@
  * IDENTIFICATION
  *		  src/aws/operations.c
  *
- * The beginning of the request layer of issue 17: a caller here never sees
- * DynamoDB's JSON.  Each operation builds its request, sends it with
- * client.c's dynamo_call (which signs, retries and maps errors) and reads
- * the answer into the structs of operations.h.  Today: DescribeTable.  The
- * other operations are still built and read by the wrapper's files in
- * json-c terms (test/scripts/layers.sh lists them).
+ * The table-level operations of the request layer: a caller here never
+ * sees DynamoDB's JSON.  Each operation builds its request, sends it with
+ * client.c (which signs, retries and maps errors) and reads the answer into
+ * the structs of operations.h: DescribeTable, ListTables and the sampling
+ * Scan of IMPORT FOREIGN SCHEMA.  Reads of items are ops_read.c's, writes
+ * ops_write.c's.
  *
  *-------------------------------------------------------------------------
  */
@@ -164,4 +164,64 @@ dynamo_op_describe_table(DynamoConn *conn, const char *table_name,
 	if (json_object_object_get_ex(desc, "TableSizeBytes", &v))
 		t->table_bytes = json_object_get_double(v);
 	return t;
+}
+
+/*
+ * ListTables: one page of up to LIMIT table names after START (NULL: from
+ * the first), into *NAMES (String nodes' text, palloc'd) and *LAST (the
+ * name to start the next page after, NULL when this was the last page).
+ * Returns false with *ERR set on a non-retryable AWS error.
+ */
+bool
+dynamo_op_list_tables(DynamoConn *conn, const char *start, int limit,
+					  List **names, char **last, DynamoError *err)
+{
+	DynamoValue *req = dynamo_value_object();
+	DynamoValue *resp;
+	DynamoValue *name;
+	const char *next;
+
+	dynamo_value_set(req, "Limit", dynamo_value_number(limit));
+	if (start)
+		dynamo_value_set(req, "ExclusiveStartTableName", dynamo_value_string(start));
+	resp = dynamo_request(conn, "ListTables", req, err);
+	if (resp == NULL)
+		return false;
+
+	*names = NIL;
+	dynamo_value_foreach(name, dynamo_value_member(resp, "TableNames"))
+		if (name->kind == DYNAMO_VALUE_STRING)
+			*names = lappend(*names, pstrdup(name->str));
+	next = dynamo_value_member_string(resp, "LastEvaluatedTableName");
+	*last = next ? pstrdup(next) : NULL;
+	return true;
+}
+
+/*
+ * A Scan of up to LIMIT items of TABLE from START_KEY (NULL: the first),
+ * every attribute, for sampling what a table holds (IMPORT FOREIGN
+ * SCHEMA).  Returns the items (a DynamoValue array, maybe empty); *NEXT_KEY
+ * gets the LastEvaluatedKey or NULL.
+ */
+DynamoValue *
+dynamo_op_sample_scan(DynamoConn *conn, const char *table, int limit,
+					  const DynamoValue *start_key, DynamoValue **next_key)
+{
+	DynamoValue *req = dynamo_value_object();
+	DynamoValue *resp;
+	DynamoValue *items;
+
+	dynamo_value_set(req, "TableName", dynamo_value_string(table));
+	dynamo_value_set(req, "Limit", dynamo_value_number(limit));
+	if (start_key)
+		dynamo_value_set(req, "ExclusiveStartKey", dynamo_value_copy(start_key));
+	resp = dynamo_request(conn, "Scan", req, NULL);
+
+	*next_key = dynamo_value_member(resp, "LastEvaluatedKey");
+	if (*next_key && (*next_key)->kind != DYNAMO_VALUE_OBJECT)
+		*next_key = NULL;
+	items = dynamo_value_member(resp, "Items");
+	if (items == NULL || items->kind != DYNAMO_VALUE_ARRAY)
+		items = dynamo_value_array();
+	return items;
 }

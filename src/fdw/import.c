@@ -42,8 +42,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include <math.h>
 
 #include "catalog/heap.h"
@@ -59,6 +57,7 @@
 
 #include "client.h"
 #include "ddb_limits.h"
+#include "ddb_value.h"
 #include "dynamo_fdw.h"
 #include "import.h"
 #include "table.h"
@@ -320,26 +319,18 @@ list_tables(DynamoConn *conn, bool can_fall_back, bool *denied)
 									ALLOCSET_DEFAULT_SIZES);
 	do
 	{
-		json_c_object *req,
-				   *resp,
-				   *list = NULL;
-		const char *last;
-		size_t		i;
+		List	   *page = NIL;
+		char	   *last = NULL;
+		bool		listed;
+		ListCell   *lc;
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(pagecxt);
 		oldcxt = MemoryContextSwitchTo(pagecxt);
-		req = json_object_new_object();
-		dynamo_json_own(req);
-		json_object_object_add(req, "Limit",
-							   json_object_new_int(LIST_TABLES_PAGE));
-		if (start)
-			json_object_object_add(req, "ExclusiveStartTableName",
-								   json_object_new_string(start));
-		resp = dynamo_call(conn, "ListTables", req, &err);
+		listed = dynamo_op_list_tables(conn, start, LIST_TABLES_PAGE, &page, &last, &err);
 		MemoryContextSwitchTo(oldcxt);
 
-		if (resp == NULL)
+		if (!listed)
 		{
 			bool		access_denied = err.type &&
 				strcmp(err.type, "AccessDeniedException") == 0;
@@ -364,17 +355,8 @@ list_tables(DynamoConn *conn, bool can_fall_back, bool *denied)
 			return NIL;
 		}
 
-		if (json_object_object_get_ex(resp, "TableNames", &list) &&
-			json_object_is_type(list, json_type_array))
-			for (i = 0; i < json_object_array_length(list); i++)
-			{
-				json_c_object *n = json_object_array_get_idx(list, i);
-
-				if (json_object_is_type(n, json_type_string))
-					names = lappend(names, pstrdup(json_object_get_string(n)));
-			}
-
-		last = dynamo_json_get_string(resp, "LastEvaluatedTableName");
+		foreach(lc, page)
+			names = lappend(names, pstrdup((char *) lfirst(lc)));
 		start = last ? pstrdup(last) : NULL;
 	} while (start != NULL);
 
@@ -417,23 +399,18 @@ attr_match(const void *key1, const void *key2, Size keysize)
 	return strcmp(*(const char *const *) key1, *(const char *const *) key2);
 }
 
-/* Count the attributes of one item (a json-c object of AttributeValues). */
+/* Count the attributes of one item (an object of AttributeValues). */
 static void
-sample_item(HTAB *attrs, json_c_object *item)
+sample_item(HTAB *attrs, const DynamoValue *item)
 {
-	struct json_object_iterator it,
-				end;
+	const DynamoValue *av;
 
-	if (item == NULL || !json_object_is_type(item, json_type_object))
+	if (item == NULL || item->kind != DYNAMO_VALUE_OBJECT)
 		return;
-	it = json_object_iter_begin(item);
-	end = json_object_iter_end(item);
-	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+	dynamo_value_foreach(av, item)
 	{
-		const char *name = json_object_iter_peek_name(&it);
-		json_c_object *av = json_object_iter_peek_value(&it);
-		struct json_object_iterator ait,
-					aend;
+		const char *name = av->name;
+		const char *type = dynamo_av_type(av);
 		SampledAttr *sa;
 		bool		found;
 
@@ -446,18 +423,7 @@ sample_item(HTAB *attrs, json_c_object *item)
 			sa->seen = 0;
 		}
 		sa->count++;
-
-		if (av == NULL || !json_object_is_type(av, json_type_object))
-		{
-			sa->seen |= SEEN_OTHER;
-			continue;
-		}
-		ait = json_object_iter_begin(av);
-		aend = json_object_iter_end(av);
-		if (json_object_iter_equal(&ait, &aend))
-			sa->seen |= SEEN_OTHER;
-		else
-			sa->seen |= seen_bit(json_object_iter_peek_name(&ait));
+		sa->seen |= type ? seen_bit(type) : SEEN_OTHER;
 	}
 }
 
@@ -474,7 +440,8 @@ sample_table(DynamoConn *conn, const char *table, int sample_size,
 	HTAB	   *attrs;
 	MemoryContext pagecxt;
 	MemoryContext oldcxt;
-	json_c_object *start_key = NULL;
+	MemoryContext keycxt;
+	DynamoValue *start_key = NULL;
 	int			n = 0;
 
 	memset(&ctl, 0, sizeof(ctl));
@@ -489,45 +456,42 @@ sample_table(DynamoConn *conn, const char *table, int sample_size,
 	pagecxt = AllocSetContextCreate(CurrentMemoryContext,
 									"dynamo_fdw sample page",
 									ALLOCSET_DEFAULT_SIZES);
+	keycxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "dynamo_fdw sample start key",
+								   ALLOCSET_SMALL_SIZES);
 	while (n < sample_size)
 	{
-		json_c_object *req,
-				   *resp,
-				   *items = NULL,
-				   *lek = NULL;
-		size_t		i;
+		DynamoValue *items,
+				   *item,
+				   *next_key;
 
 		CHECK_FOR_INTERRUPTS();
 		oldcxt = MemoryContextSwitchTo(pagecxt);
-		req = json_object_new_object();
-		dynamo_json_own(req);
-		json_object_object_add(req, "TableName", json_object_new_string(table));
-		json_object_object_add(req, "Limit",
-							   json_object_new_int(sample_size - n));
-		if (start_key)
-			json_object_object_add(req, "ExclusiveStartKey", start_key);
-		start_key = NULL;
-		resp = dynamo_call(conn, "Scan", req, NULL);
+		items = dynamo_op_sample_scan(conn, table, sample_size - n, start_key, &next_key);
 		MemoryContextSwitchTo(oldcxt);
 
-		if (json_object_object_get_ex(resp, "Items", &items) &&
-			json_object_is_type(items, json_type_array))
-			for (i = 0; i < json_object_array_length(items) && n < sample_size; i++)
-			{
-				sample_item(attrs, json_object_array_get_idx(items, i));
-				n++;
-			}
+		dynamo_value_foreach(item, items)
+		{
+			if (n >= sample_size)
+				break;
+			sample_item(attrs, item);
+			n++;
+		}
 
 		/* Keep the next start key alive past the page's reset. */
-		if (json_object_object_get_ex(resp, "LastEvaluatedKey", &lek) &&
-			json_object_is_type(lek, json_type_object))
-			start_key = json_object_get(lek);
+		MemoryContextReset(keycxt);
+		start_key = NULL;
+		if (next_key)
+		{
+			oldcxt = MemoryContextSwitchTo(keycxt);
+			start_key = dynamo_value_copy(next_key);
+			MemoryContextSwitchTo(oldcxt);
+		}
 		MemoryContextReset(pagecxt);
 		if (start_key == NULL)
 			break;
 	}
-	if (start_key)
-		json_object_put(start_key);
+	MemoryContextDelete(keycxt);
 	MemoryContextDelete(pagecxt);
 
 	*nsampled = n;

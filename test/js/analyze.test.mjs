@@ -10,64 +10,41 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy } from '../tools/proxy.mjs';
-import { PsqlSession } from '../tools/psql.mjs';
-import { ddbClient, createTable, dropTable, putItems } from '../tools/ddb_load.mjs';
+import { proxiedFdw } from '../tools/proxied_fdw.mjs';
 
 const SMALL = 'an_small';
 const LARGE = 'an_large';
-let ddb;
+let fx;
 let proxy;
 let session;
 
-const spec = (name) => ({
-	TableName: name,
-	KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-	AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-});
-
 before(async () => {
-	ddb = ddbClient();
-	await createTable(ddb, spec(SMALL));
-	await createTable(ddb, spec(LARGE));
 	/* status: half 'a', then b, c, d; note missing in a quarter; n distinct */
-	await putItems(ddb, SMALL, Array.from({ length: 240 }, (_, i) => ({
+	const small = Array.from({ length: 240 }, (_, i) => ({
 		pk: { S: `s${i}` },
 		status: { S: i % 2 === 0 ? 'a' : ['b', 'c', 'd'][i % 3] },
 		n: { N: String(i) },
 		...(i % 4 === 3 ? {} : { note: { S: `note ${i}` } }),
-	})));
-	await putItems(ddb, LARGE, Array.from({ length: 1300 }, (_, i) => ({
+	}));
+	const large = Array.from({ length: 1300 }, (_, i) => ({
 		pk: { S: `l${i}` }, n: { N: String(i) }, pad: { S: 'x'.repeat(2000) },
-	})));
-	proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT, logBodies: true });
-	session = new PsqlSession();
-	for (const l of [
-		'SET client_min_messages = warning',
-		'CREATE EXTENSION IF NOT EXISTS dynamo_fdw',
-		'DROP SERVER IF EXISTS an_ddb CASCADE',
-		`CREATE SERVER an_ddb FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint '${proxy.url}', region 'us-east-1')`,
-		"CREATE USER MAPPING FOR CURRENT_USER SERVER an_ddb OPTIONS (access_key_id 'AKIDANTEST', secret_access_key 'an-secret')",
-		`CREATE FOREIGN TABLE an_small (pk text, status text, n int, note text) SERVER an_ddb OPTIONS (table_name '${SMALL}')`,
-		`CREATE FOREIGN TABLE an_large (pk text, n int, pad text) SERVER an_ddb OPTIONS (table_name '${LARGE}')`,
-	])
-		await session.ok(l);
+	}));
+	fx = await proxiedFdw({
+		server: 'an_ddb',
+		tables: [{ name: SMALL, items: small }, { name: LARGE, items: large }],
+		foreignTables: [
+			`CREATE FOREIGN TABLE an_small (pk text, status text, n int, note text) SERVER an_ddb OPTIONS (table_name '${SMALL}')`,
+			`CREATE FOREIGN TABLE an_large (pk text, n int, pad text) SERVER an_ddb OPTIONS (table_name '${LARGE}')`,
+		],
+	});
+	({ proxy, session } = fx);
 });
 
 after(async () => {
-	if (session) {
-		await session.query('DROP SERVER IF EXISTS an_ddb CASCADE');
-		await session.close();
-	}
-	await proxy?.close();
-	if (ddb) {
-		await dropTable(ddb, SMALL);
-		await dropTable(ddb, LARGE);
-		ddb.destroy();
-	}
+	await fx?.close();
 });
 
-const scans = () => proxy.log().filter((e) => e.op === 'Scan').map((e) => JSON.parse(e.body));
+const scans = () => fx.requests('Scan');
 
 test('a small table is read whole: exact statistics, reltuples from DynamoDB', async () => {
 	proxy.reset();

@@ -9,60 +9,37 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy } from '../tools/proxy.mjs';
-import { PsqlSession } from '../tools/psql.mjs';
-import { ddbClient, createTable, dropTable, putItems } from '../tools/ddb_load.mjs';
+import { proxiedFdw } from '../tools/proxied_fdw.mjs';
 
 const LARGE = 'cs_large';
 const SMALL = 'cs_small';
 const N = 1600;
-let ddb;
+let fx;
 let proxy;
 let session;
 
-const spec = (name) => ({
-	TableName: name,
-	KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-	AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-});
-
 before(async () => {
-	ddb = ddbClient();
-	await createTable(ddb, spec(LARGE));
-	await createTable(ddb, spec(SMALL));
 	/* about 3.3 MB: 1,600 items of 2 KB, one in three with odd = true */
-	await putItems(ddb, LARGE, Array.from({ length: N }, (_, i) => ({
+	const large = Array.from({ length: N }, (_, i) => ({
 		pk: { S: `k${i}` }, odd: { BOOL: i % 3 === 0 }, pad: { S: 'x'.repeat(2000) },
-	})));
-	await putItems(ddb, SMALL, Array.from({ length: 50 }, (_, i) => ({ pk: { S: `s${i}` } })));
-	proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT, logBodies: true });
-	session = new PsqlSession();
-	for (const l of [
-		'SET client_min_messages = warning',
-		'CREATE EXTENSION IF NOT EXISTS dynamo_fdw',
-		'DROP SERVER IF EXISTS cs_ddb CASCADE',
-		`CREATE SERVER cs_ddb FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint '${proxy.url}', region 'us-east-1')`,
-		"CREATE USER MAPPING FOR CURRENT_USER SERVER cs_ddb OPTIONS (access_key_id 'AKIDCSTEST', secret_access_key 'cs-secret')",
-		`CREATE FOREIGN TABLE cs_large (pk text, odd boolean, pad text) SERVER cs_ddb OPTIONS (table_name '${LARGE}')`,
-		`CREATE FOREIGN TABLE cs_small (pk text) SERVER cs_ddb OPTIONS (table_name '${SMALL}')`,
-	])
-		await session.ok(l);
+	}));
+	const small = Array.from({ length: 50 }, (_, i) => ({ pk: { S: `s${i}` } }));
+	fx = await proxiedFdw({
+		server: 'cs_ddb',
+		tables: [{ name: LARGE, items: large }, { name: SMALL, items: small }],
+		foreignTables: [
+			`CREATE FOREIGN TABLE cs_large (pk text, odd boolean, pad text) SERVER cs_ddb OPTIONS (table_name '${LARGE}')`,
+			`CREATE FOREIGN TABLE cs_small (pk text) SERVER cs_ddb OPTIONS (table_name '${SMALL}')`,
+		],
+	});
+	({ proxy, session } = fx);
 });
 
 after(async () => {
-	if (session) {
-		await session.query('DROP SERVER IF EXISTS cs_ddb CASCADE');
-		await session.close();
-	}
-	await proxy?.close();
-	if (ddb) {
-		await dropTable(ddb, LARGE);
-		await dropTable(ddb, SMALL);
-		ddb.destroy();
-	}
+	await fx?.close();
 });
 
-const scans = () => proxy.log().filter((e) => e.op === 'Scan').map((e) => JSON.parse(e.body));
+const scans = () => fx.requests('Scan');
 
 test('count(*) of a 3 MB table: one Select=COUNT segment a megabyte, read together, DynamoDB\'s count', async () => {
 	proxy.reset();

@@ -676,6 +676,22 @@ test('user mapping: role_arn is assumed with the explicit keys, then signs Dynam
 	noProblems();
 });
 
+test('user mapping: a throttled AssumeRole is tried max_attempts times, as DynamoDB requests are', async () => {
+	await freshMappings();
+	await sql(`CREATE USER MAPPING FOR postgres SERVER fake OPTIONS (access_key_id '${K.base.id}', secret_access_key '${K.base.secret}', role_arn 'arn:aws:iam::123456789012:role/throttled')`);
+	for (const attempts of [3, 5]) {
+		await sql(`ALTER SERVER fake OPTIONS (ADD max_attempts '${attempts}')`);
+		resetCalls();
+		const err = await sqlFails('SELECT count(*) FROM ft');
+		assert.match(err, /AWS STS refused to assume role "arn:aws:iam::123456789012:role\/throttled"/);
+		assert.match(err, /Throttling: Rate exceeded/);
+		assert.equal(fake.calls.sts, attempts, `STS calls with max_attempts ${attempts}`);
+		await sql('ALTER SERVER fake OPTIONS (DROP max_attempts)');
+	}
+	await sql('DROP USER MAPPING FOR postgres SERVER fake');
+	noProblems();
+});
+
 test('user mapping: role_arn with ambient base credentials; profile option picks one profile only', async () => {
 	writeFile(credPath, `[base]\naws_access_key_id = ${K.base.id}\naws_secret_access_key = ${K.base.secret}\n[dev]\naws_access_key_id = ${K.dev.id}\naws_secret_access_key = ${K.dev.secret}\n`);
 	writeFile(cfgPath, '');

@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startProxy, megabytesRead } from '../tools/proxy.mjs';
 import { ddbClient, createTable, dropTable, putItems } from '../tools/ddb_load.mjs';
+import { pkTable } from '../tools/proxied_fdw.mjs';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 
 const TABLE = 'lat_items';
@@ -19,11 +20,7 @@ let viaProxy;
 
 before(async () => {
 	ddb = ddbClient();
-	await createTable(ddb, {
-		TableName: TABLE,
-		KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-		AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-	});
+	await createTable(ddb, pkTable(TABLE));
 	/* 400 items of about 2 KB: about 0.8 MB to read */
 	await putItems(ddb, TABLE, Array.from({ length: 400 }, (_, i) => ({
 		pk: { S: `k${i}` }, pad: { S: 'x'.repeat(2000) },

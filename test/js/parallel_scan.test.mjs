@@ -9,59 +9,42 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy } from '../tools/proxy.mjs';
-import { PsqlSession } from '../tools/psql.mjs';
-import { ddbClient, createTable, dropTable, putItems } from '../tools/ddb_load.mjs';
+import { proxiedFdw } from '../tools/proxied_fdw.mjs';
 
 const TABLE = 'ps_items';
 const N = 2000;
 const SUM = (N * (N - 1)) / 2;
-let ddb;
+let fx;
 let proxy;
 let session;
 
 before(async () => {
-	ddb = ddbClient();
-	await createTable(ddb, {
-		TableName: TABLE,
-		KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-		AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-	});
 	/* about 4 MB: 2,000 items of 2 KB */
-	await putItems(ddb, TABLE, Array.from({ length: N }, (_, i) => ({
+	const items = Array.from({ length: N }, (_, i) => ({
 		pk: { S: `k${i}` }, n: { N: String(i) }, pad: { S: 'x'.repeat(2000) },
-	})));
-	proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT, logBodies: true });
-	session = new PsqlSession();
-	for (const l of [
-		'SET client_min_messages = warning',
-		'CREATE EXTENSION IF NOT EXISTS dynamo_fdw',
-		'DROP SERVER IF EXISTS ps_ddb CASCADE',
-		`CREATE SERVER ps_ddb FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint '${proxy.url}', region 'us-east-1')`,
-		"CREATE USER MAPPING FOR CURRENT_USER SERVER ps_ddb OPTIONS (access_key_id 'AKIDPSTEST', secret_access_key 'ps-secret')",
-		`CREATE FOREIGN TABLE ps_items (pk text, n int, pad text) SERVER ps_ddb OPTIONS (table_name '${TABLE}')`,
+	}));
+	fx = await proxiedFdw({
+		server: 'ps_ddb',
+		tables: [{ name: TABLE, items }],
+		foreignTables: [
+			`CREATE FOREIGN TABLE ps_items (pk text, n int, pad text) SERVER ps_ddb OPTIONS (table_name '${TABLE}')`,
+		],
 		/* a parallel plan whatever its cost */
-		'SET max_parallel_workers_per_gather = 4',
-		'SET parallel_setup_cost = 0',
-		'SET parallel_tuple_cost = 0',
-	])
-		await session.ok(l);
+		settings: [
+			'SET max_parallel_workers_per_gather = 4',
+			'SET parallel_setup_cost = 0',
+			'SET parallel_tuple_cost = 0',
+		],
+	});
+	({ proxy, session } = fx);
 });
 
 after(async () => {
-	if (session) {
-		await session.query('DROP SERVER IF EXISTS ps_ddb CASCADE');
-		await session.close();
-	}
-	await proxy?.close();
-	if (ddb) {
-		await dropTable(ddb, TABLE);
-		ddb.destroy();
-	}
+	await fx?.close();
 });
 
 const lines = async (sql) => (await session.ok(sql)).rows.map((r) => r[0]).join('\n');
-const scans = () => proxy.log().filter((e) => e.op === 'Scan').map((e) => JSON.parse(e.body));
+const scans = () => fx.requests('Scan');
 
 test('Gather of partial aggregates over a parallel Scan: each segment read once, the serial answer', async () => {
 	const plan = await lines('EXPLAIN (COSTS OFF) SELECT sum(n), count(*) FROM ps_items');

@@ -53,9 +53,6 @@ cd "$ROOT" || exit 1
 # typed request layer of issue 17 is to take the wrapper's files off it.
 JSON_C_USERS="
 src/aws/client.c
-src/aws/cred_metadata.c
-src/aws/cred_profile.c
-src/aws/cred_sts.c
 src/aws/cred_util.c
 src/aws/ddb_json.h
 src/aws/ddb_value.c
@@ -63,7 +60,6 @@ src/aws/operations.c
 src/fdw/bulk.c
 src/fdw/convert.c
 src/fdw/direct.c
-src/fdw/import.c
 src/fdw/keyjoin.c
 src/fdw/modify.c
 src/fdw/page.c

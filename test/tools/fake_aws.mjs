@@ -197,6 +197,9 @@ export async function startFakeAws(options = {}) {
 				fake.problems.push(`STS AssumeRole: ${problem}`);
 				return stsError(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
 			}
+			if (/throttled/.test(form.get('RoleArn'))) {
+				return stsError(res, 400, 'Throttling', 'Rate exceeded');
+			}
 			if (/denied/.test(form.get('RoleArn'))) {
 				return stsError(res, 403, 'AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${form.get('RoleArn')}`);
 			}
