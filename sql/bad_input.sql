@@ -4,7 +4,7 @@
 -- (test/tools/fixture.mjs) to show that nothing was written.
 --
 -- Option names and values the validator refuses at CREATE/ALTER are in
--- options.sql; this room adds the values options.sql does not try and the
+-- options.sql; this test adds the values options.sql does not try and the
 -- options only DynamoDB can judge.
 --
 \set VERBOSITY default

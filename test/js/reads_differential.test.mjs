@@ -10,7 +10,7 @@
  * AWS SDK into a table with a composite key, two GSIs (ALL, and INCLUDE
  * without a sort key; both sparse) and an LSI (KEYS_ONLY, binary sort key).
  * They are read back with the SDK and copied, converted by this file (not
- * by the FDW, per SPEC.md's type table), into a local table with the same
+ * by the FDW, per README's Types table), into a local table with the same
  * column types and collations.  Then at least 300 queries generated from a
  * seeded PRNG (READS_SEED, default below) run through psql on the foreign
  * table (plain, with scan_segments, with consistent_read) and on the local
@@ -281,7 +281,7 @@ function jsonText(v) {
 	return JSON.stringify(v);
 }
 
-/* What the FDW must return for ITEM, per SPEC.md's type table. */
+/* What the FDW must return for ITEM, per README's Types table. */
 function localRow(item) {
 	const row = {};
 	for (const c of COLUMNS) {

@@ -33,12 +33,14 @@ export async function proxiedFdw({ server, tables, foreignTables = [], settings 
 	}
 	const proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT, logBodies: true });
 	const session = new PsqlSession();
+	/* DynamoDB Local takes letters and digits only in an access key */
+	const keyId = `AKID${server.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`;
 	for (const l of [
 		'SET client_min_messages = warning',
 		'CREATE EXTENSION IF NOT EXISTS dynamo_fdw',
 		`DROP SERVER IF EXISTS ${server} CASCADE`,
 		`CREATE SERVER ${server} FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint '${proxy.url}', region 'us-east-1')`,
-		`CREATE USER MAPPING FOR CURRENT_USER SERVER ${server} OPTIONS (access_key_id 'AKID${server.toUpperCase()}', secret_access_key '${server}-secret')`,
+		`CREATE USER MAPPING FOR CURRENT_USER SERVER ${server} OPTIONS (access_key_id '${keyId}', secret_access_key '${server}-secret')`,
 		...foreignTables,
 		...settings,
 	])
