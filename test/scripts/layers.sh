@@ -64,11 +64,8 @@ src/fdw/bulk.c
 src/fdw/convert.c
 src/fdw/direct.c
 src/fdw/import.c
-src/fdw/keyjoin.c
 src/fdw/modify.c
-src/fdw/page.c
 src/fdw/readset.c
-src/fdw/scan.c
 src/fdw/txn.c
 "
 
