@@ -40,7 +40,7 @@
 #include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "ddb_value.h"
-#include "scan.h"
+#include "ops_read.h"
 #include "server_options.h"
 #include "table.h"
 
@@ -76,13 +76,11 @@ max_pages(const DynamoRelation *rel)
 }
 
 /*
- * Keep ITEM's row in the sample, or not (reservoir sampling, algorithm R):
- * a DynamoItemSink for dynamo_scan_page.
+ * Keep ITEM's row in the sample, or not (reservoir sampling, algorithm R).
  */
 static void
-sample_item(const DynamoValue *item, void *arg)
+sample_item(const DynamoValue *item, Sample *s)
 {
-	Sample	   *s = arg;
 	int			pos = -1;
 	MemoryContext oldcxt;
 
@@ -106,6 +104,34 @@ sample_item(const DynamoValue *item, void *arg)
 	oldcxt = MemoryContextSwitchTo(s->rowcxt);
 	s->rows[pos] = heap_form_tuple(s->desc, s->values, s->nulls);
 	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * One page of a plain Scan of TABLE (no projection, no filter): segment
+ * SEGMENT of TOTAL (TOTAL 1: the whole table), from START (NULL: the
+ * beginning), each item offered to the sample.  Returns the next page's
+ * start, or NULL after the last.  In the current context.
+ */
+static DynamoValue *
+sample_page(DynamoConn *conn, const char *table, int segment, int total,
+			DynamoValue *start, Sample *s)
+{
+	DynamoPageRequest req;
+	DynamoPage *page;
+	int			i;
+
+	memset(&req, 0, sizeof(req));
+	req.table = table;
+	if (total > 1)
+	{
+		req.segment = segment;
+		req.total_segments = total;
+	}
+	req.start_key = start;
+	page = dynamo_op_page(conn, &req, 0, NULL, NULL);
+	for (i = 0; i < page->nitems; i++)
+		sample_item(dynamo_page_item(page, i), s);
+	return page->last_key;
 }
 
 /*
@@ -149,13 +175,13 @@ dynamo_sample_rows(Relation relation, int elevel, HeapTuple *rows, int targrows,
 	if (table_pages <= budget)
 	{
 		/* the whole table fits the budget: read it, page after page */
-		char	   *start = NULL;
+		DynamoValue *start = NULL;
 
 		oldcxt = MemoryContextSwitchTo(pagecxt);
 		do
 		{
 			CHECK_FOR_INTERRUPTS();
-			start = dynamo_scan_page(conn, meta->table_name, 0, 1, start, sample_item, &s);
+			start = sample_page(conn, meta->table_name, 0, 1, start, &s);
 			pages++;
 		} while (start && pages < budget);
 		MemoryContextSwitchTo(oldcxt);
@@ -182,8 +208,7 @@ dynamo_sample_rows(Relation relation, int elevel, HeapTuple *rows, int targrows,
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(pagecxt);
 			oldcxt = MemoryContextSwitchTo(pagecxt);
-			(void) dynamo_scan_page(conn, meta->table_name, order[i], total, NULL,
-									sample_item, &s);
+			(void) sample_page(conn, meta->table_name, order[i], total, NULL, &s);
 			MemoryContextSwitchTo(oldcxt);
 			pages++;
 		}

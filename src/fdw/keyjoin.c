@@ -35,8 +35,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include <math.h>
 
 #include "access/sysattr.h"
@@ -67,8 +65,9 @@
 #include "dynamo_fdw.h"
 #include "ddb_value.h"
 #include "keyjoin.h"
+#include "ops_read.h"
 #include "planner.h"
-#include "scan.h"
+#include "scan_request.h"
 #include "server_options.h"
 #include "table.h"
 #include "txn.h"
@@ -153,9 +152,9 @@ typedef struct KeyJoinState
 	int		   *row_key;		/* index into keys, -1: matches nothing */
 	int			nrows;
 	int			pos;			/* next row to emit */
-	json_c_object **keys;		/* distinct keys asked for */
+	DynamoValue **keys;			/* distinct keys asked for */
 	char	  **key_strings;	/* dynamo_key_string() of each */
-	json_c_object **key_item;	/* the item found for each, or NULL */
+	const DynamoValue **key_item;	/* the item found for each, or NULL */
 	int			nkeys;
 	bool		outer_done;
 	MemoryContext carry_cxt;
@@ -169,7 +168,7 @@ typedef struct KeyJoinState
 	double		capacity;
 
 	/* for error messages */
-	json_c_object *current_item;
+	const DynamoValue *current_item;
 } KeyJoinState;
 
 static set_join_pathlist_hook_type prev_join_pathlist_hook = NULL;
@@ -548,6 +547,91 @@ clauses_of(List *rinfos)
 	return result;
 }
 
+/*
+ * The foreign table's part of the scan tuple, after NOUTER outer columns:
+ * its columns that ATTRS (offset by FirstLowInvalidHeapAttributeNumber)
+ * names, and its key always, nulled by NULLING.  *whole_item set when a
+ * document column needs the whole item.
+ */
+static List *
+inner_scan_tlist(List *scan_tlist, const DynamoRelation *rel, Index inner_relid,
+				 Bitmapset *attrs, Relids nulling, bool *whole_item)
+{
+	const DynamoTable *t = rel->meta;
+	int			k;
+
+	for (k = 0; k < rel->ncolumns; k++)
+	{
+		const DynamoColumn *col = &rel->columns[k];
+
+		if (!col->dropped &&
+			(strcmp(col->attr, t->partition_key) == 0 ||
+			 (t->sort_key && strcmp(col->attr, t->sort_key) == 0)))
+			attrs = bms_add_member(attrs, col->attnum - FirstLowInvalidHeapAttributeNumber);
+	}
+	*whole_item = false;
+	k = -1;
+	while ((k = bms_next_member(attrs, k)) >= 0)
+	{
+		AttrNumber	attnum = k + FirstLowInvalidHeapAttributeNumber;
+		const DynamoColumn *col;
+
+		if (attnum <= 0)
+			elog(ERROR, "dynamo_fdw key join: unexpected system column %d", attnum);
+		col = &rel->columns[attnum - 1];
+		if (col->dropped)
+			continue;
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry((Expr *) dynamo_var_nulled(makeVar(inner_relid, attnum,
+																				col->type, col->typmod,
+																				col->collation, 0),
+																		nulling),
+											 list_length(scan_tlist) + 1,
+											 NULL, false));
+		if (col->document)
+			*whole_item = true;
+	}
+	return scan_tlist;
+}
+
+/*
+ * ProjectionExpression of the foreign table's columns of SCAN_TLIST (after
+ * NOUTER outer ones) and the key, names added to B; "" for the whole item.
+ */
+static char *
+inner_projection(const DynamoRelation *rel, List *scan_tlist, int nouter,
+				 bool whole_item, DynamoExprBuilder *b)
+{
+	const DynamoTable *t = rel->meta;
+	StringInfoData proj;
+	List	   *names = NIL;
+	ListCell   *lc;
+	int			k;
+
+	initStringInfo(&proj);
+	if (whole_item)
+		return proj.data;
+	for (k = nouter; k < list_length(scan_tlist); k++)
+	{
+		Var		   *v = (Var *) ((TargetEntry *) list_nth(scan_tlist, k))->expr;
+
+		names = list_append_unique(names, makeString(rel->columns[v->varattno - 1].attr));
+	}
+	names = list_append_unique(names, makeString(t->partition_key));
+	if (t->sort_key)
+		names = list_append_unique(names, makeString(t->sort_key));
+	foreach(lc, names)
+		appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
+						 dynamo_name_placeholder(b, strVal(lfirst(lc))));
+	return proj.data;
+}
+
+/*
+ * PlanCustomPath: the CustomScan of a key join path.  Its scan tuple is
+ * the outer plan's columns, then the foreign table's that anything uses
+ * (the key always); custom_exprs the key expressions and the join quals,
+ * custom_private what KeyJoinPrivate lists.
+ */
 static Plan *
 keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 				  CustomPath *best_path, List *tlist, List *clauses,
@@ -561,18 +645,16 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 	List	   *key_exprs = list_nth(best_path->custom_private, KeyJoinPathKeys);
 	int			jointype = intVal(list_nth(best_path->custom_private, KeyJoinPathType));
 	Index		inner_relid;
-	RangeTblEntry *rte;
 	DynamoRelation *rel;
 	const DynamoTable *t;
 	DynamoExprBuilder b = {NIL, NIL};
-	StringInfoData proj;
+	char	   *proj;
 	List	   *scan_tlist = NIL;
 	List	   *key_attrs;
 	List	   *priv;
 	Bitmapset  *attrs = NULL;
-	bool		whole_item = false;
+	bool		whole_item;
 	int			nouter;
-	int			k;
 	ListCell   *lc;
 	Relids		nulling;
 
@@ -582,8 +664,7 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 																		 outer_path->parent->relids)));
 	/* from 16, the outer join this computes nulls the inner columns */
 	nulling = dynamo_join_nulling_relids(root, joinrel->relids, outer_path->parent->relids);
-	rte = planner_rt_fetch(inner_relid, root);
-	rel = dynamo_get_relation(rte->relid);
+	rel = dynamo_get_relation(planner_rt_fetch(inner_relid, root)->relid);
 	t = rel->meta;
 
 	/* scan tuple: the outer plan's columns as they come ... */
@@ -607,56 +688,9 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 	pull_varattnos((Node *) tlist, inner_relid, &attrs);
 	pull_varattnos((Node *) match, inner_relid, &attrs);
 	pull_varattnos((Node *) other, inner_relid, &attrs);
-	for (k = 0; k < rel->ncolumns; k++)
-	{
-		const DynamoColumn *col = &rel->columns[k];
-
-		if (!col->dropped &&
-			(strcmp(col->attr, t->partition_key) == 0 ||
-			 (t->sort_key && strcmp(col->attr, t->sort_key) == 0)))
-			attrs = bms_add_member(attrs, col->attnum - FirstLowInvalidHeapAttributeNumber);
-	}
-	initStringInfo(&proj);
-	k = -1;
-	while ((k = bms_next_member(attrs, k)) >= 0)
-	{
-		AttrNumber	attnum = k + FirstLowInvalidHeapAttributeNumber;
-		const DynamoColumn *col;
-
-		if (attnum <= 0)
-			elog(ERROR, "dynamo_fdw key join: unexpected system column %d", attnum);
-		col = &rel->columns[attnum - 1];
-		if (col->dropped)
-			continue;
-		scan_tlist = lappend(scan_tlist,
-							 makeTargetEntry((Expr *) dynamo_var_nulled(makeVar(inner_relid, attnum,
-																				col->type, col->typmod,
-																				col->collation, 0),
-																		nulling),
-											 list_length(scan_tlist) + 1,
-											 NULL, false));
-		if (col->document)
-			whole_item = true;
-	}
-
-	/* ProjectionExpression: the needed attributes and the key */
-	if (!whole_item)
-	{
-		List	   *names = NIL;
-
-		for (k = nouter; k < list_length(scan_tlist); k++)
-		{
-			Var		   *v = (Var *) ((TargetEntry *) list_nth(scan_tlist, k))->expr;
-
-			names = list_append_unique(names, makeString(rel->columns[v->varattno - 1].attr));
-		}
-		names = list_append_unique(names, makeString(t->partition_key));
-		if (t->sort_key)
-			names = list_append_unique(names, makeString(t->sort_key));
-		foreach(lc, names)
-			appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
-							 dynamo_name_placeholder(&b, strVal(lfirst(lc))));
-	}
+	scan_tlist = inner_scan_tlist(scan_tlist, rel, inner_relid, attrs, nulling,
+								  &whole_item);
+	proj = inner_projection(rel, scan_tlist, nouter, whole_item, &b);
 
 	key_attrs = list_make1(makeString(t->partition_key));
 	if (t->sort_key)
@@ -666,7 +700,7 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 	priv = list_make4(makeString(t->table_name),
 					  makeString(rel->relname),
 					  key_attrs,
-					  makeString(proj.data));
+					  makeString(proj));
 	priv = lappend(priv, b.names);
 	priv = lappend(priv, makeInteger(rel->consistent_read));
 	priv = lappend(priv, makeInteger(jointype));
@@ -687,6 +721,7 @@ keyjoin_plan_path(PlannerInfo *root, RelOptInfo *joinrel,
 
 /* ---- execution ---- */
 
+/* CreateCustomScanState: an empty KeyJoinState; keyjoin_begin fills it. */
 static Node *
 keyjoin_create_state(CustomScan *cscan)
 {
@@ -697,6 +732,11 @@ keyjoin_create_state(CustomScan *cscan)
 	return (Node *) st;
 }
 
+/*
+ * BeginCustomScan: start the outer plan, read custom_private, prepare the
+ * key expressions and join quals; then, unless only explaining, connect
+ * as the foreign table's user mapping says and make the batch's memory.
+ */
 static void
 keyjoin_begin(CustomScanState *node, EState *estate, int eflags)
 {
@@ -769,20 +809,37 @@ keyjoin_begin(CustomScanState *node, EState *estate, int eflags)
 										  ALLOCSET_SMALL_SIZES);
 	st->rows = palloc(sizeof(MinimalTuple) * KEYJOIN_GROUP_ROWS);
 	st->row_key = palloc(sizeof(int) * KEYJOIN_GROUP_ROWS);
-	st->keys = palloc(sizeof(json_c_object *) * KEYJOIN_GROUP_KEYS);
+	st->keys = palloc(sizeof(DynamoValue *) * KEYJOIN_GROUP_KEYS);
 	st->key_strings = palloc(sizeof(char *) * KEYJOIN_GROUP_KEYS);
-	st->key_item = palloc(sizeof(json_c_object *) * KEYJOIN_GROUP_KEYS);
+	st->key_item = palloc(sizeof(DynamoValue *) * KEYJOIN_GROUP_KEYS);
 }
 
-/* Is AV an empty string or binary (never a key DynamoDB holds)? */
-static bool
-is_empty_key_value(json_c_object *av)
+/*
+ * ITEM's key as json-c's tree, in the current context, for txn.c's key
+ * functions.
+ */
+static struct json_c_object *
+key_json(KeyJoinState *st, const DynamoValue *item)
 {
-	json_c_object *v;
+	DynamoValue *key = dynamo_value_object();
+	const DynamoValue *v;
+	struct json_c_object *json;
 
-	return (json_object_object_get_ex(av, "S", &v) ||
-			json_object_object_get_ex(av, "B", &v)) &&
-		json_object_get_string_len(v) == 0;
+	if ((v = dynamo_value_member(item, st->pk)) != NULL)
+		dynamo_value_set(key, st->pk, dynamo_value_copy(v));
+	if (st->sk && (v = dynamo_value_member(item, st->sk)) != NULL)
+		dynamo_value_set(key, st->sk, dynamo_value_copy(v));
+	/* boundary: txn.c reads keys as json-c's trees */
+	json = dynamo_value_to_json_c(key);
+	dynamo_json_own(json);
+	return json;
+}
+
+/* dynamo_key_string of ITEM (or of a key): equal for equal keys. */
+static char *
+key_string(KeyJoinState *st, const DynamoValue *item)
+{
+	return dynamo_key_string(key_json(st, item), st->pk, st->sk);
 }
 
 /*
@@ -808,15 +865,14 @@ fill_outer(KeyJoinState *st, TupleTableSlot *outer)
  * context.
  */
 static char *
-outer_key(KeyJoinState *st, TupleTableSlot *outer, json_c_object **keyp)
+outer_key(KeyJoinState *st, TupleTableSlot *outer, DynamoValue **keyp)
 {
 	ExprContext *econtext = st->css.ss.ps.ps_ExprContext;
-	json_c_object *key = json_object_new_object();
+	DynamoValue *key = dynamo_value_object();
 	ListCell   *lc,
 			   *tc;
 	int			j = 0;
 
-	dynamo_json_own(key);
 	fill_outer(st, outer);
 	ExecStoreVirtualTuple(st->css.ss.ss_ScanTupleSlot);
 	econtext->ecxt_scantuple = st->css.ss.ss_ScanTupleSlot;
@@ -824,18 +880,18 @@ outer_key(KeyJoinState *st, TupleTableSlot *outer, json_c_object **keyp)
 	{
 		bool		isnull;
 		Datum		d = ExecEvalExpr(lfirst(lc), econtext, &isnull);
-		json_c_object *av;
+		DynamoValue *av;
 
 		if (isnull || !dynamo_value_storable(d, lfirst_oid(tc)) ||
-			(av = dynamo_datum_to_av(d, lfirst_oid(tc))) == NULL)
+			(av = dynamo_datum_av(d, lfirst_oid(tc))) == NULL)
 			return NULL;
-		json_object_object_add(key, strVal(list_nth(st->key_attrs, j++)), av);
-		if (is_empty_key_value(av))
+		dynamo_value_set(key, strVal(list_nth(st->key_attrs, j++)), av);
+		if (dynamo_av_is_empty_key(av))
 			return NULL;
 	}
 	ResetExprContext(econtext);
 	*keyp = key;
-	return dynamo_key_string(key, st->pk, st->sk);
+	return key_string(st, key);
 }
 
 /*
@@ -846,7 +902,7 @@ outer_key(KeyJoinState *st, TupleTableSlot *outer, json_c_object **keyp)
 static bool
 add_row(KeyJoinState *st, TupleTableSlot *slot)
 {
-	json_c_object *key = NULL;
+	DynamoValue *key = NULL;
 	char	   *keystr = outer_key(st, slot, &key);
 	int			k = -1;
 	int			i;
@@ -877,12 +933,12 @@ add_row(KeyJoinState *st, TupleTableSlot *slot)
  * of keys FIRST to LAST - 1.
  */
 static void
-found_item(KeyJoinState *st, json_c_object *item, int first, int last)
+found_item(KeyJoinState *st, const DynamoValue *item, int first, int last)
 {
 	char	   *keystr;
 	int			i;
 
-	if (item == NULL || (keystr = dynamo_key_string(item, st->pk, st->sk)) == NULL)
+	if (item == NULL || (keystr = key_string(st, item)) == NULL)
 		return;
 	for (i = first; i < last; i++)
 		if (strcmp(st->key_strings[i], keystr) == 0)
@@ -893,45 +949,93 @@ found_item(KeyJoinState *st, json_c_object *item, int first, int last)
 		}
 }
 
-/* The request part of a BatchGetItem for keys FIRST to LAST - 1. */
-static json_c_object *
-batch_spec(KeyJoinState *st, int first, int last)
+/*
+ * ITEM as this transaction sees it (VIEW: its buffered writes to the
+ * table, or NULL): ITEM, NULL when deleted, or the item it made.
+ */
+static const DynamoValue *
+item_seen(DynamoTxnView *view, const DynamoValue *item)
 {
-	json_c_object *spec = json_object_new_object();
-	json_c_object *keys = json_object_new_array();
-	int			i;
+	struct json_c_object *json;
+	struct json_c_object *seen;
 
-	for (i = first; i < last; i++)
-		json_object_array_add(keys, json_object_get(st->keys[i]));
-	json_object_object_add(spec, "Keys", keys);
-	if (st->consistent)
-		json_object_object_add(spec, "ConsistentRead", json_object_new_boolean(1));
-	if (st->projection[0])
-	{
-		json_c_object *names = json_object_new_object();
-		ListCell   *lc;
-
-		i = 0;
-		foreach(lc, st->names)
-			json_object_object_add(names, psprintf("#n%d", i++),
-								   json_object_new_string(strVal(lfirst(lc))));
-		json_object_object_add(spec, "ProjectionExpression",
-							   json_object_new_string(st->projection));
-		json_object_object_add(spec, "ExpressionAttributeNames", names);
-	}
-	return spec;
+	if (view == NULL)
+		return item;
+	/* boundary: txn.c lays its writes over json-c's trees */
+	json = dynamo_value_to_json_c(item);
+	dynamo_json_own(json);
+	seen = dynamo_txn_overlay(view, json);
+	if (seen == NULL || seen == json)
+		return seen ? item : NULL;
+	/* boundary: the item the transaction made, as a tree */
+	return dynamo_value_from_json_c_copy(seen);
 }
 
-/* How many keys SPEC asks for. */
-static int
-spec_keys(json_c_object *spec)
+/* The BatchGetItem request for keys FIRST to LAST - 1. */
+static DynamoGetRequest
+batch_request(KeyJoinState *st, int first, int last)
 {
-	json_c_object *keys;
+	DynamoGetRequest req;
+	int			i;
 
-	if (!json_object_object_get_ex(spec, "Keys", &keys) ||
-		!json_object_is_type(keys, json_type_array))
-		return 0;
-	return (int) json_object_array_length(keys);
+	memset(&req, 0, sizeof(req));
+	req.table = st->table;
+	req.keys = dynamo_value_array();
+	for (i = first; i < last; i++)
+		dynamo_value_append(req.keys, dynamo_value_copy(st->keys[i]));
+	req.consistent = st->consistent;
+	req.projection = st->projection;
+	req.names = dynamo_names_object(st->names, list_length(st->names));
+	return req;
+}
+
+/*
+ * The answers to one round of requests: their items, as this transaction
+ * sees them, to their keys; the requests of keys left unprocessed, in
+ * NEXT (with CHUNK and STALLS), for the next round.  Returns how many, and
+ * in *most_stalls the most rounds one of them went without progress.
+ */
+static int
+take_answers(KeyJoinState *st, DynamoTxnView *view, DynamoGetRequest *reqs,
+			 DynamoPage **pages, int n, int *chunk, int *stalls,
+			 DynamoGetRequest *next, int *next_chunk, int *next_stalls,
+			 int *most_stalls)
+{
+	int			nnext = 0;
+	int			i;
+
+	*most_stalls = 0;
+	for (i = 0; i < n; i++)
+	{
+		int			first = chunk[i] * KEYJOIN_BATCH_KEYS;
+		int			last = Min(st->nkeys, first + KEYJOIN_BATCH_KEYS);
+		int			asked = reqs[i].keys->len;
+		int			j;
+
+		st->capacity += pages[i]->capacity;
+		for (j = 0; j < pages[i]->nitems; j++)
+		{
+			st->items_fetched++;
+			found_item(st, item_seen(view, pages[i]->items[j]), first, last);
+		}
+		if (pages[i]->unprocessed == NULL)
+			continue;
+		/* every key of the request back: DynamoDB throttles it */
+		next_stalls[nnext] = pages[i]->unprocessed->len >= asked ? stalls[i] + 1 : 0;
+		if (next_stalls[nnext] >= st->conn->opts->max_attempts)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
+							next_stalls[nnext]),
+					 errdetail("DynamoDB returned all %d keys of the request unprocessed each time.",
+							   asked),
+					 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
+		*most_stalls = Max(*most_stalls, next_stalls[nnext]);
+		next[nnext] = reqs[i];
+		next[nnext].keys = pages[i]->unprocessed;
+		next_chunk[nnext++] = chunk[i];
+	}
+	return nnext;
 }
 
 /*
@@ -946,11 +1050,12 @@ spec_keys(json_c_object *spec)
 static void
 fetch_keys(KeyJoinState *st)
 {
-	json_c_object *specs[KEYJOIN_IN_FLIGHT];
-	int			chunk[KEYJOIN_IN_FLIGHT];	/* whose keys each spec asks */
+	DynamoGetRequest reqs[KEYJOIN_IN_FLIGHT];
+	int			chunk[KEYJOIN_IN_FLIGHT];	/* whose keys each request asks */
 	int			stalls[KEYJOIN_IN_FLIGHT];	/* its rounds answered with nothing */
 	int			npending = 0;
 	DynamoTxnView *view;
+	struct json_c_object *unseen;
 	int			i;
 
 	if (st->nkeys == 0)
@@ -958,9 +1063,8 @@ fetch_keys(KeyJoinState *st)
 	view = dynamo_txn_view(st->rel->server->serverid, st->table, st->key_attrs);
 	for (i = 0; i * KEYJOIN_BATCH_KEYS < st->nkeys; i++)
 	{
-		specs[npending] = batch_spec(st, i * KEYJOIN_BATCH_KEYS,
-									 Min(st->nkeys, (i + 1) * KEYJOIN_BATCH_KEYS));
-		dynamo_json_own(specs[npending]);
+		reqs[npending] = batch_request(st, i * KEYJOIN_BATCH_KEYS,
+									   Min(st->nkeys, (i + 1) * KEYJOIN_BATCH_KEYS));
 		stalls[npending] = 0;
 		chunk[npending++] = i;
 	}
@@ -969,95 +1073,31 @@ fetch_keys(KeyJoinState *st)
 
 	while (npending > 0)
 	{
-		json_c_object *reqs[KEYJOIN_IN_FLIGHT];
-		json_c_object *resps[KEYJOIN_IN_FLIGHT];
-		json_c_object *next[KEYJOIN_IN_FLIGHT];
+		DynamoPage *pages[KEYJOIN_IN_FLIGHT];
+		DynamoGetRequest next[KEYJOIN_IN_FLIGHT];
 		int			next_chunk[KEYJOIN_IN_FLIGHT];
 		int			next_stalls[KEYJOIN_IN_FLIGHT];
-		int			nnext = 0;
-		int			most_stalls = 0;
+		int			nnext;
+		int			most_stalls;
 
 		CHECK_FOR_INTERRUPTS();
-		for (i = 0; i < npending; i++)
-		{
-			json_c_object *ritems = json_object_new_object();
-
-			reqs[i] = json_object_new_object();
-			dynamo_json_own(reqs[i]);
-			json_object_object_add(ritems, st->table, json_object_get(specs[i]));
-			json_object_object_add(reqs[i], "RequestItems", ritems);
-			json_object_object_add(reqs[i], "ReturnConsumedCapacity",
-								   json_object_new_string("TOTAL"));
-		}
-		dynamo_call_many(st->conn, "BatchGetItem", reqs, npending, resps);
+		dynamo_op_batch_get_item_many(st->conn, reqs, npending, pages);
 		st->requests += npending;
-
-		for (i = 0; i < npending; i++)
-		{
-			int			first = chunk[i] * KEYJOIN_BATCH_KEYS;
-			int			last = Min(st->nkeys, first + KEYJOIN_BATCH_KEYS);
-			json_c_object *v;
-			json_c_object *tab;
-
-			/* resps[i] belongs to the batch context (dynamo_call_many) */
-			st->capacity += dynamo_response_capacity(resps[i]);
-			if (json_object_object_get_ex(resps[i], "Responses", &v) &&
-				json_object_object_get_ex(v, st->table, &tab))
-			{
-				size_t		j;
-
-				if (!json_object_is_type(tab, json_type_array))
-					ereport(ERROR,
-							(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-							 errmsg("malformed DynamoDB response"),
-							 errdetail("BatchGetItem's Responses is not a JSON array.")));
-				for (j = 0; j < json_object_array_length(tab); j++)
-				{
-					json_c_object *item = json_object_array_get_idx(tab, j);
-
-					st->items_fetched++;
-					found_item(st, view ? dynamo_txn_overlay(view, item) : item, first, last);
-				}
-			}
-			if (json_object_object_get_ex(resps[i], "UnprocessedKeys", &v) &&
-				json_object_object_get_ex(v, st->table, &tab) && spec_keys(tab) > 0)
-			{
-				int			asked = spec_keys(specs[i]);
-
-				/* every key of the request back: DynamoDB throttles it */
-				next_stalls[nnext] = spec_keys(tab) >= asked ? stalls[i] + 1 : 0;
-				if (next_stalls[nnext] >= st->conn->opts->max_attempts)
-					ereport(ERROR,
-							(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-							 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
-									next_stalls[nnext]),
-							 errdetail("DynamoDB returned all %d keys of the request unprocessed each time.",
-									   asked),
-							 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
-				most_stalls = Max(most_stalls, next_stalls[nnext]);
-				next[nnext] = json_object_get(tab);
-				dynamo_json_own(next[nnext]);
-				next_chunk[nnext++] = chunk[i];
-			}
-		}
-
+		nnext = take_answers(st, view, reqs, pages, npending, chunk, stalls,
+							 next, next_chunk, next_stalls, &most_stalls);
 		if (most_stalls > 0)
 			dynamo_retry_pause(most_stalls - 1, true);
 		else if (nnext > 0)
 			pg_usleep(50000L);	/* a pause, as the SDKs do, before asking again */
-		memcpy(specs, next, sizeof(json_c_object *) * nnext);
+		memcpy(reqs, next, sizeof(DynamoGetRequest) * nnext);
 		memcpy(chunk, next_chunk, sizeof(int) * nnext);
 		memcpy(stalls, next_stalls, sizeof(int) * nnext);
 		npending = nnext;
 	}
 
-	if (view)
-	{
-		json_c_object *item;
-
-		while ((item = dynamo_txn_next_unseen(view)) != NULL)
-			found_item(st, item, 0, st->nkeys);
-	}
+	/* boundary: the items the transaction made, as trees */
+	while (view && (unseen = dynamo_txn_next_unseen(view)) != NULL)
+		found_item(st, dynamo_value_from_json_c_copy(unseen), 0, st->nkeys);
 }
 
 /*
@@ -1123,7 +1163,7 @@ keyjoin_error_callback(void *arg)
 
 	if (st->current_item == NULL)
 		return;
-	key = dynamo_key_display(st->current_item, st->pk, st->sk);
+	key = dynamo_key_display(key_json(st, st->current_item), st->pk, st->sk);
 	if (st->reader->current_column)
 		errcontext("column \"%s\" of foreign table \"%s\", item with key %s",
 				   st->reader->current_column, st->relname, key);
@@ -1133,7 +1173,7 @@ keyjoin_error_callback(void *arg)
 
 /* Fill the scan tuple's foreign columns from ITEM; in the row context. */
 static void
-fill_inner(KeyJoinState *st, json_c_object *item)
+fill_inner(KeyJoinState *st, const DynamoValue *item)
 {
 	TupleTableSlot *scan = st->css.ss.ss_ScanTupleSlot;
 	ErrorContextCallback errcb;
@@ -1143,8 +1183,7 @@ fill_inner(KeyJoinState *st, json_c_object *item)
 	errcb.arg = st;
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
-	dynamo_row_read(st->reader, dynamo_value_from_json_c(item),
-					scan->tts_values, scan->tts_isnull);
+	dynamo_row_read(st->reader, item, scan->tts_values, scan->tts_isnull);
 	error_context_stack = errcb.previous;
 	st->current_item = NULL;
 }
@@ -1163,7 +1202,7 @@ keyjoin_next(ScanState *node)
 
 	for (;;)
 	{
-		json_c_object *item;
+		const DynamoValue *item;
 		MemoryContext oldcxt;
 		int			i;
 
@@ -1244,6 +1283,10 @@ keyjoin_exec(CustomScanState *node)
 	}
 }
 
+/*
+ * ReScanCustomScan: forget the batch and the carried row, and rescan the
+ * outer plan (unless a changed parameter makes the executor do it).
+ */
 static void
 keyjoin_rescan(CustomScanState *node)
 {
@@ -1264,6 +1307,7 @@ keyjoin_rescan(CustomScanState *node)
 		ExecReScan(st->outer);
 }
 
+/* EndCustomScan: end the outer plan; the memory goes with the query's. */
 static void
 keyjoin_end(CustomScanState *node)
 {
@@ -1274,6 +1318,11 @@ keyjoin_end(CustomScanState *node)
 
 /* ---- EXPLAIN ---- */
 
+/*
+ * ExplainCustomScan: the operation, table, join type and key expressions,
+ * the join filter and projection; with ANALYZE, the requests, batches,
+ * keys and items the join took.
+ */
 static void
 keyjoin_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 {

@@ -341,7 +341,11 @@ split_rest(DynamoChoice *ch, List *quals, const char *const *keys, int nkeys,
 }
 
 /*
- * Choose how to read the rows that QUALS select.
+ * Choose how to read the rows that QUALS select: the first of GetItem,
+ * BatchGetItem, Query (on the table, then on each index that covers the
+ * query) and Scan that the conditions allow, with its estimated rows and
+ * requests.  Kept in one piece, over 100 lines: the order of the cases is
+ * the order of preference, which is easier to check read top to bottom.
  */
 static DynamoChoice *
 choose_operation(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
@@ -455,6 +459,12 @@ choose_operation(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
 	return ch;
 }
 
+/*
+ * GetForeignRelSize: classify each restriction (what DynamoDB can
+ * evaluate, deparse.c), note the columns used, and estimate the rows from
+ * the operation the conditions allow.  What it learns goes to the later
+ * planner callbacks in baserel->fdw_private.
+ */
 void
 dynamoGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 						Oid foreigntableid)
@@ -647,9 +657,9 @@ add_parallel_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *i
 }
 
 /*
- * One unparameterized path, and for joins on the key, parameterized paths
- * that read just the items an outer row asks for (GetItem or Query per
- * outer row) instead of the whole table.
+ * GetForeignPaths: one unparameterized path, and for joins on the key,
+ * parameterized paths that read just the items an outer row asks for
+ * (GetItem or Query per outer row) instead of the whole table.
  */
 void
 dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
@@ -873,167 +883,259 @@ dynamoIsForeignScanParallelSafe(PlannerInfo *root, RelOptInfo *rel, RangeTblEntr
 	return !dynamo_txn_writes_table(drel->server->serverid, drel->meta->table_name);
 }
 
-ForeignScan *
-dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
-					 Oid foreigntableid, ForeignPath *best_path,
-					 List *tlist, List *scan_clauses, Plan *outer_plan)
+/* ---- fdw_private ---- */
+
+/* How an entry of fdw_private is stored in the List. */
+typedef enum ScanPrivateKind
 {
-	bool		count_only = IS_UPPER_REL(foreignrel);
-	RelOptInfo *baserel = count_only ? lsecond(best_path->fdw_private) : foreignrel;
-	DynamoPlanInfo *info = baserel->fdw_private;
-	DynamoChoice *ch = linitial(best_path->fdw_private);
-	const DynamoTable *t = info->rel->meta;
-	List	   *scan_tlist = NIL;
-	int			cond_names;
-	DynamoExprBuilder b = {NIL, NIL};
-	char	   *keycond = "";
-	char	   *filter;
-	StringInfoData proj;
-	List	   *local_exprs = NIL;
-	List	   *recheck_exprs = NIL;
-	List	   *key_exprs = NIL;
-	List	   *retrieved = NIL;
-	List	   *key_attrs;
-	List	   *fdw_private;
-	Bitmapset  *needed = NULL;
-	bool		whole_item = false;
-	int			nkeys = 0;
+	PRIVATE_OPERATION,			/* DynamoOperation, as an Integer */
+	PRIVATE_INT,				/* int, as an Integer */
+	PRIVATE_BOOL,				/* bool, as an Integer 0/1 */
+	PRIVATE_STRING,				/* char *, as a String */
+	PRIVATE_LIST				/* List *, as is */
+} ScanPrivateKind;
+
+/*
+ * Each entry of fdw_private and its field of DynamoScanPlan: pack and
+ * unpack both walk this table, so they cannot disagree on the layout.
+ */
+static const struct
+{
+	DynamoScanPrivate entry;
+	ScanPrivateKind kind;
+	size_t		offset;
+}			scan_private_fields[] =
+{
+	{ScanPrivateOperation, PRIVATE_OPERATION, offsetof(DynamoScanPlan, op)},
+	{ScanPrivateTable, PRIVATE_STRING, offsetof(DynamoScanPlan, table)},
+	{ScanPrivateIndex, PRIVATE_STRING, offsetof(DynamoScanPlan, index)},
+	{ScanPrivateKeyCondition, PRIVATE_STRING, offsetof(DynamoScanPlan, keycond)},
+	{ScanPrivateFilter, PRIVATE_STRING, offsetof(DynamoScanPlan, filter)},
+	{ScanPrivateProjection, PRIVATE_STRING, offsetof(DynamoScanPlan, projection)},
+	{ScanPrivateNames, PRIVATE_LIST, offsetof(DynamoScanPlan, names)},
+	{ScanPrivateNumValues, PRIVATE_INT, offsetof(DynamoScanPlan, nvalues)},
+	{ScanPrivateKeyAttrs, PRIVATE_LIST, offsetof(DynamoScanPlan, key_attrs)},
+	{ScanPrivateNumKeys, PRIVATE_INT, offsetof(DynamoScanPlan, nkeys)},
+	{ScanPrivateRetrievedAttrs, PRIVATE_LIST, offsetof(DynamoScanPlan, retrieved)},
+	{ScanPrivateConsistentRead, PRIVATE_BOOL, offsetof(DynamoScanPlan, consistent)},
+	{ScanPrivateSegments, PRIVATE_INT, offsetof(DynamoScanPlan, segments)},
+	{ScanPrivateCountOnly, PRIVATE_INT, offsetof(DynamoScanPlan, count_names)},
+	{ScanPrivateLimit, PRIVATE_INT, offsetof(DynamoScanPlan, limit)},
+	{ScanPrivateOrder, PRIVATE_INT, offsetof(DynamoScanPlan, order)},
+	{ScanPrivateValueDisplay, PRIVATE_LIST, offsetof(DynamoScanPlan, value_display)},
+	{ScanPrivateSortAttr, PRIVATE_STRING, offsetof(DynamoScanPlan, sort_attr)},
+	{ScanPrivateReadAll, PRIVATE_BOOL, offsetof(DynamoScanPlan, read_all)},
+};
+
+StaticAssertDecl(lengthof(scan_private_fields) == ScanPrivateCount,
+				 "scan_private_fields must list every DynamoScanPrivate entry");
+
+/*
+ * PLAN as a ForeignScan's fdw_private: a List of copyable nodes in
+ * DynamoScanPrivate's order (direct.c reads an entry or two by index).
+ * Strings must not be NULL.
+ */
+List *
+dynamo_scan_private_pack(const DynamoScanPlan *plan)
+{
+	List	   *priv = NIL;
 	int			i;
+
+	for (i = 0; i < ScanPrivateCount; i++)
+	{
+		const char *field = (const char *) plan + scan_private_fields[i].offset;
+		Node	   *n = NULL;
+
+		Assert(scan_private_fields[i].entry == i);
+		switch (scan_private_fields[i].kind)
+		{
+			case PRIVATE_OPERATION:
+				n = (Node *) makeInteger(*(const DynamoOperation *) field);
+				break;
+			case PRIVATE_INT:
+				n = (Node *) makeInteger(*(const int *) field);
+				break;
+			case PRIVATE_BOOL:
+				n = (Node *) makeInteger(*(const bool *) field ? 1 : 0);
+				break;
+			case PRIVATE_STRING:
+				Assert(*(char *const *) field != NULL);
+				n = (Node *) makeString(*(char *const *) field);
+				break;
+			case PRIVATE_LIST:
+				n = (Node *) *(List *const *) field;
+				break;
+		}
+		priv = lappend(priv, n);
+	}
+	return priv;
+}
+
+/* The fields of PLAN from FDW_PRIVATE, as dynamo_scan_private_pack made it. */
+void
+dynamo_scan_private_unpack(List *fdw_private, DynamoScanPlan *plan)
+{
+	int			i;
+
+	if (list_length(fdw_private) != ScanPrivateCount)
+		elog(ERROR, "dynamo_fdw: fdw_private has %d entries, not %d",
+			 list_length(fdw_private), (int) ScanPrivateCount);
+	memset(plan, 0, sizeof(DynamoScanPlan));
+	for (i = 0; i < ScanPrivateCount; i++)
+	{
+		char	   *field = (char *) plan + scan_private_fields[i].offset;
+		Node	   *n = list_nth(fdw_private, i);
+
+		switch (scan_private_fields[i].kind)
+		{
+			case PRIVATE_OPERATION:
+				*(DynamoOperation *) field = (DynamoOperation) intVal(n);
+				break;
+			case PRIVATE_INT:
+				*(int *) field = intVal(n);
+				break;
+			case PRIVATE_BOOL:
+				*(bool *) field = intVal(n) != 0;
+				break;
+			case PRIVATE_STRING:
+				*(char **) field = strVal(n);
+				break;
+			case PRIVATE_LIST:
+				*(List **) field = (List *) n;
+				break;
+		}
+	}
+}
+
+/* ---- the plan ---- */
+
+/*
+ * Split SCAN_CLAUSES into the ones CH did not push (*local, checked by the
+ * executor) and the pushed ones (*recheck): rows this transaction wrote
+ * itself come from the write buffer, not from DynamoDB, and are checked
+ * with them.
+ */
+static void
+split_clauses(const DynamoChoice *ch, List *scan_clauses, List **local, List **recheck)
+{
 	ListCell   *lc;
 
-	/*
-	 * Local quals: the ones not pushed, as plain expressions.  The pushed
-	 * ones are kept as recheck quals: rows this transaction wrote itself come
-	 * from the write buffer, not from DynamoDB, and are checked with them.
-	 */
-	if (count_only)
-		scan_clauses = baserel->baserestrictinfo;	/* all pushed */
+	*local = *recheck = NIL;
 	foreach(lc, scan_clauses)
 	{
 		RestrictInfo *ri = lfirst(lc);
 
 		if (is_pushed(ch, ri))
-			recheck_exprs = lappend(recheck_exprs, ri->clause);
+			*recheck = lappend(*recheck, ri->clause);
 		else
-			local_exprs = lappend(local_exprs, ri->clause);
+			*local = lappend(*local, ri->clause);
 	}
+}
 
-	/* Columns to fill: the target list's and the local quals'. */
+/*
+ * The attnums of the columns to fill (the target list's, unless COUNT_ONLY,
+ * and the quals'); *whole_item set when the whole item is needed (a
+ * whole-row reference or a document column).
+ */
+static List *
+retrieved_columns(const DynamoPlanInfo *info, RelOptInfo *baserel, bool count_only,
+				  List *local_exprs, List *recheck_exprs, bool *whole_item)
+{
+	Bitmapset  *needed = NULL;
+	List	   *retrieved = NIL;
+	int			i;
+
 	if (!count_only)
 		pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid, &needed);
 	pull_varattnos((Node *) local_exprs, baserel->relid, &needed);
 	pull_varattnos((Node *) recheck_exprs, baserel->relid, &needed);
-	if (bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, needed))
-		whole_item = true;		/* whole-row reference */
+	*whole_item = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, needed);
 
-	initStringInfo(&proj);
 	for (i = 0; i < info->rel->ncolumns; i++)
 	{
 		const DynamoColumn *col = &info->rel->columns[i];
 
 		if (col->dropped)
 			continue;
-		if (!whole_item &&
+		if (!*whole_item &&
 			!bms_is_member(col->attnum - FirstLowInvalidHeapAttributeNumber, needed))
 			continue;
 		retrieved = lappend_int(retrieved, col->attnum);
 		if (col->document)
-			whole_item = true;
+			*whole_item = true;
 	}
+	return retrieved;
+}
 
-	key_attrs = list_make1(makeString(t->partition_key));
-	if (t->sort_key)
-		key_attrs = lappend(key_attrs, makeString(t->sort_key));
+/*
+ * GetItem and BatchGetItem: the key expressions, partition (and sort) key
+ * of each key, every combination of the values; *nkeys the keys.
+ */
+static List *
+key_expressions(const DynamoChoice *ch, const DynamoTable *t, int *nkeys)
+{
+	List	   *pks = ch->pk->cond->values;
+	List	   *sks = ch->sk ? ch->sk->cond->values : list_make1(NULL);
+	List	   *key_exprs = NIL;
+	ListCell   *p,
+			   *s;
 
-	switch (ch->op)
+	*nkeys = 0;
+	foreach(p, pks)
+		foreach(s, sks)
 	{
-		case DYNAMO_OP_GET_ITEM:
-		case DYNAMO_OP_BATCH_GET_ITEM:
-			{
-				List	   *pks = ch->pk->cond->values;
-				List	   *sks = ch->sk ? ch->sk->cond->values : list_make1(NULL);
-				ListCell   *p,
-						   *s;
-
-				foreach(p, pks)
-					foreach(s, sks)
-				{
-					key_exprs = lappend(key_exprs, lfirst(p));
-					if (t->sort_key)
-						key_exprs = lappend(key_exprs, lfirst(s));
-					nkeys++;
-				}
-				break;
-			}
-		case DYNAMO_OP_QUERY:
-			keycond = deparse_key_condition(ch, &b);
-			break;
-		case DYNAMO_OP_SCAN:
-			break;
-	}
-	filter = deparse_conds(ch->filter, &b);
-	cond_names = list_length(b.names);	/* a COUNT request sends just these */
-
-	/* ProjectionExpression: only what is needed, unless the whole item is. */
-	if (!whole_item)
-	{
-		List	   *attrs = NIL;
-
-		foreach(lc, retrieved)
-		{
-			const DynamoColumn *col = &info->rel->columns[lfirst_int(lc) - 1];
-
-			attrs = list_append_unique(attrs, makeString(col->attr));
-		}
-		/* always the key: buffered writes are matched to items by it */
-		attrs = list_append_unique(attrs, makeString(t->partition_key));
+		key_exprs = lappend(key_exprs, lfirst(p));
 		if (t->sort_key)
-			attrs = list_append_unique(attrs, makeString(t->sort_key));
-		foreach(lc, attrs)
-			appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
-							 dynamo_name_placeholder(&b, strVal(lfirst(lc))));
+			key_exprs = lappend(key_exprs, lfirst(s));
+		(*nkeys)++;
 	}
+	return key_exprs;
+}
 
-	/* In DynamoScanPrivate order. */
-	fdw_private = list_make5(makeInteger(ch->op),
-							 makeString(t->table_name),
-							 makeString(ch->index ? ch->index->name : ""),
-							 makeString(keycond),
-							 makeString(filter));
-	fdw_private = lappend(fdw_private, makeString(proj.data));
-	fdw_private = lappend(fdw_private, b.names);
-	fdw_private = lappend(fdw_private, makeInteger(list_length(b.values)));
-	fdw_private = lappend(fdw_private, key_attrs);
-	fdw_private = lappend(fdw_private, makeInteger(nkeys));
-	fdw_private = lappend(fdw_private, retrieved);
-	fdw_private = lappend(fdw_private, makeInteger(info->rel->consistent_read));
-	fdw_private = lappend(fdw_private,
-						  makeInteger(ch->parallel_segments > 0 ? ch->parallel_segments :
-									  ch->op == DYNAMO_OP_SCAN ?
-									  scan_segments(info->rel, count_only) : 1));
-	fdw_private = lappend(fdw_private, makeInteger(count_only ? cond_names : -1));
-	fdw_private = lappend(fdw_private, makeInteger(ch->limit));
-	fdw_private = lappend(fdw_private, makeInteger(ch->ordered ? (ch->forward ? 1 : -1) : 0));
-	fdw_private = lappend(fdw_private,
-						  dynamo_plan_value_display(list_concat(list_copy(b.values), key_exprs)));
-	fdw_private = lappend(fdw_private,
-						  makeString(pstrdup(ch->index ? (ch->index->sort_key ? ch->index->sort_key : "")
-											 : (t->sort_key ? t->sort_key : ""))));
-	/* tuple_fraction 0: the planner expects every row to be fetched */
-	fdw_private = lappend(fdw_private, makeInteger(root->tuple_fraction <= 0.0 ? 1 : 0));
+/*
+ * ProjectionExpression of the RETRIEVED columns, with the key always
+ * (buffered writes are matched to items by it); "" when the whole item is
+ * needed.
+ */
+static char *
+projection_of(const DynamoPlanInfo *info, List *retrieved, bool whole_item,
+			  DynamoExprBuilder *b)
+{
+	const DynamoTable *t = info->rel->meta;
+	StringInfoData proj;
+	List	   *attrs = NIL;
+	ListCell   *lc;
 
-	if (!count_only)
-		return make_foreignscan(tlist, local_exprs, baserel->relid,
-								list_concat(b.values, key_exprs), fdw_private,
-								NIL, recheck_exprs, outer_plan);
+	initStringInfo(&proj);
+	if (whole_item)
+		return proj.data;
+	foreach(lc, retrieved)
+	{
+		const DynamoColumn *col = &info->rel->columns[lfirst_int(lc) - 1];
 
-	/*
-	 * COUNT(*): the scan's row is the count(*) aggregates, then the columns
-	 * the pushed conditions need, for rows of this transaction's buffered
-	 * writes (counted here rather than by DynamoDB).
-	 */
-	Assert(local_exprs == NIL);
-	scan_tlist = add_to_flat_tlist(NIL, foreignrel->reltarget->exprs);
+		attrs = list_append_unique(attrs, makeString(col->attr));
+	}
+	attrs = list_append_unique(attrs, makeString(t->partition_key));
+	if (t->sort_key)
+		attrs = list_append_unique(attrs, makeString(t->sort_key));
+	foreach(lc, attrs)
+		appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
+						 dynamo_name_placeholder(b, strVal(lfirst(lc))));
+	return proj.data;
+}
+
+/*
+ * COUNT(*)'s scan tuple: the count(*) aggregates, then the RETRIEVED
+ * columns the pushed conditions need, for rows of this transaction's
+ * buffered writes (counted here rather than by DynamoDB).
+ */
+static List *
+count_scan_tlist(RelOptInfo *foreignrel, const DynamoPlanInfo *info,
+				 RelOptInfo *baserel, List *retrieved)
+{
+	List	   *scan_tlist = add_to_flat_tlist(NIL, foreignrel->reltarget->exprs);
+	ListCell   *lc;
+
 	foreach(lc, retrieved)
 	{
 		const DynamoColumn *col = &info->rel->columns[lfirst_int(lc) - 1];
@@ -1044,8 +1146,80 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 															  col->collation, 0),
 											 list_length(scan_tlist) + 1, NULL, true));
 	}
+	return scan_tlist;
+}
+
+/*
+ * GetForeignPlan: the ForeignScan of the chosen path, its DynamoDB
+ * request's parts deparsed now (key condition, filter, projection, names)
+ * and packed into fdw_private; fdw_exprs holds what is evaluated at run
+ * time (the :vN values, then the keys of GetItem and BatchGetItem).  A
+ * COUNT(*) path (an upper relation's) becomes a scan with no scan relation
+ * whose row is the count.
+ */
+ForeignScan *
+dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
+					 Oid foreigntableid, ForeignPath *best_path,
+					 List *tlist, List *scan_clauses, Plan *outer_plan)
+{
+	bool		count_only = IS_UPPER_REL(foreignrel);
+	RelOptInfo *baserel = count_only ? lsecond(best_path->fdw_private) : foreignrel;
+	DynamoPlanInfo *info = baserel->fdw_private;
+	DynamoChoice *ch = linitial(best_path->fdw_private);
+	const DynamoTable *t = info->rel->meta;
+	DynamoExprBuilder b = {NIL, NIL};
+	DynamoScanPlan plan;
+	List	   *local_exprs;
+	List	   *recheck_exprs;
+	List	   *key_exprs = NIL;
+	bool		whole_item;
+
+	/* a COUNT(*) path pushed every condition */
+	if (count_only)
+		scan_clauses = baserel->baserestrictinfo;
+	split_clauses(ch, scan_clauses, &local_exprs, &recheck_exprs);
+
+	memset(&plan, 0, sizeof(plan));
+	plan.op = ch->op;
+	plan.table = t->table_name;
+	plan.index = ch->index ? ch->index->name : "";
+	plan.retrieved = retrieved_columns(info, baserel, count_only, local_exprs,
+									   recheck_exprs, &whole_item);
+	plan.key_attrs = list_make1(makeString(t->partition_key));
+	if (t->sort_key)
+		plan.key_attrs = lappend(plan.key_attrs, makeString(t->sort_key));
+	plan.keycond = "";
+	if (ch->op == DYNAMO_OP_GET_ITEM || ch->op == DYNAMO_OP_BATCH_GET_ITEM)
+		key_exprs = key_expressions(ch, t, &plan.nkeys);
+	else if (ch->op == DYNAMO_OP_QUERY)
+		plan.keycond = deparse_key_condition(ch, &b);
+	plan.filter = deparse_conds(ch->filter, &b);
+	plan.count_names = count_only ? list_length(b.names) : -1;
+	plan.projection = projection_of(info, plan.retrieved, whole_item, &b);
+	plan.names = b.names;
+	plan.nvalues = list_length(b.values);
+	plan.consistent = info->rel->consistent_read;
+	plan.segments = ch->parallel_segments > 0 ? ch->parallel_segments :
+		ch->op == DYNAMO_OP_SCAN ? scan_segments(info->rel, count_only) : 1;
+	plan.limit = ch->limit;
+	plan.order = ch->ordered ? (ch->forward ? 1 : -1) : 0;
+	plan.value_display = dynamo_plan_value_display(list_concat(list_copy(b.values),
+															   key_exprs));
+	plan.sort_attr = pstrdup(ch->index ? (ch->index->sort_key ? ch->index->sort_key : "")
+							 : (t->sort_key ? t->sort_key : ""));
+	/* tuple_fraction 0: the planner expects every row to be fetched */
+	plan.read_all = root->tuple_fraction <= 0.0;
+
+	if (!count_only)
+		return make_foreignscan(tlist, local_exprs, baserel->relid,
+								list_concat(b.values, key_exprs),
+								dynamo_scan_private_pack(&plan),
+								NIL, recheck_exprs, outer_plan);
+	Assert(local_exprs == NIL);
 	return make_foreignscan(tlist, NIL, 0, list_concat(b.values, key_exprs),
-							fdw_private, scan_tlist, recheck_exprs, outer_plan);
+							dynamo_scan_private_pack(&plan),
+							count_scan_tlist(foreignrel, info, baserel, plan.retrieved),
+							recheck_exprs, outer_plan);
 }
 
 /* Is E count(*), plain (no FILTER, DISTINCT or ORDER BY)? */
@@ -1063,9 +1237,9 @@ is_plain_count_star(Expr *e)
 }
 
 /*
- * SELECT count(*) FROM t [WHERE ...]: a Query or Scan with Select=COUNT,
- * when DynamoDB evaluates every condition (the count is then exact) and
- * there is nothing else to compute.
+ * GetForeignUpperPaths: SELECT count(*) FROM t [WHERE ...] as a Query or
+ * Scan with Select=COUNT, when DynamoDB evaluates every condition (the
+ * count is then exact) and there is nothing else to compute.
  */
 void
 dynamoGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,

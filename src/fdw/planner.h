@@ -44,20 +44,54 @@ typedef enum DynamoScanPrivate
 	ScanPrivateRetrievedAttrs,	/* List of Integer: attnums to fill */
 	ScanPrivateConsistentRead,	/* Integer: 0/1 */
 	ScanPrivateSegments,		/* Integer: Scan TotalSegments */
-	ScanPrivateCountOnly,		/* Integer: 0/1, Select=COUNT */
+	ScanPrivateCountOnly,		/* Integer: COUNT(*): how many names the
+								 * conditions use (Select=COUNT sends just
+								 * these); -1 for a scan returning rows */
 	ScanPrivateLimit,			/* Integer: item limit or -1 */
 	ScanPrivateOrder,			/* Integer: 1 ascending, -1 descending sort
 								 * key order promised, 0 none */
 	ScanPrivateValueDisplay,	/* List of String: EXPLAIN VERBOSE's text of
 								 * each fdw_exprs entry */
 	ScanPrivateSortAttr,		/* String: the Query's sort key attribute */
-	ScanPrivateReadAll			/* Integer: 1 when the planner plans for every
+	ScanPrivateReadAll,			/* Integer: 1 when the planner plans for every
 								 * row (tuple_fraction 0: no LIMIT, no
 								 * cursor); the executor may still stop */
+	ScanPrivateCount			/* not an entry: how many there are */
 } DynamoScanPrivate;
+
+/*
+ * fdw_private unpacked, one field per entry (in DynamoScanPrivate's order);
+ * planner.c's dynamo_scan_private_pack and _unpack are the only code that
+ * knows the List's layout, and a static assertion there checks that they
+ * cover every entry.
+ */
+typedef struct DynamoScanPlan
+{
+	DynamoOperation op;
+	char	   *table;
+	char	   *index;			/* "" for the table */
+	char	   *keycond;		/* "" when none */
+	char	   *filter;			/* "" when none */
+	char	   *projection;		/* "" for every attribute */
+	List	   *names;
+	int			nvalues;
+	List	   *key_attrs;
+	int			nkeys;
+	List	   *retrieved;
+	bool		consistent;
+	int			segments;
+	int			count_names;
+	int			limit;
+	int			order;
+	List	   *value_display;
+	char	   *sort_attr;
+	bool		read_all;
+} DynamoScanPlan;
 
 /* in planner.c */
 extern const char *const dynamo_operation_names[];
+extern List *dynamo_scan_private_pack(const DynamoScanPlan *plan);
+extern void dynamo_scan_private_unpack(List *fdw_private, DynamoScanPlan *plan);
 extern void dynamoGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 									Oid foreigntableid);
 extern void dynamoGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,

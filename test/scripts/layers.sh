@@ -60,11 +60,8 @@ src/aws/operations.c
 src/fdw/bulk.c
 src/fdw/convert.c
 src/fdw/direct.c
-src/fdw/keyjoin.c
 src/fdw/modify.c
-src/fdw/page.c
 src/fdw/readset.c
-src/fdw/scan.c
 src/fdw/txn.c
 "
 

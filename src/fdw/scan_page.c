@@ -1,0 +1,384 @@
+/*-------------------------------------------------------------------------
+ *
+ * scan_page.c
+ *		  The page pipeline of a scan: each request's answer (a page) in
+ *		  turn, the next Query or Scan page asked for ahead of need.
+ *
+ * Portions Copyright (c) 2026, dynamo_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/fdw/scan_page.c
+ *
+ * One page at a time lives in the scan's page context, reset before the
+ * next request, so memory stays flat however many items a scan reads; a
+ * Query or Scan page keeps its body and parses each item only when the
+ * scan reaches it (ops_read.c).  A scan that reads on asks for the next
+ * page while it turns this one into rows: as soon as this one arrives, from
+ * a guess at its LastEvaluatedKey, when every row is wanted; otherwise
+ * once it has read half the first page.  A Scan of several segments asks
+ * for a page of each at once; a parallel Scan's participants claim
+ * segments from shared memory.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/parallel.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "client.h"
+#include "ddb_limits.h"
+#include "ddb_value.h"
+#include "dynamo_fdw.h"
+#include "http.h"
+#include "ops_read.h"
+#include "scan.h"
+#include "scan_page.h"
+
+/*
+ * Keep KEY (NULL: none) in *SLOT as JSON text in the request context,
+ * instead of what was there: a scan of many pages holds one key.
+ */
+static void
+keep_key(DynamoScanState *s, char **slot, const DynamoValue *key)
+{
+	if (*slot)
+		pfree(*slot);
+	*slot = key ? MemoryContextStrdup(s->request_cxt, dynamo_value_text(key)) : NULL;
+}
+
+/* The key kept as TEXT (NULL: none) as a tree, in the current context. */
+static DynamoValue *
+kept_key(const char *text)
+{
+	return text ? dynamo_value_parse_any(text, strlen(text)) : NULL;
+}
+
+/* Forget the next page's request if it was sent ahead. */
+void
+dynamo_scan_drop_ahead(DynamoScanState *s)
+{
+	if (s->ahead)
+		dynamo_call_ahead_drop(s->ahead);
+	s->ahead = 0;
+	s->ahead_key = NULL;
+}
+
+/* Count a page's request for EXPLAIN ANALYZE. */
+static void
+count_page(DynamoScanState *s, const DynamoPage *page)
+{
+	s->requests++;
+	s->pages++;
+	s->capacity += page->capacity;
+	s->scanned += page->scanned;
+}
+
+/* GetItem: its one key. */
+static void
+fetch_item(DynamoScanState *s)
+{
+	DynamoGetRequest req = *s->get;
+
+	req.key = s->keys[0];
+	s->page = dynamo_op_get_item(s->conn, &req);
+	count_page(s, s->page);
+	s->scanned += s->page->nitems;
+	s->exhausted = true;
+}
+
+/*
+ * BatchGetItem: the keys DynamoDB left unprocessed first, as it asks,
+ * else the next DYNAMO_MAX_BATCH_GET_KEYS keys.
+ */
+static void
+fetch_batch(DynamoScanState *s)
+{
+	DynamoGetRequest req = *s->get;
+	DynamoPage *page;
+
+	if (s->unprocessed)
+	{
+		req.keys = s->unprocessed;
+		s->unprocessed = NULL;
+	}
+	else
+	{
+		int			n;
+
+		req.keys = dynamo_value_array();
+		for (n = 0; n < DYNAMO_MAX_BATCH_GET_KEYS && s->key_pos < s->nkeys_left; n++)
+			dynamo_value_append(req.keys, dynamo_value_copy(s->keys[s->key_pos++]));
+	}
+	page = dynamo_op_batch_get_item(s->conn, &req);
+	count_page(s, page);
+	s->scanned += page->nitems;
+	if (page->unprocessed)
+	{
+		/* kept beyond this page's context */
+		MemoryContext oldcxt = MemoryContextSwitchTo(s->request_cxt);
+
+		s->unprocessed = dynamo_value_copy(page->unprocessed);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	if (s->unprocessed == NULL && s->key_pos >= s->nkeys_left)
+		s->exhausted = true;
+	s->page = page;
+}
+
+/*
+ * A Scan of several segments: the next page of every unfinished segment,
+ * requested together (DYNAMO_HTTP_MAX_PARALLEL at a time), their items
+ * merged into one page.
+ */
+static void
+fetch_segments(DynamoScanState *s)
+{
+	DynamoPageRequest reqs[DYNAMO_HTTP_MAX_PARALLEL];
+	DynamoPage *pages[DYNAMO_HTTP_MAX_PARALLEL];
+	int			segs[DYNAMO_HTTP_MAX_PARALLEL];
+	DynamoPage *merged;
+	int			nitems = 0;
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < s->plan.segments && n < DYNAMO_HTTP_MAX_PARALLEL; i++)
+	{
+		if (s->seg_done[i])
+			continue;
+		reqs[n] = *s->request;
+		reqs[n].segment = i;
+		reqs[n].total_segments = s->plan.segments;
+		reqs[n].start_key = kept_key(s->seg_start[i]);
+		segs[n++] = i;
+	}
+	if (n == 0)
+	{
+		s->exhausted = true;
+		return;
+	}
+
+	dynamo_op_page_many(s->conn, reqs, n, pages);
+
+	for (i = 0; i < n; i++)
+		nitems += pages[i]->nitems;
+	merged = palloc0(sizeof(DynamoPage));
+	merged->items = palloc(sizeof(DynamoValue *) * Max(nitems, 1));
+	for (i = 0; i < n; i++)
+	{
+		memcpy(merged->items + merged->nitems, pages[i]->items,
+			   sizeof(DynamoValue *) * pages[i]->nitems);
+		merged->nitems += pages[i]->nitems;
+		count_page(s, pages[i]);
+		s->counted += pages[i]->count;
+		keep_key(s, &s->seg_start[segs[i]], pages[i]->last_key);
+		if (pages[i]->last_key == NULL)
+			s->seg_done[segs[i]] = true;
+	}
+	s->page = merged;
+}
+
+/*
+ * A parallel Scan: claim the next segment nobody has read, and make the
+ * request read it from its start.  False when all are claimed (or, with
+ * writes to lay over, in a worker: the leader reads them all).
+ */
+static bool
+claim_segment(DynamoScanState *s)
+{
+	uint32		seg;
+
+	if (s->pscan->leader_only && IsParallelWorker())
+		return false;
+	seg = pg_atomic_fetch_add_u32(&s->pscan->next_segment, 1);
+	if (seg >= (uint32) s->parallel_segments)
+		return false;
+	s->cur_segment = (int) seg;
+	s->request->segment = (int) seg;
+	s->request->total_segments = s->parallel_segments;
+	keep_key(s, &s->start_key, NULL);
+	return true;
+}
+
+/* Add a page's counts to a parallel Scan's shared totals. */
+static void
+share_counts(DynamoScanState *s, const DynamoPage *page)
+{
+	pg_atomic_fetch_add_u64(&s->pscan->requests, 1);
+	pg_atomic_fetch_add_u64(&s->pscan->pages, 1);
+	pg_atomic_fetch_add_u64(&s->pscan->scanned, page->scanned);
+	pg_atomic_fetch_add_u64(&s->pscan->capacity_milli,
+							(uint64) (page->capacity * 1000.0 + 0.5));
+}
+
+/*
+ * Ask for the page after the current one now, unless there is none or the
+ * LIMIT was pushed down (the pages asked for are then all that is wanted).
+ */
+static void
+send_ahead(DynamoScanState *s)
+{
+	if (s->exhausted || s->plan.limit > 0 || s->ahead || s->start_key == NULL)
+		return;
+	s->request->start_key = kept_key(s->start_key);
+	s->ahead = dynamo_op_page_ahead(s->conn, s->request);
+	s->ahead_key = NULL;
+}
+
+/*
+ * DynamoPageEarly of a scan: a page has arrived intact (a page after the
+ * first, or the first of a scan expected to read every row).  Parsing it
+ * takes a few milliseconds for a megabyte, during which DynamoDB would sit
+ * idle; so ask for the next page at once, from the guess at this page's
+ * LastEvaluatedKey.  fetch_pages compares the guess with the parsed key
+ * and drops the request if they differ.
+ */
+static void
+request_next_early(const DynamoValue *next_key, void *arg)
+{
+	DynamoScanState *s = (DynamoScanState *) arg;
+	DynamoPageRequest next = *s->request;
+
+	/* s->request stays as it is: a retry of this page sends it again */
+	next.start_key = unconstify(DynamoValue *, next_key);
+	s->ahead = dynamo_op_page_ahead(s->conn, &next);
+	s->ahead_key = next_key;
+}
+
+/*
+ * A Query or Scan: the next page, from the request sent ahead if there is
+ * one.  Then where the page after it starts, and whether to ask for it now.
+ */
+static void
+fetch_pages(DynamoScanState *s)
+{
+	uint64		seq = s->ahead;
+	bool		early = s->plan.limit <= 0 && (s->pages_read >= 1 || s->plan.read_all);
+	DynamoPage *page;
+
+	s->request->start_key = kept_key(s->start_key);
+	s->ahead = 0;
+	page = dynamo_op_page(s->conn, s->request, seq,
+						  early ? request_next_early : NULL, s);
+	count_page(s, page);
+	if (s->pscan)
+		share_counts(s, page);
+	s->counted += page->count;
+	s->page = page;
+
+	keep_key(s, &s->start_key, page->last_key);
+	if (page->last_key == NULL)
+	{
+		if (s->pscan)
+			s->cur_segment = -1;	/* the segment is done: claim another */
+		else
+			s->exhausted = true;
+	}
+
+	/* a next page asked for early, from a wrong guess: forget it */
+	if (s->ahead && (s->ahead_key == NULL || page->last_key == NULL ||
+					 !dynamo_value_equal(s->ahead_key, page->last_key)))
+	{
+		dynamo_scan_drop_ahead(s);
+		s->requests++;			/* it went out all the same */
+	}
+
+	/*
+	 * A scan that has read a whole page and wants the next one most likely
+	 * wants them all: ask for the page after this one now (if that was not
+	 * done early), so that DynamoDB prepares it while this one becomes rows.
+	 * So does a scan the planner expects to read every row.  Otherwise the
+	 * first page waits until half of it is read (dynamo_scan_next_item).
+	 */
+	if (++s->pages_read >= 2 || s->plan.read_all)
+		send_ahead(s);
+}
+
+/*
+ * Fetch the next page into s->page, in a fresh page context.  False when
+ * there is nothing more to read.
+ */
+bool
+dynamo_scan_fetch_page(DynamoScanState *s)
+{
+	MemoryContext oldcxt;
+
+	if (s->exhausted)
+		return false;
+	MemoryContextReset(s->page_cxt);
+	oldcxt = MemoryContextSwitchTo(s->page_cxt);
+	s->page = NULL;
+	s->next_item = 0;
+
+	switch (s->plan.op)
+	{
+		case DYNAMO_OP_GET_ITEM:
+			fetch_item(s);
+			break;
+		case DYNAMO_OP_BATCH_GET_ITEM:
+			fetch_batch(s);
+			break;
+		case DYNAMO_OP_SCAN:
+			if (s->pscan && s->cur_segment < 0 && !claim_segment(s))
+			{
+				s->exhausted = true;
+				MemoryContextSwitchTo(oldcxt);
+				return false;
+			}
+			if (s->plan.segments > 1)
+			{
+				fetch_segments(s);
+				break;
+			}
+			/* FALLTHROUGH */
+		case DYNAMO_OP_QUERY:
+			fetch_pages(s);
+			break;
+	}
+	MemoryContextSwitchTo(oldcxt);
+	return true;
+}
+
+/*
+ * Make the next of DynamoDB's items current (s->next_item indexes it in
+ * s->page), reading the next page when this one is done; false after the
+ * last.
+ */
+bool
+dynamo_scan_next_item(DynamoScanState *s)
+{
+	for (;;)
+	{
+		if (s->page && s->next_item < s->page->nitems)
+		{
+			if (s->ahead == 0 && s->pages_read == 1 &&
+				s->next_item == s->page->nitems / 2)
+			{
+				/*
+				 * Half the first page is read and the scan goes on: it most
+				 * likely wants every page, so ask for the second one now.
+				 * (Right away, a LIMIT the executor applies could waste a
+				 * whole page's read; a scan the planner expects to read
+				 * every row asked when the first page arrived.)
+				 */
+				MemoryContext oldcxt = MemoryContextSwitchTo(s->page_cxt);
+
+				send_ahead(s);
+				MemoryContextSwitchTo(oldcxt);
+			}
+			/* meanwhile, read what has come of the next page */
+			if (s->ahead && (s->next_item & 63) == 0)
+				dynamo_http_pump_ahead();
+			return true;
+		}
+		if (s->dynamo_done)
+			return false;
+		CHECK_FOR_INTERRUPTS();
+		if (!dynamo_scan_fetch_page(s))
+		{
+			s->dynamo_done = true;
+			return false;
+		}
+	}
+}
