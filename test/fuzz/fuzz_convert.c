@@ -50,7 +50,7 @@
 #include "utils/jsonb.h"
 
 #include "convert.h"
-#include "item.h"
+#include "ddb_value.h"
 #include "pg_model.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

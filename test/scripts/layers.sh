@@ -60,16 +60,10 @@ src/aws/cred_util.c
 src/aws/ddb_json.h
 src/aws/ddb_value.c
 src/aws/operations.c
-src/fdw/bulk.c
-src/fdw/convert.c
-src/fdw/direct.c
 src/fdw/import.c
 src/fdw/keyjoin.c
-src/fdw/modify.c
 src/fdw/page.c
-src/fdw/readset.c
 src/fdw/scan.c
-src/fdw/txn.c
 "
 
 FORBIDDEN_RE='^(optimizer|executor|parser|rewrite|tcop)/|^commands/explain|^foreign/fdwapi[.]h$|^nodes/(pathnodes|execnodes|plannodes|primnodes|makefuncs|nodeFuncs)[.]h$|^access/(table|tableam|heapam|relscan|genam|sysattr|tupconvert)[.]h$|^utils/(rel|selfuncs|ruleutils)[.]h$'
