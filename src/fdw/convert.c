@@ -922,6 +922,75 @@ fixed_style_end(int nest)
 }
 
 /*
+ * An array Datum D of element type ELEMTYPE as a DynamoDB set: SS, NS or
+ * BS.  NULL for an empty array (DynamoDB has no empty sets); NULL elements
+ * and duplicates (numbers compared as numbers) are refused, as DynamoDB
+ * would refuse the whole request at commit.
+ */
+static DynamoValue *
+array_to_set(Datum d, Oid elemtype)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	Oid			ebase = getBaseType(elemtype);
+	bool		number = is_number_type(ebase);
+	bool		binary = ebase == BYTEAOID;
+	Oid			outfunc;
+	bool		isvarlena;
+	FmgrInfo	output;
+	int16		elen;
+	bool		ebyval;
+	char		ealign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i,
+				j;
+	int			nest;
+	DynamoValue *set;
+	char	  **texts;
+	char	  **canon;
+
+	get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
+	deconstruct_array(arr, elemtype, elen, ebyval, ealign, &elems, &nulls, &n);
+	if (n == 0)
+		return NULL;			/* DynamoDB has no empty sets */
+	getTypeOutputInfo(elemtype, &outfunc, &isvarlena);
+	fmgr_info(outfunc, &output);
+	nest = fixed_style_begin(ebase);
+	texts = palloc(sizeof(char *) * n);
+	canon = palloc(sizeof(char *) * n);
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("DynamoDB sets cannot contain NULL")));
+		if (binary)
+		{
+			bytea	   *b = DatumGetByteaPP(elems[i]);
+
+			texts[i] = encode_binary(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+		}
+		else
+			texts[i] = number ? number_text(elems[i], ebase, &output)
+				: OutputFunctionCall(&output, elems[i]);
+		/* DynamoDB compares numbers as numbers: 1.0 and 1 are one */
+		canon[i] = number ? number_canonical(texts[i]) : texts[i];
+		for (j = 0; j < i; j++)
+			if (strcmp(canon[j], canon[i]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("DynamoDB sets cannot contain duplicates"),
+						 errdetail("The value \"%s\" appears twice.", texts[i])));
+	}
+	fixed_style_end(nest);
+	set = dynamo_value_array();
+	for (i = 0; i < n; i++)
+		dynamo_value_append(set, dynamo_value_string(texts[i]));
+	return dynamo_av(binary ? "BS" : number ? "NS" : "SS", set);
+}
+
+/*
  * The AttributeValue for a non-null Datum of type TYPE.  Returns NULL for a
  * value DynamoDB stores as no attribute at all (an empty set).  A new tree
  * in the current memory context.
@@ -955,64 +1024,8 @@ dynamo_datum_to_av_value(Datum d, Oid type)
 
 		return jsonb_to_av(DatumGetJsonbP(jb));
 	}
-
 	if ((elemtype = get_element_type(base)) != InvalidOid)
-	{
-		ArrayType  *arr = DatumGetArrayTypeP(d);
-		Oid			ebase = getBaseType(elemtype);
-		bool		number = is_number_type(ebase);
-		bool		binary = ebase == BYTEAOID;
-		int16		elen;
-		bool		ebyval;
-		char		ealign;
-		Datum	   *elems;
-		bool	   *nulls;
-		int			n,
-					i,
-					j;
-		DynamoValue *set;
-		char	  **texts;
-		char	  **canon;
-
-		get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
-		deconstruct_array(arr, elemtype, elen, ebyval, ealign, &elems, &nulls, &n);
-		if (n == 0)
-			return NULL;		/* DynamoDB has no empty sets */
-		getTypeOutputInfo(elemtype, &outfunc, &isvarlena);
-		fmgr_info(outfunc, &output);
-		nest = fixed_style_begin(ebase);
-		texts = palloc(sizeof(char *) * n);
-		canon = palloc(sizeof(char *) * n);
-		for (i = 0; i < n; i++)
-		{
-			if (nulls[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("DynamoDB sets cannot contain NULL")));
-			if (binary)
-			{
-				bytea	   *b = DatumGetByteaPP(elems[i]);
-
-				texts[i] = encode_binary(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
-			}
-			else
-				texts[i] = number ? number_text(elems[i], ebase, &output)
-					: OutputFunctionCall(&output, elems[i]);
-			/* DynamoDB compares numbers as numbers: 1.0 and 1 are one */
-			canon[i] = number ? number_canonical(texts[i]) : texts[i];
-			for (j = 0; j < i; j++)
-				if (strcmp(canon[j], canon[i]) == 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("DynamoDB sets cannot contain duplicates"),
-							 errdetail("The value \"%s\" appears twice.", texts[i])));
-		}
-		fixed_style_end(nest);
-		set = dynamo_value_array();
-		for (i = 0; i < n; i++)
-			dynamo_value_append(set, dynamo_value_string(texts[i]));
-		return dynamo_av(binary ? "BS" : number ? "NS" : "SS", set);
-	}
+		return array_to_set(d, elemtype);
 
 	getTypeOutputInfo(type, &outfunc, &isvarlena);
 	fmgr_info(outfunc, &output);
