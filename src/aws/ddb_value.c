@@ -640,3 +640,82 @@ dynamo_value_text(const DynamoValue *v)
 	dynamo_value_to_text(v, &out);
 	return out.data;
 }
+
+/*
+ * Added for the write buffer (src/fdw/txn*.c): a deep copy of V in one
+ * palloc'd chunk, so that a tree kept for the length of a transaction goes
+ * with one pfree when the write it belongs to is sent or replaced.  The
+ * copy is an ordinary tree to read; do not change its shape (members added
+ * to it are not part of the chunk).
+ */
+static Size
+flat_size(const DynamoValue *v, bool named)
+{
+	Size		n = MAXALIGN(sizeof(DynamoValue));
+	const DynamoValue *m;
+
+	if (named)
+		n += MAXALIGN(v->name_len + 1);
+	if (v->kind == DYNAMO_VALUE_STRING || v->kind == DYNAMO_VALUE_NUMBER)
+		n += MAXALIGN(v->len + 1);
+	dynamo_value_foreach(m, v)
+		n += flat_size(m, v->kind == DYNAMO_VALUE_OBJECT);
+	return n;
+}
+
+static char *
+flat_bytes(char **space, const char *s, int len)
+{
+	char	   *c = *space;
+
+	memcpy(c, s, len);
+	c[len] = '\0';
+	*space += MAXALIGN(len + 1);
+	return c;
+}
+
+static DynamoValue *
+flat_copy(const DynamoValue *v, bool named, char **space)
+{
+	DynamoValue *c = (DynamoValue *) *space;
+	const DynamoValue *m;
+
+	*space += MAXALIGN(sizeof(DynamoValue));
+	memset(c, 0, sizeof(DynamoValue));
+	c->kind = v->kind;
+	c->boolean = v->boolean;
+	if (named)
+	{
+		c->name = flat_bytes(space, v->name, v->name_len);
+		c->name_len = v->name_len;
+	}
+	if (v->kind == DYNAMO_VALUE_STRING || v->kind == DYNAMO_VALUE_NUMBER)
+	{
+		c->str = flat_bytes(space, v->str, v->len);
+		c->len = v->len;
+	}
+	dynamo_value_foreach(m, v)
+	{
+		DynamoValue *mc = flat_copy(m, v->kind == DYNAMO_VALUE_OBJECT, space);
+
+		if (c->last)
+			c->last->next = mc;
+		else
+			c->first = mc;
+		c->last = mc;
+		c->len++;
+	}
+	return c;
+}
+
+/* V copied into one chunk of the current context (see above); NULL for NULL. */
+DynamoValue *
+dynamo_value_copy_flat(const DynamoValue *v)
+{
+	char	   *space;
+
+	if (v == NULL)
+		return NULL;
+	space = palloc(flat_size(v, false));
+	return flat_copy(v, false, &space);
+}

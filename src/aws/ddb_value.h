@@ -104,4 +104,7 @@ extern void dynamo_value_to_text(const DynamoValue *v, StringInfo out);
 extern char *dynamo_value_text(const DynamoValue *v);
 extern struct json_c_object *dynamo_value_to_json_c(const DynamoValue *v);
 
+/* added for the write buffer: a deep copy in one chunk, freed by one pfree */
+extern DynamoValue *dynamo_value_copy_flat(const DynamoValue *v);
+
 #endif							/* DYNAMO_DDB_VALUE_H */

@@ -259,6 +259,35 @@ dynamo_op_get_item(DynamoConn *conn, const DynamoGetRequest *req)
 }
 
 /*
+ * KEY's item of TABLE, read consistently: the write path's look at an
+ * item before it decides (INSERT ... ON CONFLICT DO NOTHING, a direct
+ * modification's read path).  With KEY_ONLY (the partition key's name)
+ * only that attribute is read: enough to know the item exists.  NULL when
+ * there is no item; errors are reported.
+ */
+DynamoValue *
+dynamo_op_read_item(DynamoConn *conn, const char *table, const DynamoValue *key,
+					const char *key_only)
+{
+	DynamoValue *req = dynamo_value_object();
+	DynamoValue *resp;
+
+	dynamo_value_set(req, "TableName", dynamo_value_string(table));
+	dynamo_value_set(req, "Key", dynamo_value_copy(key));
+	dynamo_value_set(req, "ConsistentRead", dynamo_value_bool(true));
+	if (key_only)
+	{
+		DynamoValue *names = dynamo_value_object();
+
+		dynamo_value_set(req, "ProjectionExpression", dynamo_value_string("#k"));
+		dynamo_value_set(names, "#k", dynamo_value_string(key_only));
+		dynamo_value_set(req, "ExpressionAttributeNames", names);
+	}
+	resp = dynamo_request(conn, "GetItem", req, NULL);
+	return dynamo_value_member(resp, "Item");
+}
+
+/*
  * One BatchGetItem of REQ's keys: the items DynamoDB sent, and in
  * page->unprocessed the keys it left for another request (asked again
  * with the same options).  In the current memory context.

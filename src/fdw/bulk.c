@@ -11,9 +11,10 @@
  * With dynamo_fdw.bulk_write on, modify.c hands the items of an INSERT or
  * COPY here instead of to the transaction buffer.  They are gathered into
  * groups of up to BULK_PARALLEL requests of 25 items, and each group goes
- * out concurrently (dynamo_call_many); the items DynamoDB leaves in
- * UnprocessedItems are sent again, with capped exponential backoff and full
- * jitter, until none is left.  A BatchWriteItem put has no condition: an
+ * out concurrently (ops_write.c's dynamo_op_batch_put); the items DynamoDB
+ * leaves in UnprocessedItems are sent again after the client's own pause
+ * (dynamo_retry_pause: capped exponential backoff, full jitter, longer when
+ * nothing got through), until none is left.  A BatchWriteItem put has no condition: an
  * existing item is replaced, and nothing of it is atomic or waits for the
  * commit.  DynamoDB refuses two puts of one key in one request, so a key
  * seen again in a group sends the group first (the later put wins, as it
@@ -23,30 +24,23 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
-#include "common/pg_prng.h"
-#include "miscadmin.h"
-#include "pgstat.h"
-#include "storage/latch.h"
 #include "utils/memutils.h"
-#include "utils/wait_event.h"
 
+#include "aws_error.h"
 #include "bulk.h"
 #include "client.h"
 #include "ddb_limits.h"
 #include "dynamo_fdw.h"
 #include "http.h"
+#include "ops_write.h"
 #include "txn.h"
 
 /* Requests of one group, sent together. */
 #define BULK_PARALLEL			DYNAMO_HTTP_MAX_PARALLEL
 #define BULK_GROUP_ITEMS		(BULK_PARALLEL * DYNAMO_MAX_BATCH_WRITE_ITEMS)
 
-/* UnprocessedItems: how often, and how patiently, to send them again. */
+/* UnprocessedItems: how often to send them again. */
 #define BULK_MAX_RETRIES		10
-#define BULK_RETRY_BASE_MS		50
-#define BULK_RETRY_MAX_MS		5000
 
 struct DynamoBulkWriter
 {
@@ -55,7 +49,7 @@ struct DynamoBulkWriter
 	char	   *pk;
 	char	   *sk;
 	MemoryContext group_cxt;	/* the pending group, reset after sending */
-	json_c_object **items;		/* PutRequest items of the group */
+	DynamoValue **items;		/* the group's items */
 	char	  **keys;			/* their key strings */
 	int			n;
 	uint64		written;
@@ -76,69 +70,9 @@ dynamo_bulk_begin(DynamoConn *conn, const char *table, const char *pk, const cha
 	w->sk = sk ? pstrdup(sk) : NULL;
 	w->group_cxt = AllocSetContextCreate(CurrentMemoryContext, "dynamo_fdw bulk group",
 										 ALLOCSET_DEFAULT_SIZES);
-	w->items = palloc(sizeof(json_c_object *) * BULK_GROUP_ITEMS);
+	w->items = palloc(sizeof(DynamoValue *) * BULK_GROUP_ITEMS);
 	w->keys = palloc(sizeof(char *) * BULK_GROUP_ITEMS);
 	return w;
-}
-
-static void
-bulk_sleep(long ms)
-{
-	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-					 ms, PG_WAIT_EXTENSION);
-	ResetLatch(MyLatch);
-	CHECK_FOR_INTERRUPTS();
-}
-
-/*
- * Send the write requests in WRITES (a json array of {"PutRequest": ...}),
- * 25 a request, all requests at once; return the ones DynamoDB left
- * unprocessed, as a new array owned by the current context.
- */
-static json_c_object *
-send_requests(DynamoBulkWriter *w, json_c_object *writes)
-{
-	int			total = json_object_array_length(writes);
-	int			nreq = (total + DYNAMO_MAX_BATCH_WRITE_ITEMS - 1) / DYNAMO_MAX_BATCH_WRITE_ITEMS;
-	json_c_object *requests[BULK_PARALLEL];
-	json_c_object *results[BULK_PARALLEL];
-	json_c_object *left = json_object_new_array();
-	int			r;
-
-	Assert(nreq <= BULK_PARALLEL);
-	dynamo_json_own(left);
-	for (r = 0; r < nreq; r++)
-	{
-		json_c_object *req = json_object_new_object();
-		json_c_object *ritems = json_object_new_object();
-		json_c_object *list = json_object_new_array();
-		int			i;
-
-		for (i = r * DYNAMO_MAX_BATCH_WRITE_ITEMS;
-			 i < total && i < (r + 1) * DYNAMO_MAX_BATCH_WRITE_ITEMS; i++)
-			json_object_array_add(list, json_object_get(json_object_array_get_idx(writes, i)));
-		json_object_object_add(ritems, w->table, list);
-		json_object_object_add(req, "RequestItems", ritems);
-		dynamo_json_own(req);
-		requests[r] = req;
-	}
-	if (nreq == 1)
-		results[0] = dynamo_call(w->conn, "BatchWriteItem", requests[0], NULL);
-	else
-		dynamo_call_many(w->conn, "BatchWriteItem", requests, nreq, results);
-
-	for (r = 0; r < nreq; r++)
-	{
-		json_c_object *unp;
-		json_c_object *tab;
-		size_t		i;
-
-		if (json_object_object_get_ex(results[r], "UnprocessedItems", &unp) &&
-			json_object_object_get_ex(unp, w->table, &tab))
-			for (i = 0; i < json_object_array_length(tab); i++)
-				json_object_array_add(left, json_object_get(json_object_array_get_idx(tab, i)));
-	}
-	return left;
 }
 
 /* Send the pending group, and whatever DynamoDB leaves of it. */
@@ -146,44 +80,33 @@ static void
 send_group(DynamoBulkWriter *w)
 {
 	MemoryContext oldcxt;
-	json_c_object *writes;
+	DynamoValue **items = w->items;
+	int			n = w->n;
+	bool		stalled = false;
 	int			attempt;
-	int			i;
 
 	if (w->n == 0)
 		return;
 	oldcxt = MemoryContextSwitchTo(w->group_cxt);
-	writes = json_object_new_array();
-	dynamo_json_own(writes);
-	for (i = 0; i < w->n; i++)
+	for (attempt = 0; n > 0; attempt++)
 	{
-		json_c_object *put = json_object_new_object();
-		json_c_object *body = json_object_new_object();
+		int			left;
 
-		json_object_object_add(body, "Item", json_object_get(w->items[i]));
-		json_object_object_add(put, "PutRequest", body);
-		json_object_array_add(writes, put);
-	}
-
-	for (attempt = 0; json_object_array_length(writes) > 0; attempt++)
-	{
 		if (attempt > 0)
 		{
-			double		cap = BULK_RETRY_BASE_MS;
-			int			j;
-
 			if (attempt > BULK_MAX_RETRIES)
 				ereport(ERROR,
 						(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
 						 errmsg("DynamoDB left %d items of table \"%s\" unprocessed after %d BatchWriteItem attempts",
-								(int) json_object_array_length(writes), w->table, attempt),
+								n, w->table, attempt),
 						 errdetail("The other items of the load were written; bulk mode is not atomic."),
 						 errhint("Raise the table's write capacity, or load with dynamo_fdw.bulk_write off.")));
-			for (j = 1; j < attempt && cap < BULK_RETRY_MAX_MS; j++)
-				cap *= 2;
-			bulk_sleep((long) (pg_prng_double(&pg_global_prng_state) * Min(cap, BULK_RETRY_MAX_MS)) + 1);
+			/* the client's backoff; longer when nothing got through (throttling) */
+			dynamo_retry_pause(attempt - 1, stalled);
 		}
-		writes = send_requests(w, writes);
+		items = dynamo_op_batch_put(w->conn, w->table, items, n, &left);
+		stalled = left == n;
+		n = left;
 	}
 
 	/* counted at once, so that a later error's ROLLBACK still warns */
@@ -196,17 +119,17 @@ send_group(DynamoBulkWriter *w)
 
 /*
  * Add ITEM (which holds its key) to the load; the group goes out when it
- * is full.  Takes a reference to ITEM.
+ * is full.  ITEM is copied.
  */
 void
-dynamo_bulk_add(DynamoBulkWriter *w, json_c_object *item)
+dynamo_bulk_add(DynamoBulkWriter *w, const DynamoValue *item)
 {
 	MemoryContext oldcxt;
 	char	   *key;
 	int			i;
 
 	oldcxt = MemoryContextSwitchTo(w->group_cxt);
-	key = dynamo_key_string(item, w->pk, w->sk);
+	key = dynamo_key_string_value(item, w->pk, w->sk);
 	MemoryContextSwitchTo(oldcxt);
 	for (i = 0; i < w->n; i++)
 		if (strcmp(w->keys[i], key) == 0)
@@ -214,16 +137,14 @@ dynamo_bulk_add(DynamoBulkWriter *w, json_c_object *item)
 			/* one request may not put one key twice: send the first one */
 			send_group(w);
 			oldcxt = MemoryContextSwitchTo(w->group_cxt);
-			key = dynamo_key_string(item, w->pk, w->sk);
+			key = dynamo_key_string_value(item, w->pk, w->sk);
 			MemoryContextSwitchTo(oldcxt);
 			break;
 		}
 
 	oldcxt = MemoryContextSwitchTo(w->group_cxt);
-	json_object_get(item);
-	dynamo_json_own(item);
+	w->items[w->n] = dynamo_value_copy(item);
 	MemoryContextSwitchTo(oldcxt);
-	w->items[w->n] = item;
 	w->keys[w->n] = key;
 	w->n++;
 	if (w->n == BULK_GROUP_ITEMS)

@@ -19,7 +19,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
 
 #include "catalog/pg_type.h"
 #include "common/base64.h"
@@ -255,16 +254,22 @@ encode_binary(const char *data, int len)
 	return out;
 }
 
-/* The bytea of a B attribute's base64 text (a json-c string). */
+/* The bytea of a B attribute's base64 text (a string). */
 Datum
-dynamo_av_to_datum_binary(json_c_object *b64)
+dynamo_av_to_datum_binary_value(const DynamoValue *b64)
 {
-	if (!json_object_is_type(b64, json_type_string))
+	if (b64 == NULL || b64->kind != DYNAMO_VALUE_STRING)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("DynamoDB binary value is not valid base64")));
-	return PointerGetDatum(decode_base64(json_object_get_string(b64),
-										 json_object_get_string_len(b64)));
+	return PointerGetDatum(decode_base64(b64->str, b64->len));
+}
+
+/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
+Datum
+dynamo_av_to_datum_binary(struct json_c_object *b64)
+{
+	return dynamo_av_to_datum_binary_value(dynamo_value_from_json_c(b64));
 }
 
 /* A number's text as jsonb holds it. */
@@ -647,26 +652,17 @@ dynamo_row_read(DynamoRowReader *r, const DynamoValue *item, Datum *values, bool
 
 /* ---- PostgreSQL -> DynamoDB ---- */
 
-static json_c_object *
-av_new(const char *tag, json_c_object *value)
-{
-	json_c_object *av = json_object_new_object();
-
-	json_object_object_add(av, tag, value);
-	return av;
-}
-
-static json_c_object *av_from_jsonb_value(JsonbValue *jv);
+static DynamoValue *av_from_jsonb_value(JsonbValue *jv);
 static void check_number(const char *s);
 
-static json_c_object *
+static DynamoValue *
 av_from_container(JsonbContainer *c)
 {
 	JsonbIterator *it = JsonbIteratorInit(c);
 	JsonbValue	v;
 	JsonbIteratorToken tok;
-	json_c_object *result = NULL;
-	json_c_object *cur = NULL;
+	DynamoValue *result = NULL;
+	DynamoValue *cur = NULL;
 	char	   *key = NULL;
 
 	/* Walk one level; nested containers recurse with skipNested. */
@@ -675,14 +671,13 @@ av_from_container(JsonbContainer *c)
 		switch (tok)
 		{
 			case WJB_BEGIN_OBJECT:
-				cur = json_object_new_object();
+				cur = dynamo_value_object();
 				break;
 			case WJB_BEGIN_ARRAY:
-				cur = json_object_new_array();
+				cur = dynamo_value_array();
 				if (v.val.array.rawScalar)
 				{
 					tok = JsonbIteratorNext(&it, &v, true);
-					json_object_put(cur);
 					return av_from_jsonb_value(&v);
 				}
 				break;
@@ -695,16 +690,16 @@ av_from_container(JsonbContainer *c)
 				key = pnstrdup(v.val.string.val, v.val.string.len);
 				break;
 			case WJB_VALUE:
-				json_object_object_add(cur, key, av_from_jsonb_value(&v));
+				dynamo_value_set(cur, key, av_from_jsonb_value(&v));
 				break;
 			case WJB_ELEM:
-				json_object_array_add(cur, av_from_jsonb_value(&v));
+				dynamo_value_append(cur, av_from_jsonb_value(&v));
 				break;
 			case WJB_END_OBJECT:
-				result = av_new("M", cur);
+				result = dynamo_av("M", cur);
 				break;
 			case WJB_END_ARRAY:
-				result = av_new("L", cur);
+				result = dynamo_av("L", cur);
 				break;
 			default:
 				break;
@@ -713,15 +708,15 @@ av_from_container(JsonbContainer *c)
 	return result;
 }
 
-static json_c_object *
+static DynamoValue *
 av_from_jsonb_value(JsonbValue *jv)
 {
 	switch (jv->type)
 	{
 		case jbvNull:
-			return av_new("NULL", json_object_new_boolean(1));
+			return dynamo_av("NULL", dynamo_value_bool(true));
 		case jbvString:
-			return av_new("S", json_object_new_string_len(jv->val.string.val,
+			return dynamo_av("S", dynamo_value_string_len(jv->val.string.val,
 														  jv->val.string.len));
 		case jbvNumeric:
 			{
@@ -729,10 +724,10 @@ av_from_jsonb_value(JsonbValue *jv)
 																		NumericGetDatum(jv->val.numeric)));
 
 				check_number(text);
-				return av_new("N", json_object_new_string(text));
+				return dynamo_av("N", dynamo_value_string(text));
 			}
 		case jbvBool:
-			return av_new("BOOL", json_object_new_boolean(jv->val.boolean));
+			return dynamo_av("BOOL", dynamo_value_bool(jv->val.boolean));
 		case jbvBinary:
 			return av_from_container(jv->val.binary.data);
 		default:
@@ -742,20 +737,24 @@ av_from_jsonb_value(JsonbValue *jv)
 }
 
 /* A jsonb value as an AttributeValue (objects become M, arrays L). */
-static json_c_object *
+static DynamoValue *
 jsonb_to_av(Jsonb *jb)
 {
 	return av_from_container(&jb->root);
 }
 
 /*
- * Refuse decimal text S that DynamoDB cannot store as a number: more than
- * 38 significant digits, or a magnitude outside 1E-130 .. 1E+126.  Done
- * here, at the row, so that the error names the column (DynamoDB would
- * only refuse the whole request at commit).
+ * What keeps DynamoDB from storing the number whose decimal text is S
+ * (numeric_out's, an integer's or float8_out's form: sign, digits, an
+ * optional point and an optional exponent): more than 38 significant
+ * digits, a magnitude outside 1E-130 .. 9.99...E+125, or no digits at all
+ * (NaN, Infinity).  The one place DynamoDB's number range is checked: a
+ * value written (convert.c), a value a scan or a direct modification sends
+ * in a condition (dynamo_value_storable) and a constant the planner pushes
+ * down (deparse.c).
  */
-static int
-number_problem(const char *s)
+DynamoNumberProblem
+dynamo_number_problem(const char *s)
 {
 	const char *p = s;
 	int			first = -1;		/* position of the first nonzero digit */
@@ -789,31 +788,33 @@ number_problem(const char *s)
 		else
 			break;
 	}
+	if (ndigits == 0)
+		return DYNAMO_NUMBER_NOT_DECIMAL;
 	if (first < 0)
-		return 0;				/* zero */
+		return DYNAMO_NUMBER_OK;	/* zero */
 	if (point < 0)
 		point = ndigits;
 	if (last - first + 1 > DYNAMO_MAX_NUMBER_DIGITS)
-		return 1;
+		return DYNAMO_NUMBER_DIGITS;
 	/* the exponent of the first significant digit, as in 1.23E+4 */
 	adjusted = exp10 + (point - first - 1);
 	if (adjusted > DYNAMO_MAX_NUMBER_EXPONENT || adjusted < DYNAMO_MIN_NUMBER_EXPONENT)
-		return 2;
-	return 0;
+		return DYNAMO_NUMBER_RANGE;
+	return DYNAMO_NUMBER_OK;
 }
 
 static void
 check_number(const char *s)
 {
-	int			problem = number_problem(s);
+	DynamoNumberProblem problem = dynamo_number_problem(s);
 
-	if (problem == 1)
+	if (problem == DYNAMO_NUMBER_DIGITS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("value %s has more significant digits than a DynamoDB number", s),
 				 errdetail("DynamoDB numbers hold at most %d significant digits.",
 						   DYNAMO_MAX_NUMBER_DIGITS)));
-	if (problem == 2)
+	if (problem == DYNAMO_NUMBER_RANGE)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("value %s is out of range for a DynamoDB number", s),
@@ -840,7 +841,7 @@ dynamo_value_storable(Datum d, Oid type)
 	s = OidOutputFunctionCall(out, d);
 	if (strcmp(s, "NaN") == 0 || strstr(s, "Infinity") != NULL)
 		return false;
-	return number_problem(s) == 0;
+	return dynamo_number_problem(s) == DYNAMO_NUMBER_OK;
 }
 
 /* The decimal text of a number Datum, refusing what DynamoDB cannot hold. */
@@ -921,12 +922,81 @@ fixed_style_end(int nest)
 }
 
 /*
- * The AttributeValue for a non-null Datum of type TYPE.  Returns NULL for a
- * value DynamoDB stores as no attribute at all (an empty set).  The json-c
- * object is new: the caller adds it to a tree or puts it.
+ * An array Datum D of element type ELEMTYPE as a DynamoDB set: SS, NS or
+ * BS.  NULL for an empty array (DynamoDB has no empty sets); NULL elements
+ * and duplicates (numbers compared as numbers) are refused, as DynamoDB
+ * would refuse the whole request at commit.
  */
-json_c_object *
-dynamo_datum_to_av(Datum d, Oid type)
+static DynamoValue *
+array_to_set(Datum d, Oid elemtype)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	Oid			ebase = getBaseType(elemtype);
+	bool		number = is_number_type(ebase);
+	bool		binary = ebase == BYTEAOID;
+	Oid			outfunc;
+	bool		isvarlena;
+	FmgrInfo	output;
+	int16		elen;
+	bool		ebyval;
+	char		ealign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i,
+				j;
+	int			nest;
+	DynamoValue *set;
+	char	  **texts;
+	char	  **canon;
+
+	get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
+	deconstruct_array(arr, elemtype, elen, ebyval, ealign, &elems, &nulls, &n);
+	if (n == 0)
+		return NULL;			/* DynamoDB has no empty sets */
+	getTypeOutputInfo(elemtype, &outfunc, &isvarlena);
+	fmgr_info(outfunc, &output);
+	nest = fixed_style_begin(ebase);
+	texts = palloc(sizeof(char *) * n);
+	canon = palloc(sizeof(char *) * n);
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("DynamoDB sets cannot contain NULL")));
+		if (binary)
+		{
+			bytea	   *b = DatumGetByteaPP(elems[i]);
+
+			texts[i] = encode_binary(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+		}
+		else
+			texts[i] = number ? number_text(elems[i], ebase, &output)
+				: OutputFunctionCall(&output, elems[i]);
+		/* DynamoDB compares numbers as numbers: 1.0 and 1 are one */
+		canon[i] = number ? number_canonical(texts[i]) : texts[i];
+		for (j = 0; j < i; j++)
+			if (strcmp(canon[j], canon[i]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("DynamoDB sets cannot contain duplicates"),
+						 errdetail("The value \"%s\" appears twice.", texts[i])));
+	}
+	fixed_style_end(nest);
+	set = dynamo_value_array();
+	for (i = 0; i < n; i++)
+		dynamo_value_append(set, dynamo_value_string(texts[i]));
+	return dynamo_av(binary ? "BS" : number ? "NS" : "SS", set);
+}
+
+/*
+ * The AttributeValue for a non-null Datum of type TYPE.  Returns NULL for a
+ * value DynamoDB stores as no attribute at all (an empty set).  A new tree
+ * in the current memory context.
+ */
+DynamoValue *
+dynamo_datum_to_av_value(Datum d, Oid type)
 {
 	Oid			base = getBaseType(type);
 	Oid			elemtype;
@@ -937,12 +1007,12 @@ dynamo_datum_to_av(Datum d, Oid type)
 	char	   *out;
 
 	if (base == BOOLOID)
-		return av_new("BOOL", json_object_new_boolean(DatumGetBool(d)));
+		return dynamo_av("BOOL", dynamo_value_bool(DatumGetBool(d)));
 	if (base == BYTEAOID)
 	{
 		bytea	   *b = DatumGetByteaPP(d);
 
-		return av_new("B", json_object_new_string(encode_binary(VARDATA_ANY(b),
+		return dynamo_av("B", dynamo_value_string(encode_binary(VARDATA_ANY(b),
 																VARSIZE_ANY_EXHDR(b))));
 	}
 	if (base == JSONBOID)
@@ -954,64 +1024,8 @@ dynamo_datum_to_av(Datum d, Oid type)
 
 		return jsonb_to_av(DatumGetJsonbP(jb));
 	}
-
 	if ((elemtype = get_element_type(base)) != InvalidOid)
-	{
-		ArrayType  *arr = DatumGetArrayTypeP(d);
-		Oid			ebase = getBaseType(elemtype);
-		bool		number = is_number_type(ebase);
-		bool		binary = ebase == BYTEAOID;
-		int16		elen;
-		bool		ebyval;
-		char		ealign;
-		Datum	   *elems;
-		bool	   *nulls;
-		int			n,
-					i,
-					j;
-		json_c_object *set;
-		char	  **texts;
-		char	  **canon;
-
-		get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
-		deconstruct_array(arr, elemtype, elen, ebyval, ealign, &elems, &nulls, &n);
-		if (n == 0)
-			return NULL;		/* DynamoDB has no empty sets */
-		getTypeOutputInfo(elemtype, &outfunc, &isvarlena);
-		fmgr_info(outfunc, &output);
-		nest = fixed_style_begin(ebase);
-		texts = palloc(sizeof(char *) * n);
-		canon = palloc(sizeof(char *) * n);
-		for (i = 0; i < n; i++)
-		{
-			if (nulls[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("DynamoDB sets cannot contain NULL")));
-			if (binary)
-			{
-				bytea	   *b = DatumGetByteaPP(elems[i]);
-
-				texts[i] = encode_binary(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
-			}
-			else
-				texts[i] = number ? number_text(elems[i], ebase, &output)
-					: OutputFunctionCall(&output, elems[i]);
-			/* DynamoDB compares numbers as numbers: 1.0 and 1 are one */
-			canon[i] = number ? number_canonical(texts[i]) : texts[i];
-			for (j = 0; j < i; j++)
-				if (strcmp(canon[j], canon[i]) == 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("DynamoDB sets cannot contain duplicates"),
-							 errdetail("The value \"%s\" appears twice.", texts[i])));
-		}
-		fixed_style_end(nest);
-		set = json_object_new_array();
-		for (i = 0; i < n; i++)
-			json_object_array_add(set, json_object_new_string(texts[i]));
-		return av_new(binary ? "BS" : number ? "NS" : "SS", set);
-	}
+		return array_to_set(d, elemtype);
 
 	getTypeOutputInfo(type, &outfunc, &isvarlena);
 	fmgr_info(outfunc, &output);
@@ -1019,7 +1033,16 @@ dynamo_datum_to_av(Datum d, Oid type)
 	out = is_number_type(base) ? number_text(d, base, &output)
 		: OutputFunctionCall(&output, d);
 	fixed_style_end(nest);
-	return av_new(is_number_type(base) ? "N" : "S", json_object_new_string(out));
+	return dynamo_av(is_number_type(base) ? "N" : "S", dynamo_value_string(out));
+}
+
+/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
+struct json_c_object *
+dynamo_datum_to_av(Datum d, Oid type)
+{
+	DynamoValue *av = dynamo_datum_to_av_value(d, type);
+
+	return av ? dynamo_value_to_json_c(av) : NULL;
 }
 
 /* The DynamoDB type tag a column's values are written with ('S', 'N', 'B'...). */
@@ -1050,9 +1073,9 @@ dynamo_value_display(const DynamoValue *av)
 	return pstrdup(v->str);
 }
 
-/* The same for json-c's AttributeValue. */
+/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
 char *
-dynamo_av_display(json_c_object *av)
+dynamo_av_display(struct json_c_object *av)
 {
 	return dynamo_value_display(dynamo_value_from_json_c(av));
 }

@@ -74,6 +74,15 @@ typedef struct DynamoRowReader
 	const char *current_column; /* the column being read, for errors */
 } DynamoRowReader;
 
+/* Why DynamoDB cannot store a number; see dynamo_number_problem. */
+typedef enum DynamoNumberProblem
+{
+	DYNAMO_NUMBER_OK,
+	DYNAMO_NUMBER_DIGITS,		/* more than 38 significant digits */
+	DYNAMO_NUMBER_RANGE,		/* magnitude outside 1E-130 .. 1E+126 */
+	DYNAMO_NUMBER_NOT_DECIMAL	/* no digits: NaN, Infinity */
+} DynamoNumberProblem;
+
 /* in convert.c */
 extern void dynamo_column_io_init(DynamoColumnIO *io, Oid type, int32 typmod);
 extern Datum dynamo_av_to_datum(const DynamoValue *av, DynamoColumnIO *io,
@@ -83,11 +92,16 @@ extern DynamoRowReader *dynamo_row_reader_create(int ncolumns);
 extern void dynamo_row_reader_add(DynamoRowReader *r, const DynamoColumn *col, int pos);
 extern void dynamo_row_read(DynamoRowReader *r, const DynamoValue *item,
 							Datum *values, bool *isnull);
-extern struct json_c_object *dynamo_datum_to_av(Datum d, Oid type);
+extern DynamoValue *dynamo_datum_to_av_value(Datum d, Oid type);
+extern DynamoNumberProblem dynamo_number_problem(const char *s);
 extern bool dynamo_value_storable(Datum d, Oid type);
 extern char dynamo_type_tag(Oid type);
-extern Datum dynamo_av_to_datum_binary(struct json_c_object *b64);
+extern Datum dynamo_av_to_datum_binary_value(const DynamoValue *b64);
 extern char *dynamo_value_display(const DynamoValue *av);
+
+/* boundary: json-c twins for scan.c/keyjoin.c until the merge */
+extern struct json_c_object *dynamo_datum_to_av(Datum d, Oid type);
+extern Datum dynamo_av_to_datum_binary(struct json_c_object *b64);
 extern char *dynamo_av_display(struct json_c_object *av);
 
 #endif							/* DYNAMO_CONVERT_H */

@@ -40,6 +40,7 @@
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 
+#include "convert.h"
 #include "ddb_limits.h"
 #include "deparse.h"
 #include "dynamo_fdw.h"
@@ -200,50 +201,15 @@ is_deterministic(Oid collid)
 }
 
 /*
- * Can DynamoDB hold the number whose decimal text is S (numeric_out's or an
- * integer's form: sign, digits, optional point and digits)?  DynamoDB
- * refuses more than 38 significant digits and magnitudes outside 1E-130 to
- * 9.99...E+125 (and has no NaN or Infinity), in a condition too, where
- * PostgreSQL just compares.
+ * Can DynamoDB hold the number whose text is S, in a condition too, where
+ * PostgreSQL just compares?  convert.c's dynamo_number_problem decides.  A
+ * constant in exponent form (float8's 1e-05) stays a local filter, as the
+ * planner has always kept it.
  */
 static bool
 number_fits(const char *s)
 {
-	const char *p = s;
-	const char *point;
-	int			nint = 0;
-	int			first = INT_MIN;	/* power of ten of the first nonzero digit */
-	int			last = INT_MIN;		/* ... and of the last */
-	int			pos;
-
-	if (*p == '-' || *p == '+')
-		p++;
-	point = strchr(p, '.');
-	for (; p[nint] >= '0' && p[nint] <= '9'; nint++)
-		;
-	if (nint == 0 && p[0] != '.')
-		return false;			/* NaN, Infinity */
-	for (pos = 0; p[pos] != '\0'; pos++)
-	{
-		int			power;
-
-		if (p[pos] == '.')
-			continue;
-		if (p[pos] < '0' || p[pos] > '9')
-			return false;
-		power = (point == NULL || p + pos < point) ? nint - 1 - pos
-			: -(int) (p + pos - point);
-		if (p[pos] != '0')
-		{
-			if (first == INT_MIN)
-				first = power;
-			last = power;
-		}
-	}
-	if (first == INT_MIN)
-		return true;			/* zero */
-	return first - last + 1 <= DYNAMO_MAX_NUMBER_DIGITS &&
-		first <= DYNAMO_MAX_NUMBER_EXPONENT && first >= DYNAMO_MIN_NUMBER_EXPONENT;
+	return strpbrk(s, "eE") == NULL && dynamo_number_problem(s) == DYNAMO_NUMBER_OK;
 }
 
 /*

@@ -45,8 +45,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include "access/table.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
@@ -76,6 +74,8 @@
 #include "dynamo_fdw.h"
 #include "ddb_value.h"
 #include "modify.h"
+#include "ops_read.h"
+#include "ops_write.h"
 #include "planner.h"
 #include "readset.h"
 #include "table.h"
@@ -223,75 +223,99 @@ operand_column(const DynamoRelation *rel, Index rtindex, Node *n, Oid type)
 	return col;
 }
 
+/* What planning a direct modification gathers for its request. */
+typedef struct DirectPlan
+{
+	const DynamoRelation *rel;
+	Index		rtindex;
+	DynamoExprBuilder b;		/* the request's #nN and :vN */
+	StringInfoData cond;		/* ConditionExpression, guards last */
+	StringInfoData sets;		/* SET ... */
+	StringInfoData removes;		/* REMOVE ... */
+	StringInfoData guardconds;	/* " AND guard" ... */
+	List	   *guards;			/* see DirectGuardField */
+	List	   *set_values;		/* :vN indexes of SET values */
+	List	   *assigned;		/* attnos, in target list order */
+	List	   *assign_exprs;
+	List	   *quals;
+} DirectPlan;
+
+/* A guard's Integer list (see DirectGuardField). */
+static List *
+make_guard(int vidx, int sign, int didx, Oid type, int g, Oid value_type)
+{
+	return lappend(list_make5(makeInteger(vidx), makeInteger(sign), makeInteger(didx),
+							  makeInteger(type), makeInteger(g)),
+				   makeInteger(value_type));
+}
+
 /*
- * Write the assignment of E to COL into SETS, with its guard into GUARDS
- * (as a condition into GUARDCONDS), or return false when DynamoDB cannot
- * compute it exactly.
+ * col = other || value on jsonb: list_append when the item's attribute is
+ * a list and the value an array (the guard, and a check at run time),
+ * where jsonb's || appends the array's elements just so.
  */
 static bool
-deparse_assignment(const DynamoRelation *rel, Index rtindex, const DynamoColumn *col,
-				   Expr *e, DynamoExprBuilder *b, StringInfo sets, StringInfo removes,
-				   StringInfo guardconds, List **guards, List **set_values)
+deparse_list_append(DirectPlan *dp, const DynamoColumn *col, OpExpr *op)
 {
+	Node	   *value = lsecond(op->args);
+	const DynamoColumn *src = operand_column(dp->rel, dp->rtindex, linitial(op->args),
+											 JSONBOID);
+	int			g = list_length(dp->guards);
+	int			vidx;
 	const char *name;
-	OpExpr	   *op;
+
+	if (src == NULL || !is_row_free(value) || exprType(value) != JSONBOID)
+		return false;
+	name = dynamo_name_placeholder(&dp->b, col->attr);
+	vidx = list_length(dp->b.values);
+	appendStringInfo(&dp->sets, "%s%s = list_append(%s, %s)", dp->sets.len ? ", " : "",
+					 name, dynamo_name_placeholder(&dp->b, src->attr),
+					 dynamo_value_placeholder(&dp->b, (Expr *) value));
+	appendStringInfo(&dp->guardconds, " AND attribute_type(%s, :g%dt)",
+					 dynamo_name_placeholder(&dp->b, src->attr), g);
+	dp->guards = lappend(dp->guards, make_guard(vidx, 0, -1, JSONBOID, g, JSONBOID));
+	return true;
+}
+
+/*
+ * The guard of col = src + value (DFLT: coalesce's default of src, or
+ * NULL): src is a number, and for an integer the sum fits the column.
+ */
+static void
+deparse_addition_guard(DirectPlan *dp, const DynamoColumn *col, const DynamoColumn *src,
+					   Node *dflt, int g)
+{
+	const char *srcname = dynamo_name_placeholder(&dp->b, src->attr);
+
+	appendStringInfoString(&dp->guardconds, " AND ");
+	if (dflt)
+		appendStringInfo(&dp->guardconds, "(attribute_not_exists(%s) OR ", srcname);
+	if (col->type != NUMERICOID)
+		appendStringInfo(&dp->guardconds, "%s BETWEEN :g%dlo AND :g%dhi", srcname, g, g);
+	else
+		appendStringInfo(&dp->guardconds, "attribute_type(%s, :g%dt)", srcname, g);
+	if (dflt)
+		appendStringInfoChar(&dp->guardconds, ')');
+}
+
+/*
+ * col = operand + value, operand - value or value + operand (operand a
+ * column, or coalesce of one): DynamoDB's SET #a = #b + :v, guarded so
+ * that it computes exactly what PostgreSQL would or fails.
+ */
+static bool
+deparse_addition(DirectPlan *dp, const DynamoColumn *col, OpExpr *op)
+{
 	Node	   *operand;
 	Node	   *value;
 	Node	   *dflt = NULL;
 	const DynamoColumn *src;
+	int			g = list_length(dp->guards);
 	int			sign;
-	int			g = list_length(*guards);
 	int			vidx;
 	int			didx = -1;
-	bool		integer;
 	int			i;
 
-	if (IsA(e, Const) && ((Const *) e)->constisnull)
-	{
-		appendStringInfo(removes, "%s%s", removes->len ? ", " : "",
-						 dynamo_name_placeholder(b, col->attr));
-		return true;
-	}
-	if (is_row_free((Node *) e))
-	{
-		name = dynamo_name_placeholder(b, col->attr);
-		*set_values = lappend_int(*set_values, list_length(b->values));
-		appendStringInfo(sets, "%s%s = %s", sets->len ? ", " : "", name,
-						 dynamo_value_placeholder(b, e));
-		return true;
-	}
-
-	/*
-	 * col = other || value on jsonb: list_append when the item's attribute is
-	 * a list and the value an array (the guard, and a check at run time),
-	 * where jsonb's || appends the array's elements just so.
-	 */
-	if (IsA(e, OpExpr) && ((OpExpr *) e)->opfuncid == F_JSONB_CONCAT &&
-		col->type == JSONBOID && list_length(((OpExpr *) e)->args) == 2)
-	{
-		op = (OpExpr *) e;
-		value = lsecond(op->args);
-		src = operand_column(rel, rtindex, linitial(op->args), JSONBOID);
-		if (src == NULL || !is_row_free(value) || exprType(value) != JSONBOID)
-			return false;
-		name = dynamo_name_placeholder(b, col->attr);
-		vidx = list_length(b->values);
-		appendStringInfo(sets, "%s%s = list_append(%s, %s)", sets->len ? ", " : "", name,
-						 dynamo_name_placeholder(b, src->attr),
-						 dynamo_value_placeholder(b, (Expr *) value));
-		appendStringInfo(guardconds, " AND attribute_type(%s, :g%dt)",
-						 dynamo_name_placeholder(b, src->attr), g);
-		*guards = lappend(*guards, lappend(list_make5(makeInteger(vidx), makeInteger(0),
-													  makeInteger(-1), makeInteger(JSONBOID),
-													  makeInteger(g)),
-										   makeInteger(JSONBOID)));
-		return true;
-	}
-
-	/* col = operand + value, operand - value, or value + operand */
-	if (!IsA(e, OpExpr) || !is_addable_type(col->type))
-		return false;
-	op = (OpExpr *) e;
 	if (list_length(op->args) != 2 || op->opresulttype != col->type)
 		return false;
 	for (i = 0; i < (int) lengthof(additions); i++)
@@ -321,44 +345,59 @@ deparse_assignment(const DynamoRelation *rel, Index rtindex, const DynamoColumn 
 		dflt = lsecond(ce->args);
 		operand = linitial(ce->args);
 	}
-	src = operand_column(rel, rtindex, operand, col->type);
+	src = operand_column(dp->rel, dp->rtindex, operand, col->type);
 	if (src == NULL || (col->type == NUMERICOID && col->typmod >= 0))
 		return false;
-	integer = col->type != NUMERICOID;
 
-	name = dynamo_name_placeholder(b, col->attr);
-	appendStringInfo(sets, "%s%s = ", sets->len ? ", " : "", name);
+	appendStringInfo(&dp->sets, "%s%s = ", dp->sets.len ? ", " : "",
+					 dynamo_name_placeholder(&dp->b, col->attr));
 	if (dflt)
 	{
-		didx = list_length(b->values);
-		appendStringInfo(sets, "if_not_exists(%s, %s)",
-						 dynamo_name_placeholder(b, src->attr),
-						 dynamo_value_placeholder(b, (Expr *) dflt));
+		didx = list_length(dp->b.values);
+		appendStringInfo(&dp->sets, "if_not_exists(%s, %s)",
+						 dynamo_name_placeholder(&dp->b, src->attr),
+						 dynamo_value_placeholder(&dp->b, (Expr *) dflt));
 	}
 	else
-		appendStringInfoString(sets, dynamo_name_placeholder(b, src->attr));
-	vidx = list_length(b->values);
-	appendStringInfo(sets, " %s %s", sign > 0 ? "+" : "-",
-					 dynamo_value_placeholder(b, (Expr *) value));
-
-	/* the guard: the operand is a number, and for an integer, the sum fits */
-	appendStringInfoString(guardconds, " AND ");
-	if (dflt)
-		appendStringInfo(guardconds, "(attribute_not_exists(%s) OR ",
-						 dynamo_name_placeholder(b, src->attr));
-	if (integer)
-		appendStringInfo(guardconds, "%s BETWEEN :g%dlo AND :g%dhi",
-						 dynamo_name_placeholder(b, src->attr), g, g);
-	else
-		appendStringInfo(guardconds, "attribute_type(%s, :g%dt)",
-						 dynamo_name_placeholder(b, src->attr), g);
-	if (dflt)
-		appendStringInfoChar(guardconds, ')');
-	*guards = lappend(*guards, lappend(list_make5(makeInteger(vidx), makeInteger(sign),
-												  makeInteger(didx), makeInteger(col->type),
-												  makeInteger(g)),
-									   makeInteger(exprType(value))));
+		appendStringInfoString(&dp->sets, dynamo_name_placeholder(&dp->b, src->attr));
+	vidx = list_length(dp->b.values);
+	appendStringInfo(&dp->sets, " %s %s", sign > 0 ? "+" : "-",
+					 dynamo_value_placeholder(&dp->b, (Expr *) value));
+	deparse_addition_guard(dp, col, src, dflt, g);
+	dp->guards = lappend(dp->guards, make_guard(vidx, sign, didx, col->type, g,
+												exprType(value)));
 	return true;
+}
+
+/*
+ * Write the assignment of E to COL into DP (its guard too), or return
+ * false when DynamoDB cannot compute it exactly.
+ */
+static bool
+deparse_assignment(DirectPlan *dp, const DynamoColumn *col, Expr *e)
+{
+	const char *name;
+
+	if (IsA(e, Const) && ((Const *) e)->constisnull)
+	{
+		appendStringInfo(&dp->removes, "%s%s", dp->removes.len ? ", " : "",
+						 dynamo_name_placeholder(&dp->b, col->attr));
+		return true;
+	}
+	if (is_row_free((Node *) e))
+	{
+		name = dynamo_name_placeholder(&dp->b, col->attr);
+		dp->set_values = lappend_int(dp->set_values, list_length(dp->b.values));
+		appendStringInfo(&dp->sets, "%s%s = %s", dp->sets.len ? ", " : "", name,
+						 dynamo_value_placeholder(&dp->b, e));
+		return true;
+	}
+	if (IsA(e, OpExpr) && ((OpExpr *) e)->opfuncid == F_JSONB_CONCAT &&
+		col->type == JSONBOID && list_length(((OpExpr *) e)->args) == 2)
+		return deparse_list_append(dp, col, (OpExpr *) e);
+	if (IsA(e, OpExpr) && is_addable_type(col->type))
+		return deparse_addition(dp, col, (OpExpr *) e);
+	return false;
 }
 
 /* Has the foreign table triggers?  They need the rows one by one. */
@@ -373,63 +412,47 @@ has_triggers(Oid relid)
 }
 
 /*
- * PlanDirectModify: turn the plan's ForeignScan, a GetItem of the target
- * table, into one UpdateItem or DeleteItem when everything the statement
- * asks can be said in it.
+ * The ForeignScan under PLAN when it is a GetItem of the result relation
+ * RESULTRELATION by its whole key, and the statement one that a single
+ * request may do (one RETURNING list, no triggers); NULL otherwise.
  */
-static bool
-dynamoPlanDirectModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
-					   int subplan_index)
+static ForeignScan *
+direct_candidate(PlannerInfo *root, ModifyTable *plan, Index resultRelation)
 {
-	CmdType		operation = plan->operation;
 	Plan	   *subplan = outerPlan(plan);
 	ForeignScan *fscan;
-	RelOptInfo *baserel;
-	RangeTblEntry *rte;
-	DynamoRelation *rel;
-	DynamoDeparseContext ctx;
-	DynamoExprBuilder b = {NIL, NIL};
-	StringInfoData sets;
-	StringInfoData removes;
-	StringInfoData cond;
-	StringInfoData guardconds;
-	StringInfoData update;
-	List	   *guards = NIL;
-	List	   *set_values = NIL;
-	List	   *assigned = NIL;
-	List	   *assign_exprs = NIL;
-	List	   *quals = NIL;
-	List	   *key_exprs;
-	List	   *fdw_private;
-	int			nvalues_scan;
-	ListCell   *lc;
 
-	if (operation != CMD_UPDATE && operation != CMD_DELETE)
-		return false;
+	if (plan->operation != CMD_UPDATE && plan->operation != CMD_DELETE)
+		return NULL;
 	if (subplan == NULL || !IsA(subplan, ForeignScan))
-		return false;
+		return NULL;
 	fscan = (ForeignScan *) subplan;
 	if (fscan->scan.scanrelid != resultRelation || fscan->fs_relids == NULL ||
 		intVal(list_nth(fscan->fdw_private, ScanPrivateOperation)) != DYNAMO_OP_GET_ITEM ||
 		intVal(list_nth(fscan->fdw_private, ScanPrivateNumKeys)) != 1)
-		return false;
+		return NULL;
 	if (plan->returningLists && list_length(plan->returningLists) != 1)
-		return false;
-	rte = planner_rt_fetch(resultRelation, root);
-	if (has_triggers(rte->relid))
-		return false;
-	baserel = root->simple_rel_array[resultRelation];
-	rel = dynamo_get_relation(rte->relid);
+		return NULL;
+	if (has_triggers(planner_rt_fetch(resultRelation, root)->relid))
+		return NULL;
+	return fscan;
+}
 
-	/* the conditions: every one, or no direct modification */
+/* Every condition of the scan into DP's ConditionExpression, or false. */
+static bool
+deparse_conditions(DirectPlan *dp, PlannerInfo *root)
+{
+	RelOptInfo *baserel = root->simple_rel_array[dp->rtindex];
+	DynamoDeparseContext ctx;
+	ListCell   *lc;
+
 	ctx.root = root;
-	ctx.relid = resultRelation;
-	ctx.rel = rel;
+	ctx.relid = dp->rtindex;
+	ctx.rel = dp->rel;
 	ctx.allow_outer = false;
 	ctx.in_or = false;
-	initStringInfo(&cond);
-	appendStringInfo(&cond, "attribute_exists(%s)",
-					 dynamo_name_placeholder(&b, rel->meta->partition_key));
+	appendStringInfo(&dp->cond, "attribute_exists(%s)",
+					 dynamo_name_placeholder(&dp->b, dp->rel->meta->partition_key));
 	foreach(lc, baserel->baserestrictinfo)
 	{
 		RestrictInfo *ri = lfirst(lc);
@@ -440,94 +463,132 @@ dynamoPlanDirectModify(PlannerInfo *root, ModifyTable *plan, Index resultRelatio
 		c = dynamo_classify(ri->clause, &ctx);
 		if (c == NULL)
 			return false;
-		appendStringInfoString(&cond, " AND ");
-		dynamo_deparse_cond(&cond, c, &b);
-		quals = lappend(quals, ri->clause);
+		appendStringInfoString(&dp->cond, " AND ");
+		dynamo_deparse_cond(&dp->cond, c, &dp->b);
+		dp->quals = lappend(dp->quals, ri->clause);
 	}
+	return true;
+}
 
-	/* the assignments */
-	initStringInfo(&sets);
-	initStringInfo(&removes);
-	initStringInfo(&guardconds);
-	if (operation == CMD_UPDATE)
+/* Every assignment of an UPDATE into DP, or false (keys are never assigned). */
+static bool
+deparse_assignments(DirectPlan *dp, PlannerInfo *root)
+{
+	const DynamoRelation *rel = dp->rel;
+	List	   *tlist;
+	List	   *attnos;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	get_translated_update_targetlist(root, dp->rtindex, &tlist, &attnos);
+	forboth(lc, tlist, lc2, attnos)
 	{
-		List	   *tlist;
-		List	   *attnos;
-		ListCell   *lc2;
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		AttrNumber	attno = lfirst_int(lc2);
+		const DynamoColumn *col;
 
-		get_translated_update_targetlist(root, resultRelation, &tlist, &attnos);
-		forboth(lc, tlist, lc2, attnos)
-		{
-			TargetEntry *tle = lfirst_node(TargetEntry, lc);
-			AttrNumber	attno = lfirst_int(lc2);
-			const DynamoColumn *col;
-
-			if (attno <= 0 || attno > rel->ncolumns)
-				return false;
-			col = &rel->columns[attno - 1];
-			if (col->dropped || col->document ||
-				strcmp(col->attr, rel->meta->partition_key) == 0 ||
-				(rel->meta->sort_key && strcmp(col->attr, rel->meta->sort_key) == 0))
-				return false;
-			if (!deparse_assignment(rel, resultRelation, col, tle->expr, &b, &sets,
-									&removes, &guardconds, &guards, &set_values))
-				return false;
-			assigned = lappend_int(assigned, attno);
-			assign_exprs = lappend(assign_exprs, tle->expr);
-		}
+		if (attno <= 0 || attno > rel->ncolumns)
+			return false;
+		col = &rel->columns[attno - 1];
+		if (col->dropped || col->document ||
+			strcmp(col->attr, rel->meta->partition_key) == 0 ||
+			(rel->meta->sort_key && strcmp(col->attr, rel->meta->sort_key) == 0))
+			return false;
+		if (!deparse_assignment(dp, col, tle->expr))
+			return false;
+		dp->assigned = lappend_int(dp->assigned, attno);
+		dp->assign_exprs = lappend(dp->assign_exprs, tle->expr);
 	}
-	initStringInfo(&update);
-	if (sets.len)
-		appendStringInfo(&update, "SET %s", sets.data);
-	if (removes.len)
-		appendStringInfo(&update, "%sREMOVE %s", update.len ? " " : "", removes.data);
-	if (operation == CMD_UPDATE && update.len == 0)
+	return true;
+}
+
+/*
+ * The node returns the new row itself (for RETURNING): the target list's
+ * new values become its columns, so that nothing is computed twice.
+ */
+static void
+return_assigned(ForeignScan *fscan, const DirectPlan *dp)
+{
+	ListCell   *ac = list_head(dp->assigned);
+	ListCell   *lc;
+
+	foreach(lc, fscan->scan.plan.targetlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		const DynamoColumn *col;
+
+		if (tle->resjunk || ac == NULL)
+			continue;
+		col = &dp->rel->columns[lfirst_int(ac) - 1];
+		tle->expr = (Expr *) makeVar(dp->rtindex, col->attnum, col->type,
+									 col->typmod, col->collation, 0);
+		ac = lnext(dp->assigned, ac);
+	}
+}
+
+/*
+ * PlanDirectModify: turn the plan's ForeignScan, a GetItem of the target
+ * table, into one UpdateItem or DeleteItem when everything the statement
+ * asks can be said in it: every condition, every assignment, guards that
+ * make DynamoDB compute exactly what PostgreSQL would.  Otherwise the
+ * rows go through ModifyTable and the write buffer as usual.
+ */
+static bool
+dynamoPlanDirectModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
+					   int subplan_index)
+{
+	ForeignScan *fscan = direct_candidate(root, plan, resultRelation);
+	DirectPlan	dp;
+	StringInfoData update;
+	List	   *key_exprs;
+	List	   *fdw_private;
+	int			nvalues_scan;
+
+	if (fscan == NULL)
 		return false;
-	appendStringInfoString(&cond, guardconds.data);
-	if (cond.len > DYNAMO_MAX_EXPRESSION_BYTES || update.len > DYNAMO_MAX_EXPRESSION_BYTES)
+	memset(&dp, 0, sizeof(dp));
+	dp.rel = dynamo_get_relation(planner_rt_fetch(resultRelation, root)->relid);
+	dp.rtindex = resultRelation;
+	initStringInfo(&dp.cond);
+	initStringInfo(&dp.sets);
+	initStringInfo(&dp.removes);
+	initStringInfo(&dp.guardconds);
+	if (!deparse_conditions(&dp, root))
+		return false;
+	if (plan->operation == CMD_UPDATE && !deparse_assignments(&dp, root))
+		return false;
+	initStringInfo(&update);
+	if (dp.sets.len)
+		appendStringInfo(&update, "SET %s", dp.sets.data);
+	if (dp.removes.len)
+		appendStringInfo(&update, "%sREMOVE %s", update.len ? " " : "", dp.removes.data);
+	if (plan->operation == CMD_UPDATE && update.len == 0)
+		return false;
+	appendStringInfoString(&dp.cond, dp.guardconds.data);
+	if (dp.cond.len > DYNAMO_MAX_EXPRESSION_BYTES || update.len > DYNAMO_MAX_EXPRESSION_BYTES)
 		return false;
 
 	/* the key, as the GetItem had it */
 	nvalues_scan = intVal(list_nth(fscan->fdw_private, ScanPrivateNumValues));
 	key_exprs = list_copy_tail(fscan->fdw_exprs, nvalues_scan);
 
-	fdw_private = list_make5(makeString(rel->meta->table_name),
+	fdw_private = list_make5(makeString(dp.rel->meta->table_name),
 							 makeString(update.data),
-							 makeString(cond.data),
-							 b.names,
-							 makeInteger(list_length(b.values)));
+							 makeString(dp.cond.data),
+							 dp.b.names,
+							 makeInteger(list_length(dp.b.values)));
 	fdw_private = lappend(fdw_private, makeInteger(list_length(key_exprs)));
-	fdw_private = lappend(fdw_private, guards);
-	fdw_private = lappend(fdw_private, set_values);
-	fdw_private = lappend(fdw_private, assigned);
-	fdw_private = lappend(fdw_private, dynamo_plan_value_display(b.values));
+	fdw_private = lappend(fdw_private, dp.guards);
+	fdw_private = lappend(fdw_private, dp.set_values);
+	fdw_private = lappend(fdw_private, dp.assigned);
+	fdw_private = lappend(fdw_private, dynamo_plan_value_display(dp.b.values));
+	return_assigned(fscan, &dp);
 
-	/*
-	 * The node returns the new row itself (for RETURNING): the target list's
-	 * new values become its columns, so that nothing is computed twice.
-	 */
-	{
-		ListCell   *ac = list_head(assigned);
-
-		foreach(lc, fscan->scan.plan.targetlist)
-		{
-			TargetEntry *tle = lfirst_node(TargetEntry, lc);
-			const DynamoColumn *col;
-
-			if (tle->resjunk || ac == NULL)
-				continue;
-			col = &rel->columns[lfirst_int(ac) - 1];
-			tle->expr = (Expr *) makeVar(resultRelation, col->attnum, col->type,
-										 col->typmod, col->collation, 0);
-			ac = lnext(assigned, ac);
-		}
-	}
-
-	fscan->operation = operation;
+	fscan->operation = plan->operation;
 	fscan->resultRelation = resultRelation;
 	fscan->fdw_private = fdw_private;
-	fscan->fdw_exprs = list_concat(list_concat(list_concat(b.values, key_exprs),
-											   assign_exprs), quals);
+	fscan->fdw_exprs = list_concat(list_concat(list_concat(dp.b.values, key_exprs),
+											   dp.assign_exprs), dp.quals);
 	fscan->fdw_recheck_quals = NIL;
 	/* the conditions are the request's: nothing is left to check here */
 	fscan->scan.plan.qual = NIL;
@@ -542,6 +603,11 @@ eval(DynamoDirectState *d, ForeignScanState *node, ExprState *es, bool *isnull)
 	return ExecEvalExprSwitchContext(es, node->ss.ps.ps_ExprContext, isnull);
 }
 
+/*
+ * BeginDirectModify: the request's parts from the plan, the expressions
+ * of its values, key and assignments, and whether it may go at once (the
+ * statement is its whole transaction) or must be buffered.
+ */
 static void
 dynamoBeginDirectModify(ForeignScanState *node, int eflags)
 {
@@ -610,33 +676,32 @@ dynamoBeginDirectModify(ForeignScanState *node, int eflags)
 }
 
 /* The item's key, or NULL when no item can have it (NULL, empty, odd number). */
-static json_c_object *
+static DynamoValue *
 eval_key(DynamoDirectState *d, ForeignScanState *node)
 {
-	json_c_object *key = json_object_new_object();
+	DynamoValue *key = dynamo_value_object();
 	ListCell   *lc;
 	ListCell   *tc;
 	int			i = 0;
 
-	dynamo_json_own(key);
 	forboth(lc, d->key_states, tc, d->key_types)
 	{
 		const char *attr = i == 0 ? d->rel->meta->partition_key : d->rel->meta->sort_key;
 		bool		isnull;
 		Datum		v = eval(d, node, lfirst(lc), &isnull);
-		json_c_object *av;
-		json_c_object *inner;
+		DynamoValue *av;
+		const DynamoValue *inner;
 
 		if (isnull || !dynamo_value_storable(v, lfirst_oid(tc)))
 			return NULL;
-		av = dynamo_datum_to_av(v, lfirst_oid(tc));
+		av = dynamo_datum_to_av_value(v, lfirst_oid(tc));
 		if (av == NULL)
 			return NULL;
-		json_object_object_add(key, attr, av);
+		dynamo_value_set(key, attr, av);
 		/* DynamoDB refuses an empty key value; no item has one */
-		if ((json_object_object_get_ex(av, "S", &inner) ||
-			 json_object_object_get_ex(av, "B", &inner)) &&
-			json_object_get_string_len(inner) == 0)
+		if (((inner = dynamo_value_member(av, "S")) != NULL ||
+			 (inner = dynamo_value_member(av, "B")) != NULL) &&
+			inner->kind == DYNAMO_VALUE_STRING && inner->len == 0)
 			return NULL;
 		i++;
 	}
@@ -649,7 +714,7 @@ eval_key(DynamoDirectState *d, ForeignScanState *node)
  * value whose sum does not fit).
  */
 static bool
-guard_values(List *g, Datum *vals, bool *nulls, json_c_object *values)
+guard_values(List *g, Datum *vals, bool *nulls, DynamoValue *values)
 {
 	int			vidx = intVal(list_nth(g, GuardValue));
 	int			sign = intVal(list_nth(g, GuardSign));
@@ -659,7 +724,6 @@ guard_values(List *g, Datum *vals, bool *nulls, json_c_object *values)
 	int64		lo;
 	int64		hi;
 	int64		c;
-	json_c_object *av;
 
 	if (nulls[vidx] || (didx >= 0 && nulls[didx]))
 		return false;
@@ -670,16 +734,12 @@ guard_values(List *g, Datum *vals, bool *nulls, json_c_object *values)
 		/* list_append takes a list: a scalar or object value reads the item */
 		if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb))
 			return false;
-		av = json_object_new_object();
-		json_object_object_add(av, "S", json_object_new_string("L"));
-		json_object_object_add(values, psprintf(":g%dt", num), av);
+		dynamo_value_set(values, psprintf(":g%dt", num), dynamo_av_scalar("S", "L"));
 		return true;
 	}
 	if (type == NUMERICOID)
 	{
-		av = json_object_new_object();
-		json_object_object_add(av, "S", json_object_new_string("N"));
-		json_object_object_add(values, psprintf(":g%dt", num), av);
+		dynamo_value_set(values, psprintf(":g%dt", num), dynamo_av_scalar("S", "N"));
 		return true;
 	}
 	switch (type)
@@ -719,12 +779,10 @@ guard_values(List *g, Datum *vals, bool *nulls, json_c_object *values)
 		hi -= c;
 	else if (c < 0)
 		lo -= c;
-	av = json_object_new_object();
-	json_object_object_add(av, "N", json_object_new_string(psprintf(INT64_FORMAT, lo)));
-	json_object_object_add(values, psprintf(":g%dlo", num), av);
-	av = json_object_new_object();
-	json_object_object_add(av, "N", json_object_new_string(psprintf(INT64_FORMAT, hi)));
-	json_object_object_add(values, psprintf(":g%dhi", num), av);
+	dynamo_value_set(values, psprintf(":g%dlo", num),
+					 dynamo_av_scalar("N", psprintf(INT64_FORMAT, lo)));
+	dynamo_value_set(values, psprintf(":g%dhi", num),
+					 dynamo_av_scalar("N", psprintf(INT64_FORMAT, hi)));
 	return lo <= hi;
 }
 
@@ -744,34 +802,29 @@ is_guard_value(DynamoDirectState *d, int i)
 	return false;
 }
 
-/* Send the request; true when DynamoDB applied it, with *attrs its item. */
+/*
+ * The statement's values as :vN (and the guards' bounds) into VALUES;
+ * false when the request cannot be sent, *AMBIGUOUS saying whether the
+ * read path must decide instead (see send_direct).
+ */
 static bool
-send_direct(DynamoDirectState *d, ForeignScanState *node, json_c_object *key,
-			bool *ambiguous, json_c_object **attrs)
+eval_values(DynamoDirectState *d, ForeignScanState *node, DynamoValue *values,
+			bool *ambiguous)
 {
-	ResultRelInfo *rinfo = node->resultRelInfo;
 	int			n = d->nvalues;
 	Datum	   *vals = palloc0(sizeof(Datum) * Max(n, 1));
 	bool	   *nulls = palloc0(sizeof(bool) * Max(n, 1));
-	json_c_object *req = json_object_new_object();
-	json_c_object *names = json_object_new_object();
-	json_c_object *values = json_object_new_object();
-	json_c_object *resp;
-	DynamoError err;
 	ListCell   *lc;
 	ListCell   *tc;
 	int			i = 0;
 
-	*ambiguous = false;
-	*attrs = NULL;
-	dynamo_json_own(req);
 	forboth(lc, d->value_states, tc, d->value_types)
 	{
-		json_c_object *av = NULL;
+		DynamoValue *av = NULL;
 
 		vals[i] = eval(d, node, lfirst(lc), &nulls[i]);
 		if (!nulls[i] && dynamo_value_storable(vals[i], lfirst_oid(tc)))
-			av = dynamo_datum_to_av(vals[i], lfirst_oid(tc));
+			av = dynamo_datum_to_av_value(vals[i], lfirst_oid(tc));
 		if (av == NULL)
 		{
 			/*
@@ -783,7 +836,7 @@ send_direct(DynamoDirectState *d, ForeignScanState *node, json_c_object *key,
 				(nulls[i] && is_guard_value(d, i));
 			return false;
 		}
-		json_object_object_add(values, psprintf(":v%d", i), av);
+		dynamo_value_set(values, psprintf(":v%d", i), av);
 		i++;
 	}
 	foreach(lc, d->guards)
@@ -794,64 +847,127 @@ send_direct(DynamoDirectState *d, ForeignScanState *node, json_c_object *key,
 			return false;
 		}
 	}
-	i = 0;
-	foreach(lc, d->names)
-		json_object_object_add(names, psprintf("#n%d", i++),
-							   json_object_new_string(strVal(lfirst(lc))));
+	return true;
+}
 
-	json_object_object_add(req, "TableName", json_object_new_string(d->table));
-	json_object_object_add(req, "Key", json_object_get(key));
-	if (d->operation == CMD_UPDATE)
-		json_object_object_add(req, "UpdateExpression", json_object_new_string(d->update));
-	json_object_object_add(req, "ConditionExpression", json_object_new_string(d->condition));
-	json_object_object_add(req, "ExpressionAttributeNames", names);
-	if (json_object_object_length(values) > 0)
-		json_object_object_add(req, "ExpressionAttributeValues", values);
-	else
-		json_object_put(values);
+/*
+ * Send the request; true when DynamoDB applied it, with *attrs its item
+ * (RETURNING).  False when it did not: *AMBIGUOUS when the read path must
+ * decide what PostgreSQL would have done (a guard may have failed, or a
+ * value is one DynamoDB cannot take), otherwise no item matched.
+ */
+static bool
+send_direct(DynamoDirectState *d, ForeignScanState *node, const DynamoValue *key,
+			bool *ambiguous, DynamoValue **attrs)
+{
+	ResultRelInfo *rinfo = node->resultRelInfo;
+	DynamoValue *names = dynamo_value_object();
+	DynamoValue *values = dynamo_value_object();
+	const char *operation = d->operation == CMD_UPDATE ? "UpdateItem" : "DeleteItem";
+	DynamoWrite w;
+	DynamoError err;
+	ListCell   *lc;
+	int			i = 0;
+
+	*ambiguous = false;
+	*attrs = NULL;
+	if (!eval_values(d, node, values, ambiguous))
+		return false;
+	foreach(lc, d->names)
+		dynamo_value_set(names, psprintf("#n%d", i++), dynamo_value_string(strVal(lfirst(lc))));
+
+	memset(&w, 0, sizeof(w));
+	w.kind = d->operation == CMD_UPDATE ? DYNAMO_WRITE_UPDATE : DYNAMO_WRITE_DELETE;
+	w.table = d->table;
+	w.key = key;
+	w.update = d->update;
+	w.condition = d->condition;
+	w.names = names;
+	w.values = values;
 	if (rinfo->ri_projectReturning)
-		json_object_object_add(req, "ReturnValues",
-							   json_object_new_string(d->operation == CMD_UPDATE ?
-													  "ALL_NEW" : "ALL_OLD"));
+		w.return_values = d->operation == CMD_UPDATE ? "ALL_NEW" : "ALL_OLD";
 
 	d->requests++;
-	resp = dynamo_call(d->conn, d->operation == CMD_UPDATE ? "UpdateItem" : "DeleteItem",
-					   req, &err);
-	if (resp == NULL)
+	if (dynamo_op_write_item(d->conn, &w, &err, attrs))
+		return true;
+	if (err.type && strcmp(err.type, "ConditionalCheckFailedException") == 0)
 	{
-		if (err.type && strcmp(err.type, "ConditionalCheckFailedException") == 0)
-		{
-			/* with guards in it, the failed part may be a guard */
-			*ambiguous = d->guards != NIL;
-			return false;
-		}
-		if (err.type && strcmp(err.type, "ValidationException") == 0 && err.message &&
-			strstr(err.message, "Item size") != NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("item %s of DynamoDB table \"%s\" is larger than DynamoDB's 400 KB item limit",
-							dynamo_key_display(key, d->rel->meta->partition_key,
-											   d->rel->meta->sort_key),
-							d->table),
-					 errdetail_internal("%s", err.message)));
-		dynamo_report_error(d->conn, d->operation == CMD_UPDATE ? "UpdateItem" : "DeleteItem",
-							&err, err.status);
+		/* with guards in it, the failed part may be a guard */
+		*ambiguous = d->guards != NIL;
+		return false;
 	}
-	json_object_object_get_ex(resp, "Attributes", attrs);
-	return true;
+	if (err.type && strcmp(err.type, "ValidationException") == 0 && err.message &&
+		strstr(err.message, "Item size") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("item %s of DynamoDB table \"%s\" is larger than DynamoDB's 400 KB item limit",
+						dynamo_key_display_value(key, d->rel->meta->partition_key,
+												 d->rel->meta->sort_key),
+						d->table),
+				 errdetail_internal("%s", err.message)));
+	dynamo_report_error(d->conn, operation, &err, err.status);
 }
 
 /* Fill the scan slot with ITEM's row. */
 static TupleTableSlot *
-item_row(DynamoDirectState *d, ForeignScanState *node, json_c_object *item)
+item_row(DynamoDirectState *d, ForeignScanState *node, const DynamoValue *item)
 {
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
 
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
-	dynamo_row_read(d->reader, dynamo_value_from_json_c(item), slot->tts_values,
-					slot->tts_isnull);
+	dynamo_row_read(d->reader, item, slot->tts_values, slot->tts_isnull);
 	return ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * What the read path read of ITEM: every column's attribute, or all of
+ * them when a document column reads the whole item (readset.c).
+ */
+static DynamoValue *
+what_was_read(DynamoDirectState *d, const DynamoValue *item)
+{
+	const char **attrs = palloc(sizeof(char *) * Max(d->rel->ncolumns, 1));
+	int			nattrs = 0;
+	bool		whole = false;
+	int			i;
+
+	for (i = 0; i < d->rel->ncolumns; i++)
+	{
+		const DynamoColumn *col = &d->rel->columns[i];
+
+		if (col->dropped)
+			continue;
+		if (col->document)
+			whole = true;
+		else
+			attrs[nattrs++] = col->attr;
+	}
+	return dynamo_readset_expect_value(item, d->rel->meta->partition_key,
+									   d->rel->meta->sort_key, attrs, nattrs, whole);
+}
+
+/* OLD with the statement's assignments made: the new row of an UPDATE. */
+static TupleTableSlot *
+assigned_row(DynamoDirectState *d, ForeignScanState *node, TupleTableSlot *old)
+{
+	TupleTableSlot *new = MakeSingleTupleTableSlot(old->tts_tupleDescriptor,
+												   &TTSOpsVirtual);
+	int			natts = old->tts_tupleDescriptor->natts;
+	ListCell   *lc;
+	ListCell   *ac;
+
+	ExecClearTuple(new);
+	memcpy(new->tts_values, old->tts_values, sizeof(Datum) * natts);
+	memcpy(new->tts_isnull, old->tts_isnull, sizeof(bool) * natts);
+	forboth(lc, d->assign_states, ac, d->assigned)
+	{
+		int			attno = lfirst_int(ac);
+
+		new->tts_values[attno - 1] = eval(d, node, lfirst(lc),
+										  &new->tts_isnull[attno - 1]);
+	}
+	return ExecStoreVirtualTuple(new);
 }
 
 /*
@@ -860,22 +976,15 @@ item_row(DynamoDirectState *d, ForeignScanState *node, json_c_object *item)
  * read.  The RETURNING row, or NULL for 0 rows.
  */
 static TupleTableSlot *
-read_path(DynamoDirectState *d, ForeignScanState *node, json_c_object *key)
+read_path(DynamoDirectState *d, ForeignScanState *node, const DynamoValue *key)
 {
 	EState	   *estate = node->ss.ps.state;
 	ResultRelInfo *rinfo = node->resultRelInfo;
 	ExprContext *econtext = node->ss.ps.ps_ExprContext;
-	const DynamoTable *meta = d->rel->meta;
-	json_c_object *req = json_object_new_object();
-	json_c_object *resp;
-	json_c_object *item = NULL;
-	json_c_object *seen;
-	json_c_object *expect = NULL;
+	DynamoValue *item;
+	DynamoValue *seen;
+	DynamoValue *expect = NULL;
 	TupleTableSlot *old;
-	const char **attrs;
-	int			nattrs = 0;
-	bool		whole = false;
-	int			i;
 
 	d->read_path = true;
 	if (d->modify == NULL)
@@ -886,14 +995,8 @@ read_path(DynamoDirectState *d, ForeignScanState *node, json_c_object *key)
 		MemoryContextSwitchTo(oldcxt);
 	}
 
-	dynamo_json_own(req);
-	json_object_object_add(req, "TableName", json_object_new_string(d->table));
-	json_object_object_add(req, "Key", json_object_get(key));
-	json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
 	d->requests++;
-	resp = dynamo_call(d->conn, "GetItem", req, NULL);
-	json_object_object_get_ex(resp, "Item", &item);
-
+	item = dynamo_op_read_item(d->conn, d->table, key, NULL);
 	seen = dynamo_txn_see(d->rel->server->serverid, d->table, key, item);
 	if (seen == NULL)
 		return NULL;
@@ -902,48 +1005,12 @@ read_path(DynamoDirectState *d, ForeignScanState *node, json_c_object *key)
 	if (!ExecQual(d->quals, econtext))
 		return NULL;
 
-	/* what was read: every column's attribute, or all of them */
 	if (item)
-	{
-		attrs = palloc(sizeof(char *) * d->rel->ncolumns);
-		for (i = 0; i < d->rel->ncolumns; i++)
-		{
-			const DynamoColumn *col = &d->rel->columns[i];
-
-			if (col->dropped)
-				continue;
-			if (col->document)
-				whole = true;
-			else
-				attrs[nattrs++] = col->attr;
-		}
-		expect = dynamo_readset_expect(item, meta->partition_key, meta->sort_key,
-									   attrs, nattrs, whole);
-	}
-
+		expect = what_was_read(d, item);
 	if (d->operation == CMD_DELETE)
 		return dynamo_modify_delete_row(d->modify, key, expect) ? old : NULL;
-	else
-	{
-		TupleTableSlot *new = MakeSingleTupleTableSlot(old->tts_tupleDescriptor,
-													   &TTSOpsVirtual);
-		int			natts = old->tts_tupleDescriptor->natts;
-		ListCell   *lc;
-		ListCell   *ac;
-
-		ExecClearTuple(new);
-		memcpy(new->tts_values, old->tts_values, sizeof(Datum) * natts);
-		memcpy(new->tts_isnull, old->tts_isnull, sizeof(bool) * natts);
-		forboth(lc, d->assign_states, ac, d->assigned)
-		{
-			int			attno = lfirst_int(ac);
-
-			new->tts_values[attno - 1] = eval(d, node, lfirst(lc),
-											  &new->tts_isnull[attno - 1]);
-		}
-		ExecStoreVirtualTuple(new);
-		return dynamo_modify_update_row(d->modify, rinfo, new, key, seen, expect);
-	}
+	return dynamo_modify_update_row(d->modify, rinfo, assigned_row(d, node, old), key,
+									seen, expect);
 }
 
 /*
@@ -958,7 +1025,7 @@ dynamoIterateDirectModify(ForeignScanState *node)
 	ResultRelInfo *rinfo = node->resultRelInfo;
 	TupleTableSlot *result = NULL;
 	MemoryContext oldcxt;
-	json_c_object *key;
+	DynamoValue *key;
 
 	if (d->done)
 		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
@@ -970,7 +1037,7 @@ dynamoIterateDirectModify(ForeignScanState *node)
 	if (key)
 	{
 		bool		ambiguous = !d->immediate;
-		json_c_object *attrs = NULL;
+		DynamoValue *attrs = NULL;
 
 		if (d->immediate && send_direct(d, node, key, &ambiguous, &attrs))
 			result = attrs ? item_row(d, node, attrs) : node->ss.ss_ScanTupleSlot;
@@ -990,11 +1057,16 @@ dynamoIterateDirectModify(ForeignScanState *node)
 	return result;
 }
 
+/* EndDirectModify: nothing to release; the request's memory goes with the query. */
 static void
 dynamoEndDirectModify(ForeignScanState *node)
 {
 }
 
+/*
+ * ExplainDirectModify: the request as DynamoDB will get it (operation,
+ * expressions, names and values) and when it is sent.
+ */
 static void
 dynamoExplainDirectModify(ForeignScanState *node, ExplainState *es)
 {

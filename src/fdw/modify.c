@@ -39,8 +39,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include "access/htup_details.h"
 #include "access/sysattr.h"
 #include "catalog/pg_type.h"
@@ -63,6 +61,8 @@
 #include "dynamo_fdw.h"
 #include "ddb_value.h"
 #include "modify.h"
+#include "ops_read.h"
+#include "ops_write.h"
 #include "readset.h"
 #include "server_options.h"
 #include "table.h"
@@ -151,6 +151,13 @@ modify_error_callback(void *arg)
 
 /* ---- planning ---- */
 
+/*
+ * AddForeignUpdateTargets: the columns that name the item an UPDATE or
+ * DELETE changes (its key, from a column or the document), the row's ctid
+ * as a handle to what the scan read of it (the write's condition), and for
+ * DELETE ... RETURNING the whole row, which DynamoDB's Delete does not
+ * hand back at commit.
+ */
 static void
 dynamoAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 							  RangeTblEntry *target_rte, Relation target_relation)
@@ -197,6 +204,11 @@ dynamoAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 							 rtindex, "wholerow");
 }
 
+/*
+ * PlanForeignModify: nothing to deparse, the items are built per row;
+ * only ON CONFLICT's action goes to the executor.  DO UPDATE is refused:
+ * DynamoDB has no upsert that could decide as PostgreSQL would.
+ */
 static List *
 dynamoPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 						Index resultRelation, int subplan_index)
@@ -208,6 +220,10 @@ dynamoPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 	return list_make1(makeInteger(plan->onConflictAction));
 }
 
+/*
+ * IsForeignRelUpdatable: INSERT, UPDATE and DELETE, always; whether the
+ * user may write is DynamoDB's credentials' business.
+ */
 static int
 dynamoIsForeignRelUpdatable(Relation rel)
 {
@@ -356,40 +372,15 @@ locked_sources(EState *estate, ResultRelInfo *rinfo, Plan *subplan)
 }
 
 /*
- * The state of writes to RINFO's foreign table by operation OP.  SUBPLAN,
- * for an UPDATE or DELETE through ModifyTable, is the plan whose junk
- * columns identify the rows; NULL for a direct modification (direct.c),
- * which hands over keys and rows itself.
+ * Where each key attribute of S's table comes from (a column, or the
+ * document), refusing a column whose type cannot hold it.
  */
-static DynamoModifyState *
-create_state(EState *estate, Plan *subplan, ResultRelInfo *rinfo, CmdType op,
-			 OnConflictAction oc, bool explain_only)
+static void
+find_key_sources(DynamoModifyState *s)
 {
-	DynamoModifyState *s = palloc0(sizeof(DynamoModifyState));
-	const DynamoTable *meta;
-	UserMapping *user;
-	Oid			userid;
+	const DynamoTable *meta = s->rel->meta;
 	int			i;
 
-	s->operation = op;
-	s->on_conflict = oc;
-	s->target.track_sent = statement_reads_table(estate, rinfo, op);
-	s->bulk = op == CMD_INSERT && dynamo_bulk_write && oc == ONCONFLICT_NONE &&
-		!s->target.track_sent;
-	if (explain_only)
-		return s;
-
-	s->rel = dynamo_get_relation(RelationGetRelid(rinfo->ri_RelationDesc));
-	meta = s->rel->meta;
-	userid = modify_userid(estate, rinfo);
-	user = GetUserMapping(userid, s->rel->server->serverid);
-	s->conn = dynamo_connect(s->rel->server, user);
-	s->cid = estate->es_output_cid;
-	s->document = dynamo_document_column(s->rel);
-
-	fill_target(&s->target, s->rel, userid, user);
-
-	/* where each key attribute comes from, and whether its type fits */
 	s->key_attrs[0] = meta->partition_key;
 	s->key_types[0] = meta->partition_type;
 	s->nkeys = 1;
@@ -425,44 +416,88 @@ create_state(EState *estate, Plan *subplan, ResultRelInfo *rinfo, CmdType op,
 					 errhint("Add a column with OPTIONS (column_name '%s'), or a jsonb column with OPTIONS (document 'true').",
 							 s->key_attrs[i])));
 	}
+}
 
-	if (subplan && (op == CMD_UPDATE || op == CMD_DELETE))
+/* The junk columns of SUBPLAN that identify the row an UPDATE or DELETE changes. */
+static void
+find_junk(DynamoModifyState *s, EState *estate, ResultRelInfo *rinfo, Plan *subplan)
+{
+	int			i;
+
+	for (i = 0; i < s->nkeys; i++)
 	{
+		const DynamoColumn *col = s->key_cols[i] ? s->key_cols[i] : s->document;
+
+		s->key_junk[i] = ExecFindJunkAttributeInTlist(subplan->targetlist,
+													  key_rowid_name(col));
+		if (!AttributeNumberIsValid(s->key_junk[i]))
+			elog(ERROR, "dynamo_fdw: key column \"%s\" is missing from the plan",
+				 col->column);
+	}
+	s->wholerow_junk = ExecFindJunkAttributeInTlist(subplan->targetlist, "wholerow");
+	s->ctid_junk = ExecFindJunkAttributeInTlist(subplan->targetlist, "ctid");
+	s->locked = locked_sources(estate, rinfo, subplan);
+}
+
+/* The columns an UPDATE assigns, and whether a key is among them. */
+static void
+find_updated(DynamoModifyState *s, EState *estate, ResultRelInfo *rinfo)
+{
+	Bitmapset  *cols = ExecGetUpdatedCols(rinfo, estate);
+	int			k = -1;
+	int			i;
+
+	while ((k = bms_next_member(cols, k)) >= 0)
+	{
+		AttrNumber	attnum = k + FirstLowInvalidHeapAttributeNumber;
+		const DynamoColumn *col;
+
+		if (attnum <= 0 || attnum > s->rel->ncolumns)
+			continue;
+		col = &s->rel->columns[attnum - 1];
+		if (col->dropped)
+			continue;
+		s->updated = lappend_int(s->updated, attnum);
 		for (i = 0; i < s->nkeys; i++)
-		{
-			const DynamoColumn *col = s->key_cols[i] ? s->key_cols[i] : s->document;
-
-			s->key_junk[i] = ExecFindJunkAttributeInTlist(subplan->targetlist,
-														  key_rowid_name(col));
-			if (!AttributeNumberIsValid(s->key_junk[i]))
-				elog(ERROR, "dynamo_fdw: key column \"%s\" is missing from the plan",
-					 col->column);
-		}
-		s->wholerow_junk = ExecFindJunkAttributeInTlist(subplan->targetlist, "wholerow");
-		s->ctid_junk = ExecFindJunkAttributeInTlist(subplan->targetlist, "ctid");
-		s->locked = locked_sources(estate, rinfo, subplan);
+			if (col == s->key_cols[i] || (s->key_cols[i] == NULL && col->document))
+				s->key_updated = true;
 	}
+}
+
+/*
+ * The state of writes to RINFO's foreign table by operation OP.  SUBPLAN,
+ * for an UPDATE or DELETE through ModifyTable, is the plan whose junk
+ * columns identify the rows; NULL for a direct modification (direct.c),
+ * which hands over keys and rows itself.
+ */
+static DynamoModifyState *
+create_state(EState *estate, Plan *subplan, ResultRelInfo *rinfo, CmdType op,
+			 OnConflictAction oc, bool explain_only)
+{
+	DynamoModifyState *s = palloc0(sizeof(DynamoModifyState));
+	UserMapping *user;
+	Oid			userid;
+
+	s->operation = op;
+	s->on_conflict = oc;
+	s->target.track_sent = statement_reads_table(estate, rinfo, op);
+	s->bulk = op == CMD_INSERT && dynamo_bulk_write && oc == ONCONFLICT_NONE &&
+		!s->target.track_sent;
+	if (explain_only)
+		return s;
+
+	s->rel = dynamo_get_relation(RelationGetRelid(rinfo->ri_RelationDesc));
+	userid = modify_userid(estate, rinfo);
+	user = GetUserMapping(userid, s->rel->server->serverid);
+	s->conn = dynamo_connect(s->rel->server, user);
+	s->cid = estate->es_output_cid;
+	s->document = dynamo_document_column(s->rel);
+	fill_target(&s->target, s->rel, userid, user);
+	find_key_sources(s);
+	if (subplan && (op == CMD_UPDATE || op == CMD_DELETE))
+		find_junk(s, estate, rinfo, subplan);
 	if (op == CMD_UPDATE)
-	{
-		Bitmapset  *cols = ExecGetUpdatedCols(rinfo, estate);
-		int			k = -1;
-
-		while ((k = bms_next_member(cols, k)) >= 0)
-		{
-			AttrNumber	attnum = k + FirstLowInvalidHeapAttributeNumber;
-			const DynamoColumn *col;
-
-			if (attnum <= 0 || attnum > s->rel->ncolumns)
-				continue;
-			col = &s->rel->columns[attnum - 1];
-			if (col->dropped)
-				continue;
-			s->updated = lappend_int(s->updated, attnum);
-			for (i = 0; i < s->nkeys; i++)
-				if (col == s->key_cols[i] || (s->key_cols[i] == NULL && col->document))
-					s->key_updated = true;
-		}
-	}
+		find_updated(s, estate, rinfo);
 
 	s->row_cxt = AllocSetContextCreate(estate->es_query_cxt, "dynamo_fdw modify row",
 									   ALLOCSET_SMALL_SIZES);
@@ -473,6 +508,12 @@ create_state(EState *estate, Plan *subplan, ResultRelInfo *rinfo, CmdType op,
 	return s;
 }
 
+/*
+ * BeginForeignModify: the write state of the result relation (its
+ * connection, key sources, junk columns); and whether a lone one-row
+ * INSERT ... ON CONFLICT DO NOTHING can be a conditional PutItem at once,
+ * which closes the window between a check and a commit-time put.
+ */
 static void
 dynamoBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 						 List *fdw_private, int subplan_index, int eflags)
@@ -492,7 +533,10 @@ dynamoBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	rinfo->ri_FdwState = s;
 }
 
-/* INSERT into a partition, and COPY. */
+/*
+ * BeginForeignInsert: the same for rows routed into a partition and for
+ * COPY, which have no ModifyTable plan of their own to read.
+ */
 static void
 dynamoBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 {
@@ -509,71 +553,65 @@ dynamoBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 /* ---- rows to items ---- */
 
 /* A column's value as an AttributeValue; NULL for an empty set. */
-static json_c_object *
+static DynamoValue *
 column_av(DynamoModifyState *s, const DynamoColumn *col, Datum value)
 {
-	json_c_object *av;
+	DynamoValue *av;
 
 	s->current_column = col->column;
-	av = dynamo_datum_to_av(value, col->type);
+	av = dynamo_datum_to_av_value(value, col->type);
 	s->current_column = NULL;
-	if (av)
-		dynamo_json_own(av);
 	return av;
 }
 
 /* The members of a document column's value (a JSON object). */
-static json_c_object *
+static DynamoValue *
 document_members(DynamoModifyState *s, Datum value)
 {
-	json_c_object *av = column_av(s, s->document, value);
-	json_c_object *m;
+	DynamoValue *av = column_av(s, s->document, value);
 
-	if (av == NULL || !json_object_object_get_ex(av, "M", &m))
+	if (av == NULL || dynamo_value_member(av, "M") == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("document column \"%s\" of foreign table \"%s\" must hold a JSON object",
 						s->document->column, s->rel->relname)));
-	return m;
+	return dynamo_value_member(av, "M");
 }
 
 /*
  * The item of SLOT's row: the document's attributes, then each column's.
  * A NULL column removes its attribute when NULL_REMOVES, and leaves the
- * document's otherwise.  Owned by the current context.
+ * document's otherwise.  A new tree in the current context.
  */
-static json_c_object *
+static DynamoValue *
 build_item(DynamoModifyState *s, TupleTableSlot *slot, bool null_removes)
 {
-	json_c_object *item = json_object_new_object();
+	DynamoValue *item;
 	int			i;
 
-	dynamo_json_own(item);
+	/* the document's members have distinct names: copied whole */
 	if (s->document && !slot->tts_isnull[s->document->attnum - 1])
-	{
-		json_c_object *m = document_members(s, slot->tts_values[s->document->attnum - 1]);
-
-		json_object_object_foreach(m, k, v)
-			json_object_object_add(item, k, json_object_get(v));
-	}
+		item = dynamo_value_copy(document_members(s, slot->tts_values[s->document->attnum - 1]));
+	else
+		item = dynamo_value_object();
 	for (i = 0; i < s->rel->ncolumns; i++)
 	{
 		const DynamoColumn *col = &s->rel->columns[i];
-		json_c_object *av;
+		DynamoValue *av;
 
 		if (col->dropped || col->document)
 			continue;
 		if (slot->tts_isnull[i])
 		{
 			if (null_removes)
-				json_object_object_del(item, col->attr);
+				dynamo_value_remove(item, col->attr);
 			continue;
 		}
 		av = column_av(s, col, slot->tts_values[i]);
 		if (av == NULL)
-			json_object_object_del(item, col->attr);
+			dynamo_value_remove(item, col->attr);
 		else
-			json_object_object_add(item, col->attr, json_object_get(av));
+			dynamo_value_set(item, col->attr, av);
 	}
 	return item;
 }
@@ -584,45 +622,39 @@ build_item(DynamoModifyState *s, TupleTableSlot *slot, bool null_removes)
  * at one byte, lists and maps with their 3 bytes of overhead.
  */
 static size_t
-av_size(json_c_object *av)
+av_size(const DynamoValue *av)
 {
-	struct json_object_iterator it = json_object_iter_begin(av),
-				end = json_object_iter_end(av);
 	const char *tag;
-	json_c_object *v;
+	const DynamoValue *v;
+	const DynamoValue *m;
 	size_t		n = 0;
-	size_t		i;
 
-	if (json_object_iter_equal(&it, &end))
+	if (av == NULL || av->kind != DYNAMO_VALUE_OBJECT || av->first == NULL)
 		return 0;
-	tag = json_object_iter_peek_name(&it);
-	v = json_object_iter_peek_value(&it);
+	tag = av->first->name;
+	v = av->first;
 	if (strcmp(tag, "S") == 0)
-		return json_object_get_string_len(v);
+		return v->len;
 	if (strcmp(tag, "B") == 0)
-		return json_object_get_string_len(v) / 4 * 3;	/* base64 */
+		return v->len / 4 * 3;	/* base64 */
 	if (strcmp(tag, "SS") == 0 || strcmp(tag, "BS") == 0)
 	{
-		for (i = 0; i < json_object_array_length(v); i++)
-		{
-			size_t		len = json_object_get_string_len(json_object_array_get_idx(v, i));
-
-			n += tag[0] == 'B' ? len / 4 * 3 : len;
-		}
+		dynamo_value_foreach(m, v)
+			n += tag[0] == 'B' ? m->len / 4 * 3 : m->len;
 		return n;
 	}
 	if (strcmp(tag, "NS") == 0)
-		return json_object_array_length(v);
+		return v->len;
 	if (strcmp(tag, "L") == 0)
 	{
-		for (i = 0; i < json_object_array_length(v); i++)
-			n += av_size(json_object_array_get_idx(v, i));
+		dynamo_value_foreach(m, v)
+			n += av_size(m);
 		return n + 3;
 	}
 	if (strcmp(tag, "M") == 0)
 	{
-		json_object_object_foreach(v, k, mv)
-			n += strlen(k) + av_size(mv);
+		dynamo_value_foreach(m, v)
+			n += m->name_len + av_size(m);
 		return n + 3;
 	}
 	return 1;					/* N, BOOL, NULL */
@@ -634,65 +666,68 @@ av_size(json_c_object *av)
  * whole request at commit without saying which item.
  */
 static void
-check_item_size(DynamoModifyState *s, json_c_object *item, json_c_object *key)
+check_item_size(DynamoModifyState *s, const DynamoValue *item, const DynamoValue *key)
 {
 	size_t		size = 0;
+	const DynamoValue *m;
 
-	json_object_object_foreach(item, k, v)
-		size += strlen(k) + av_size(v);
+	dynamo_value_foreach(m, item)
+		size += m->name_len + av_size(m);
 	if (size > DYNAMO_MAX_ITEM_BYTES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("item %s of DynamoDB table \"%s\" is larger than DynamoDB's 400 KB item limit",
-						dynamo_key_display(key, s->target.partition_key, s->target.sort_key),
+						dynamo_key_display_value(key, s->target.partition_key, s->target.sort_key),
 						s->target.table),
 				 errdetail("Its attribute names and values take at least %zu bytes.", size)));
 }
 
 /* Refuse a key value DynamoDB would refuse, saying why. */
 static void
-check_key_av(DynamoModifyState *s, int i, json_c_object *av)
+check_key_av(DynamoModifyState *s, int i, const DynamoValue *av)
 {
 	char		want[2] = {s->key_types[i], '\0'};
-	json_c_object *v;
+	const DynamoValue *v = dynamo_value_member(av, want);
 
-	if (!json_object_object_get_ex(av, want, &v))
+	if (v == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("key attribute \"%s\" of DynamoDB table \"%s\" must be a %s",
 						s->key_attrs[i], s->target.table, key_type_name(s->key_types[i])),
-				 errdetail("The value given is %s.",
-						   json_object_to_json_string_ext(av, JSON_C_TO_STRING_PLAIN))));
-	if (json_object_get_string_len(v) == 0)
+				 errdetail("The value given is %s.", dynamo_value_text(av))));
+	if (v->len == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("key attribute \"%s\" of DynamoDB table \"%s\" cannot be empty",
 						s->key_attrs[i], s->target.table)));
 }
 
-/* The key of ITEM, checked; owned by the current context. */
-static json_c_object *
-key_of_item(DynamoModifyState *s, json_c_object *item)
+/* Is AV absent, or DynamoDB's NULL? */
+static bool
+av_is_null(const DynamoValue *av)
 {
-	json_c_object *key = json_object_new_object();
+	return av == NULL || dynamo_value_member(av, "NULL") != NULL;
+}
+
+/* The key of ITEM, checked; a new tree in the current context. */
+static DynamoValue *
+key_of_item(DynamoModifyState *s, const DynamoValue *item)
+{
+	DynamoValue *key = dynamo_value_object();
 	int			i;
 
-	dynamo_json_own(key);
 	for (i = 0; i < s->nkeys; i++)
 	{
-		json_c_object *av;
+		const DynamoValue *av = dynamo_value_member(item, s->key_attrs[i]);
 
-		if ((!json_object_object_get_ex(item, s->key_attrs[i], &av) ||
-			 json_object_object_get_ex(av, "NULL", NULL)) &&
-			s->key_cols[i] == NULL)
+		if (av_is_null(av) && s->key_cols[i] == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_NOT_NULL_VIOLATION),
 					 errmsg("null value in key attribute \"%s\" of DynamoDB table \"%s\"",
 							s->key_attrs[i], s->target.table),
 					 errdetail("No column maps the key attribute, and the document column \"%s\" of foreign table \"%s\" has no non-null member \"%s\".",
 							   s->document->column, s->rel->relname, s->key_attrs[i])));
-		if (!json_object_object_get_ex(item, s->key_attrs[i], &av) ||
-			json_object_object_get_ex(av, "NULL", NULL))
+		if (av_is_null(av))
 			ereport(ERROR,
 					(errcode(ERRCODE_NOT_NULL_VIOLATION),
 					 errmsg("null value in column \"%s\" of relation \"%s\" violates not-null constraint",
@@ -701,33 +736,33 @@ key_of_item(DynamoModifyState *s, json_c_object *item)
 					 errdetail("A DynamoDB item must have its key attribute \"%s\".",
 							   s->key_attrs[i])));
 		check_key_av(s, i, av);
-		json_object_object_add(key, s->key_attrs[i], json_object_get(av));
+		dynamo_value_set(key, s->key_attrs[i], dynamo_value_copy(av));
 	}
 	return key;
 }
 
 /* The key of the row to update or delete, from the junk columns. */
-static json_c_object *
+static DynamoValue *
 key_of_old_row(DynamoModifyState *s, TupleTableSlot *planSlot)
 {
-	json_c_object *key = json_object_new_object();
+	DynamoValue *key = dynamo_value_object();
 	int			i;
 
-	dynamo_json_own(key);
 	for (i = 0; i < s->nkeys; i++)
 	{
 		bool		isnull;
 		Datum		d = ExecGetJunkAttribute(planSlot, s->key_junk[i], &isnull);
-		json_c_object *av = NULL;
+		DynamoValue *av = NULL;
 
 		if (!isnull && s->key_cols[i])
 			av = column_av(s, s->key_cols[i], d);
 		else if (!isnull)
-			json_object_object_get_ex(document_members(s, d), s->key_attrs[i], &av);
+			av = dynamo_value_copy(dynamo_value_member(document_members(s, d),
+													   s->key_attrs[i]));
 		if (av == NULL)
 			elog(ERROR, "dynamo_fdw: the row to change has no key attribute \"%s\"",
 				 s->key_attrs[i]);
-		json_object_object_add(key, s->key_attrs[i], json_object_get(av));
+		dynamo_value_set(key, s->key_attrs[i], av);
 	}
 	return key;
 }
@@ -744,7 +779,7 @@ is_key_attr(DynamoModifyState *s, const char *attr)
 }
 
 /* The old row's document (its members), from the whole-row junk column. */
-static json_c_object *
+static DynamoValue *
 old_document(DynamoModifyState *s, TupleTableSlot *planSlot, Relation r)
 {
 	HeapTupleHeader td;
@@ -771,37 +806,28 @@ old_document(DynamoModifyState *s, TupleTableSlot *planSlot, Relation r)
  * new document changes or adds, REMOVE those it dropped.
  */
 static void
-diff_document(DynamoModifyState *s, TupleTableSlot *slot, json_c_object *olddoc,
-			  json_c_object *set, json_c_object *remove)
+diff_document(DynamoModifyState *s, TupleTableSlot *slot, const DynamoValue *olddoc,
+			  DynamoValue *set, DynamoValue *remove)
 {
 	int			attno = s->document->attnum - 1;
-	json_c_object *newdoc = slot->tts_isnull[attno] ? NULL
+	DynamoValue *newdoc = slot->tts_isnull[attno] ? NULL
 		: document_members(s, slot->tts_values[attno]);
+	const DynamoValue *m;
 
-	if (newdoc)
+	dynamo_value_foreach(m, newdoc)
 	{
-		json_object_object_foreach(newdoc, k, v)
-		{
-			json_c_object *old;
-
-			if (is_key_attr(s, k) || dynamo_column_by_attr(s->rel, k))
-				continue;
-			if (olddoc && json_object_object_get_ex(olddoc, k, &old) &&
-				json_object_equal(old, v))
-				continue;
-			json_object_object_add(set, k, json_object_get(v));
-		}
+		if (is_key_attr(s, m->name) || dynamo_column_by_attr(s->rel, m->name))
+			continue;
+		if (dynamo_value_equal(dynamo_value_member(olddoc, m->name), m))
+			continue;
+		dynamo_value_set(set, m->name, dynamo_value_copy(m));
 	}
-	if (olddoc)
+	dynamo_value_foreach(m, olddoc)
 	{
-		json_object_object_foreach(olddoc, k, v)
-		{
-			(void) v;
-			if (is_key_attr(s, k) || dynamo_column_by_attr(s->rel, k))
-				continue;
-			if (newdoc == NULL || !json_object_object_get_ex(newdoc, k, NULL))
-				json_object_object_add(remove, k, json_object_new_boolean(1));
-		}
+		if (is_key_attr(s, m->name) || dynamo_column_by_attr(s->rel, m->name))
+			continue;
+		if (dynamo_value_member(newdoc, m->name) == NULL)
+			dynamo_value_set(remove, m->name, dynamo_value_bool(true));
 	}
 }
 
@@ -826,8 +852,8 @@ read_row(TupleTableSlot *planSlot, AttrNumber attno)
  * rows of other DynamoDB tables that decided the write (UPDATE ... FROM)
  * are checked unchanged at commit too.
  */
-static json_c_object *
-read_condition(DynamoModifyState *s, TupleTableSlot *planSlot, json_c_object *key)
+static DynamoValue *
+read_condition(DynamoModifyState *s, TupleTableSlot *planSlot, const DynamoValue *key)
 {
 	DynamoReadRow *row;
 	ListCell   *lc;
@@ -838,14 +864,14 @@ read_condition(DynamoModifyState *s, TupleTableSlot *planSlot, json_c_object *ke
 
 		row = read_row(planSlot, ls->ctid_junk);
 		if (row)
-			dynamo_txn_lock(&ls->target, row->key, row->expect, s->cid);
+			dynamo_txn_lock(&ls->target, row->key_value, row->expect_value, s->cid);
 	}
 	row = read_row(planSlot, s->ctid_junk);
 	if (row)
 	{
 		if (row->serverid != s->target.serverid || strcmp(row->table, s->target.table) != 0)
 			elog(ERROR, "dynamo_fdw: the row to change was read from another table");
-		return row->expect;
+		return row->expect_value;
 	}
 	if (dynamo_txn_known(&s->target, key) == DYNAMO_TXN_UNKNOWN)
 		elog(ERROR, "dynamo_fdw: the row to change was not read from DynamoDB");
@@ -854,44 +880,34 @@ read_condition(DynamoModifyState *s, TupleTableSlot *planSlot, json_c_object *ke
 
 /* Does KEY's item exist?  A consistent GetItem of its key only. */
 static bool
-item_exists(DynamoModifyState *s, json_c_object *key)
+item_exists(DynamoModifyState *s, const DynamoValue *key)
 {
-	json_c_object *req = json_object_new_object();
-	json_c_object *names = json_object_new_object();
-	json_c_object *resp;
-
-	dynamo_json_own(req);
-	json_object_object_add(req, "TableName", json_object_new_string(s->target.table));
-	json_object_object_add(req, "Key", json_object_get(key));
-	json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-	json_object_object_add(req, "ProjectionExpression", json_object_new_string("#k"));
-	json_object_object_add(names, "#k", json_object_new_string(s->target.partition_key));
-	json_object_object_add(req, "ExpressionAttributeNames", names);
-	resp = dynamo_call(s->conn, "GetItem", req, NULL);
-	return json_object_object_get_ex(resp, "Item", NULL);
+	return dynamo_op_read_item(s->conn, s->target.table, key,
+							  s->target.partition_key) != NULL;
 }
 
 /*
- * Put ITEM (key KEY) at once unless an item has its key: INSERT ... ON
- * CONFLICT DO NOTHING of one row in a transaction of its own.  One request,
- * and no window between a check and the put for another session's INSERT.
- * False when the item existed.
+ * Put ITEM at once unless an item has its key: INSERT ... ON CONFLICT DO
+ * NOTHING of one row in a transaction of its own.  One request, and no
+ * window between a check and the put for another session's INSERT.  False
+ * when the item existed.
  */
 static bool
-put_if_absent(DynamoModifyState *s, json_c_object *item, json_c_object *key)
+put_if_absent(DynamoModifyState *s, const DynamoValue *item)
 {
-	json_c_object *req = json_object_new_object();
-	json_c_object *names = json_object_new_object();
+	DynamoValue *names = dynamo_value_object();
+	DynamoValue *attributes;
+	DynamoWrite w;
 	DynamoError err;
 
-	dynamo_json_own(req);
-	json_object_object_add(req, "TableName", json_object_new_string(s->target.table));
-	json_object_object_add(req, "Item", json_object_get(item));
-	json_object_object_add(req, "ConditionExpression",
-						   json_object_new_string("attribute_not_exists(#k)"));
-	json_object_object_add(names, "#k", json_object_new_string(s->target.partition_key));
-	json_object_object_add(req, "ExpressionAttributeNames", names);
-	if (dynamo_call(s->conn, "PutItem", req, &err) != NULL)
+	memset(&w, 0, sizeof(w));
+	w.kind = DYNAMO_WRITE_PUT;
+	w.table = s->target.table;
+	w.item = item;
+	w.condition = "attribute_not_exists(#k)";
+	dynamo_value_set(names, "#k", dynamo_value_string(s->target.partition_key));
+	w.names = names;
+	if (dynamo_op_write_item(s->conn, &w, &err, &attributes))
 		return true;
 	if (err.type && strcmp(err.type, "ConditionalCheckFailedException") == 0)
 		return false;
@@ -904,7 +920,7 @@ put_if_absent(DynamoModifyState *s, json_c_object *item, json_c_object *key)
  */
 static TupleTableSlot *
 returning_result(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
-				 json_c_object *item)
+				 const DynamoValue *item)
 {
 	TupleTableSlot *r = s->returning_slot;
 	int			natts = slot->tts_tupleDescriptor->natts;
@@ -917,7 +933,7 @@ returning_result(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slo
 	ExecClearTuple(r);
 	memcpy(r->tts_values, slot->tts_values, sizeof(Datum) * natts);
 	memcpy(r->tts_isnull, slot->tts_isnull, sizeof(bool) * natts);
-	jb = dynamo_item_to_jsonb(dynamo_value_from_json_c(item));
+	jb = dynamo_item_to_jsonb(item);
 	d = JsonbPGetDatum(jb);
 	if (getBaseType(s->document->type) == JSONOID)
 		d = CStringGetTextDatum(JsonbToCString(NULL, &jb->root, VARSIZE(jb)));
@@ -928,6 +944,12 @@ returning_result(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slo
 
 /* ---- executing ---- */
 
+/*
+ * ExecForeignInsert: the row as an item, buffered as a Put that the item
+ * must not exist (23505 at commit if it does), sent at once in bulk mode,
+ * or put at once when the statement is a lone ON CONFLICT DO NOTHING; the
+ * RETURNING row shows the document as DynamoDB will hold it.
+ */
 static TupleTableSlot *
 dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 						TupleTableSlot *slot, TupleTableSlot *planSlot)
@@ -935,8 +957,8 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	DynamoModifyState *s = rinfo->ri_FdwState;
 	MemoryContext oldcxt;
 	ErrorContextCallback errcb;
-	json_c_object *item;
-	json_c_object *key;
+	DynamoValue *item;
+	DynamoValue *key;
 	TupleTableSlot *result = slot;
 
 	MemoryContextReset(s->row_cxt);
@@ -965,7 +987,7 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	}
 	else if (s->put_now && dynamo_txn_known(&s->target, key) == DYNAMO_TXN_UNKNOWN)
 	{
-		if (!put_if_absent(s, item, key))
+		if (!put_if_absent(s, item))
 			result = NULL;
 	}
 	else
@@ -988,8 +1010,8 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 			{
 				if (!do_nothing)
 					dynamo_report_duplicate(s->target.table,
-											dynamo_key_display(key, s->target.partition_key,
-															   s->target.sort_key),
+											dynamo_key_display_value(key, s->target.partition_key,
+																	 s->target.sort_key),
 											"This transaction wrote it earlier.");
 				result = NULL;
 			}
@@ -1026,12 +1048,12 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
  */
 static TupleTableSlot *
 update_item(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
-			json_c_object *key, TupleTableSlot *planSlot, json_c_object *olddoc,
-			json_c_object *expect)
+			const DynamoValue *key, TupleTableSlot *planSlot, const DynamoValue *olddoc,
+			const DynamoValue *expect)
 {
-	json_c_object *set;
-	json_c_object *remove;
-	json_c_object *image;
+	DynamoValue *set;
+	DynamoValue *remove;
+	DynamoValue *image;
 	bool		doc_assigned = false;
 	ListCell   *lc;
 	int			i;
@@ -1041,38 +1063,37 @@ update_item(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
 
 	if (s->key_updated)
 	{
-		json_c_object *newkey = key_of_item(s, image);
+		DynamoValue *newkey = key_of_item(s, image);
 
-		if (strcmp(dynamo_key_string(newkey, s->target.partition_key, s->target.sort_key),
-				   dynamo_key_string(key, s->target.partition_key, s->target.sort_key)) != 0)
+		if (strcmp(dynamo_key_string_value(newkey, s->target.partition_key, s->target.sort_key),
+				   dynamo_key_string_value(key, s->target.partition_key, s->target.sort_key)) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("cannot change the key of a DynamoDB item"),
 					 errdetail("The UPDATE changes the key %s of an item of DynamoDB table \"%s\".",
-							   dynamo_key_display(key, s->target.partition_key, s->target.sort_key),
+							   dynamo_key_display_value(key, s->target.partition_key,
+														s->target.sort_key),
 							   s->target.table),
 					 errhint("DELETE the row and INSERT it with the new key.")));
 	}
 	/* the image keeps the key it had */
 	for (i = 0; i < s->nkeys; i++)
 	{
-		json_c_object *av;
+		const DynamoValue *av = dynamo_value_member(key, s->key_attrs[i]);
 
-		json_object_object_get_ex(key, s->key_attrs[i], &av);
-		json_object_object_add(image, s->key_attrs[i], json_object_get(av));
+		dynamo_value_set(image, s->key_attrs[i],
+						 av ? dynamo_value_copy(av) : dynamo_value_null());
 	}
 	/* the columns alone may already be too large */
 	check_item_size(s, image, key);
 
-	set = json_object_new_object();
-	remove = json_object_new_object();
-	dynamo_json_own(set);
-	dynamo_json_own(remove);
+	set = dynamo_value_object();
+	remove = dynamo_value_object();
 	foreach(lc, s->updated)
 	{
 		int			attnum = lfirst_int(lc);
 		const DynamoColumn *col = &s->rel->columns[attnum - 1];
-		json_c_object *av = NULL;
+		DynamoValue *av = NULL;
 
 		if (col->document)
 		{
@@ -1085,13 +1106,13 @@ update_item(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
 			av = column_av(s, col, slot->tts_values[attnum - 1]);
 		if (av)
 		{
-			json_object_object_del(remove, col->attr);
-			json_object_object_add(set, col->attr, json_object_get(av));
+			dynamo_value_remove(remove, col->attr);
+			dynamo_value_set(set, col->attr, av);
 		}
 		else
 		{
-			json_object_object_del(set, col->attr);
-			json_object_object_add(remove, col->attr, json_object_new_boolean(1));
+			dynamo_value_remove(set, col->attr);
+			dynamo_value_set(remove, col->attr, dynamo_value_bool(true));
 		}
 	}
 	if (doc_assigned)
@@ -1107,13 +1128,17 @@ update_item(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
 	return returning_result(s, rinfo, slot, image);
 }
 
+/*
+ * ExecForeignUpdate: buffer the change of the row's item, conditioned on
+ * the item still holding what the scan read (40001 at commit otherwise).
+ */
 static TupleTableSlot *
 dynamoExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 						TupleTableSlot *slot, TupleTableSlot *planSlot)
 {
 	DynamoModifyState *s = rinfo->ri_FdwState;
 	TupleTableSlot *result;
-	json_c_object *key;
+	DynamoValue *key;
 
 	ROW_WORK_BEGIN(s);
 	key = key_of_old_row(s, planSlot);
@@ -1123,12 +1148,16 @@ dynamoExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	return result;
 }
 
+/*
+ * ExecForeignDelete: buffer the Delete of the row's item, conditioned as
+ * an UPDATE is; RETURNING gets the row as the scan read it.
+ */
 static TupleTableSlot *
 dynamoExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 						TupleTableSlot *slot, TupleTableSlot *planSlot)
 {
 	DynamoModifyState *s = rinfo->ri_FdwState;
-	json_c_object *key;
+	DynamoValue *key;
 	DynamoTxnOutcome outcome;
 
 	ROW_WORK_BEGIN(s);
@@ -1177,7 +1206,8 @@ dynamo_modify_begin_direct(EState *estate, ResultRelInfo *rinfo, CmdType op)
  */
 TupleTableSlot *
 dynamo_modify_update_row(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
-						 json_c_object *key, json_c_object *olddoc, json_c_object *expect)
+						 const DynamoValue *key, const DynamoValue *olddoc,
+						 const DynamoValue *expect)
 {
 	TupleTableSlot *result;
 
@@ -1189,7 +1219,8 @@ dynamo_modify_update_row(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableS
 
 /* Buffer the DELETE of KEY's item, as for dynamo_modify_update_row. */
 bool
-dynamo_modify_delete_row(DynamoModifyState *s, json_c_object *key, json_c_object *expect)
+dynamo_modify_delete_row(DynamoModifyState *s, const DynamoValue *key,
+						 const DynamoValue *expect)
 {
 	DynamoTxnOutcome outcome;
 
@@ -1209,18 +1240,24 @@ end_modify(DynamoModifyState *s)
 	}
 }
 
+/* EndForeignModify: bulk mode sends its last group; the buffer waits for the commit. */
 static void
 dynamoEndForeignModify(EState *estate, ResultRelInfo *rinfo)
 {
 	end_modify(rinfo->ri_FdwState);
 }
 
+/* EndForeignInsert: the same for a partition's or COPY's rows. */
 static void
 dynamoEndForeignInsert(EState *estate, ResultRelInfo *rinfo)
 {
 	end_modify(rinfo->ri_FdwState);
 }
 
+/*
+ * ExplainForeignModify: when the writes go to DynamoDB (at commit, or
+ * during the statement in bulk mode) and how ON CONFLICT DO NOTHING checks.
+ */
 static void
 dynamoExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 						   List *fdw_private, int subplan_index,
@@ -1282,7 +1319,7 @@ dynamoRefetchForeignRow(EState *estate, ExecRowMark *erm, Datum rowid,
 		DynamoWriteTarget wt;
 
 		rti_target(estate, erm->rti, erm->relation, &wt);
-		dynamo_txn_lock(&wt, row->key, row->expect, estate->es_output_cid);
+		dynamo_txn_lock(&wt, row->key_value, row->expect_value, estate->es_output_cid);
 	}
 	ExecForceStoreHeapTuple(heap_copytuple(row->tuple), slot, true);
 	*updated = false;

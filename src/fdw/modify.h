@@ -13,14 +13,10 @@
 #ifndef DYNAMO_MODIFY_H
 #define DYNAMO_MODIFY_H
 
-/*
- * json-c's trees, by their struct names: a file that only passes them along
- * needs no json-c; the files that read or build JSON include ddb_json.h.
- */
-struct json_c_object;
-
 #include "foreign/fdwapi.h"
 #include "nodes/execnodes.h"
+
+#include "ddb_value.h"
 
 typedef struct DynamoModifyState DynamoModifyState;
 
@@ -29,9 +25,10 @@ extern void dynamo_modify_routine(FdwRoutine *routine);
 extern DynamoModifyState *dynamo_modify_begin_direct(EState *estate, ResultRelInfo *rinfo,
 													 CmdType op);
 extern TupleTableSlot *dynamo_modify_update_row(DynamoModifyState *s, ResultRelInfo *rinfo,
-												TupleTableSlot *slot, struct json_c_object *key,
-												struct json_c_object *olddoc, struct json_c_object *expect);
-extern bool dynamo_modify_delete_row(DynamoModifyState *s, struct json_c_object *key,
-									 struct json_c_object *expect);
+												TupleTableSlot *slot, const DynamoValue *key,
+												const DynamoValue *olddoc,
+												const DynamoValue *expect);
+extern bool dynamo_modify_delete_row(DynamoModifyState *s, const DynamoValue *key,
+									 const DynamoValue *expect);
 
 #endif							/* DYNAMO_MODIFY_H */

@@ -29,8 +29,6 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include "utils/memutils.h"
 
 #include "client.h"
@@ -104,6 +102,18 @@ dynamo_readset_add(MemoryContext cxt, DynamoReadRow *row, ItemPointer tid)
 	ReadSet    *rs = readset_for(cxt);
 	uint64		serial;
 
+	/* boundary: a row of scan.c's json-c twins gets its trees, until the merge */
+	if ((row->key && !row->key_value) || (row->expect && !row->expect_value))
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+
+		if (row->key && !row->key_value)
+			row->key_value = dynamo_value_from_json_c_copy(row->key);
+		if (row->expect && !row->expect_value)
+			row->expect_value = dynamo_value_from_json_c_copy(row->expect);
+		MemoryContextSwitchTo(oldcxt);
+	}
+
 	if (rs->n == rs->max)
 	{
 		rs->max *= 2;
@@ -134,38 +144,49 @@ dynamo_readset_find(ItemPointer tid)
 
 /*
  * What a row read of ITEM: each of ATTRS (the attributes its columns
- * read) with its value, or NULL when the item lacks it, and with
+ * read) with its value, or JSON null when the item lacks it, and with
  * WHOLE_ITEM (a document column read it all) every attribute the item has.
  * The key attributes PK and SK are left out: the write names the item by
- * them.  A new tree sharing ITEM's values, owned by the current context.
+ * them.  A new tree (values copied) in the current context.
  */
-json_c_object *
-dynamo_readset_expect(json_c_object *item, const char *pk, const char *sk,
-					  const char *const *attrs, int nattrs, bool whole_item)
+DynamoValue *
+dynamo_readset_expect_value(const DynamoValue *item, const char *pk, const char *sk,
+							const char *const *attrs, int nattrs, bool whole_item)
 {
-	json_c_object *expect = json_object_new_object();
+	DynamoValue *expect;
+	const DynamoValue *m;
 	int			i;
 
-	dynamo_json_own(expect);
 	if (whole_item)
 	{
-		json_object_object_foreach(item, k, v)
-		{
-			if (strcmp(k, pk) == 0 || (sk && strcmp(k, sk) == 0))
-				continue;
-			json_object_object_add(expect, k, json_object_get(v));
-		}
+		/* the item's attributes have distinct names: copied whole */
+		expect = dynamo_value_copy(item);
+		dynamo_value_remove(expect, pk);
+		if (sk)
+			dynamo_value_remove(expect, sk);
 	}
+	else
+		expect = dynamo_value_object();
 	for (i = 0; i < nattrs; i++)
 	{
-		json_c_object *v;
-
 		if (strcmp(attrs[i], pk) == 0 || (sk && strcmp(attrs[i], sk) == 0))
 			continue;
-		if (json_object_object_get_ex(item, attrs[i], &v))
-			json_object_object_add(expect, attrs[i], json_object_get(v));
-		else
-			json_object_object_add(expect, attrs[i], NULL);
+		m = dynamo_value_member(item, attrs[i]);
+		dynamo_value_set(expect, attrs[i], m ? dynamo_value_copy(m) : dynamo_value_null());
 	}
+	return expect;
+}
+
+/* boundary: json-c twin for scan.c until the merge */
+struct json_c_object *
+dynamo_readset_expect(struct json_c_object *item, const char *pk, const char *sk,
+					  const char *const *attrs, int nattrs, bool whole_item)
+{
+	struct json_c_object *expect;
+
+	expect = dynamo_value_to_json_c(dynamo_readset_expect_value(dynamo_value_from_json_c(item),
+																pk, sk, attrs, nattrs,
+																whole_item));
+	dynamo_json_own(expect);
 	return expect;
 }

@@ -15,26 +15,37 @@
 
 #include "nodes/pg_list.h"
 
+#include "ddb_value.h"
+
 /*
  * json-c's trees, by their struct names: a file that only passes them along
  * needs no json-c; the files that read or build JSON include ddb_json.h.
  */
 struct json_c_object;
+struct EState;
 
 /*
  * This transaction's buffered writes to one table, as a scan sees them
- * (read-your-writes).  Opaque outside txn.c.
+ * (read-your-writes).  Opaque outside txn_view.c.
  */
 typedef struct DynamoTxnView DynamoTxnView;
 
 /* in txn.c: settings (dynamo_fdw.c registers them) */
 extern bool dynamo_strict_atomicity;
 extern bool dynamo_bulk_write;
+
+/* in txn_view.c */
 extern bool dynamo_txn_writes_table(Oid serverid, const char *table);
 
-/* in txn.c */
+/* in txn_view.c */
 extern DynamoTxnView *dynamo_txn_view(Oid serverid, const char *table,
 									  List *key_attrs);
+extern DynamoValue *dynamo_txn_overlay_value(DynamoTxnView *view, DynamoValue *item);
+extern DynamoValue *dynamo_txn_next_unseen_value(DynamoTxnView *view);
+extern DynamoValue *dynamo_txn_see(Oid serverid, const char *table,
+								   const DynamoValue *key, DynamoValue *item);
+
+/* boundary: json-c twins for scan.c/keyjoin.c until the merge */
 extern struct json_c_object *dynamo_txn_overlay(DynamoTxnView *view, struct json_c_object *item);
 extern struct json_c_object *dynamo_txn_next_unseen(DynamoTxnView *view);
 
@@ -68,25 +79,30 @@ typedef enum DynamoTxnKnown
 	DYNAMO_TXN_ABSENT
 } DynamoTxnKnown;
 
-extern char *dynamo_key_string(struct json_c_object *item, const char *pk, const char *sk);
-extern char *dynamo_key_display(struct json_c_object *item, const char *pk, const char *sk);
+/* in txn_key.c */
+extern char *dynamo_key_string_value(const DynamoValue *item, const char *pk, const char *sk);
+extern char *dynamo_key_display_value(const DynamoValue *item, const char *pk, const char *sk);
 extern void dynamo_report_duplicate(const char *table, const char *keydisp,
 									const char *detail_more) pg_attribute_noreturn();
-extern DynamoTxnKnown dynamo_txn_known(const DynamoWriteTarget *wt, struct json_c_object *key);
-extern DynamoTxnOutcome dynamo_txn_insert(const DynamoWriteTarget *wt, struct json_c_object *key,
-										  struct json_c_object *item, bool do_nothing,
+
+/* boundary: json-c twins for scan.c/keyjoin.c until the merge */
+extern char *dynamo_key_string(struct json_c_object *item, const char *pk, const char *sk);
+extern char *dynamo_key_display(struct json_c_object *item, const char *pk, const char *sk);
+
+/* in txn.c */
+extern DynamoTxnKnown dynamo_txn_known(const DynamoWriteTarget *wt, const DynamoValue *key);
+extern DynamoTxnOutcome dynamo_txn_insert(const DynamoWriteTarget *wt, const DynamoValue *key,
+										  const DynamoValue *item, bool do_nothing,
 										  CommandId cid);
-extern DynamoTxnOutcome dynamo_txn_update(const DynamoWriteTarget *wt, struct json_c_object *key,
-										  struct json_c_object *set, struct json_c_object *remove,
-										  struct json_c_object *image, struct json_c_object *expect,
+extern DynamoTxnOutcome dynamo_txn_update(const DynamoWriteTarget *wt, const DynamoValue *key,
+										  const DynamoValue *set, const DynamoValue *remove,
+										  const DynamoValue *image, const DynamoValue *expect,
 										  CommandId cid);
-extern DynamoTxnOutcome dynamo_txn_delete(const DynamoWriteTarget *wt, struct json_c_object *key,
-										  struct json_c_object *expect, CommandId cid);
-extern void dynamo_txn_lock(const DynamoWriteTarget *wt, struct json_c_object *key,
-							struct json_c_object *expect, CommandId cid);
+extern DynamoTxnOutcome dynamo_txn_delete(const DynamoWriteTarget *wt, const DynamoValue *key,
+										  const DynamoValue *expect, CommandId cid);
+extern void dynamo_txn_lock(const DynamoWriteTarget *wt, const DynamoValue *key,
+							const DynamoValue *expect, CommandId cid);
 extern void dynamo_txn_note_bulk(uint64 items);
-extern struct json_c_object *dynamo_txn_see(Oid serverid, const char *table, struct json_c_object *key,
-									 struct json_c_object *item);
 extern bool dynamo_txn_single_statement(struct EState *estate);
 
 #endif							/* DYNAMO_TXN_H */
