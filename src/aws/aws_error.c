@@ -148,7 +148,7 @@ dynamo_aws_message(const char *msg)
 }
 
 /*
- * Wait before retry RETRY (0 for the first) as dynamo_call would: capped
+ * Wait before retry RETRY (0 for the first) as dynamo_request would: capped
  * exponential backoff with full jitter, longer after throttling.  Wakes for
  * a cancel.  For callers that retry on their own (unprocessed keys).
  */

@@ -8,7 +8,8 @@
  * IDENTIFICATION
  *		  src/aws/client.c
  *
- * Every DynamoDB operation goes through dynamo_call().  It signs the request
+ * Every DynamoDB operation goes through dynamo_request() or one of its
+ * siblings (many at once, one ahead of need).  Each signs the request
  * with SigV4 (credentials from credentials.c), sends it with http.c, checks
  * the response's CRC32, retries what the AWS SDKs' standard retry mode
  * retries (throttling, 5xx, transport errors) with aws_error.c's capped
@@ -19,8 +20,6 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
-
-#include "ddb_json.h"
 
 #include <zlib.h>
 
@@ -93,86 +92,20 @@ dynamo_connect(ForeignServer *server, UserMapping *user)
 	return conn;
 }
 
-/* json-c trees are malloc'd: free one when its memory context goes away. */
-static void
-json_put_callback(void *arg)
-{
-	json_object_put((json_c_object *) arg);
-}
-
-void
-dynamo_json_own(json_c_object *obj)
-{
-	MemoryContextCallback *cb;
-
-	if (obj == NULL)
-		return;
-	cb = MemoryContextAlloc(CurrentMemoryContext, sizeof(MemoryContextCallback));
-	cb->func = json_put_callback;
-	cb->arg = obj;
-	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
-}
-
-/*
- * Parse the JSON value that BODY (LEN bytes) starts with, using TOK (fresh
- * or reset); NULL if it is not JSON.  The tree belongs to the current
- * context.
- */
-json_c_object *
-dynamo_json_parse_with(json_tokener *tok, const char *body, int len)
-{
-	json_c_object *obj = json_tokener_parse_ex(tok, body, len);
-
-	if (obj != NULL && json_tokener_get_error(tok) != json_tokener_success)
-	{
-		json_object_put(obj);
-		obj = NULL;
-	}
-	dynamo_json_own(obj);
-	return obj;
-}
-
-/* Parse BODY; NULL if it is not JSON. The tree belongs to the current context. */
-json_c_object *
-dynamo_json_parse(const char *body, int len)
-{
-	json_tokener *tok = json_tokener_new_ex(DYNAMO_JSON_MAX_DEPTH);
-	json_c_object *obj;
-
-	if (tok == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);	/* text must be valid */
-	obj = dynamo_json_parse_with(tok, body, len);
-	json_tokener_free(tok);
-	return obj;
-}
-
-const char *
-dynamo_json_get_string(json_c_object *obj, const char *key)
-{
-	json_c_object *v;
-
-	if (obj && json_object_object_get_ex(obj, key, &v) &&
-		json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
-}
-
 /* Split an AWS error body into its type (after '#') and message. */
 static void
-parse_aws_error(json_c_object *body, DynamoError *err)
+parse_aws_error(const DynamoValue *body, DynamoError *err)
 {
-	const char *type = dynamo_json_get_string(body, "__type");
-	const char *msg = dynamo_json_get_string(body, "message");
+	const char *type = dynamo_value_member_string(body, "__type");
+	const char *msg = dynamo_value_member_string(body, "message");
 
 	if (msg == NULL)
-		msg = dynamo_json_get_string(body, "Message");
+		msg = dynamo_value_member_string(body, "Message");
 	if (type && strchr(type, '#'))
 		type = strrchr(type, '#') + 1;
 	err->type = type ? pstrdup(type) : NULL;
 	err->message = msg ? dynamo_aws_message(msg) : NULL;
-	err->body = body;
-	err->doc = dynamo_value_from_json_c_copy(body);
+	err->doc = body;
 }
 
 static bool
@@ -235,7 +168,7 @@ interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hres
 				   void **result, AttemptState *st, DynamoBodyParser parser,
 				   void *parser_arg)
 {
-	json_c_object *body;
+	const DynamoValue *body;
 
 	/* only the latest attempt counts */
 	st->throttled = false;
@@ -253,32 +186,21 @@ interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hres
 									   hresp->crc32);
 		return CALL_RETRY;
 	}
-	if (hresp->status == 200 && parser != NULL)
+	if (hresp->status == 200)
 	{
-		/* the caller reads the body its own way (a page of items) */
+		/* the caller's parser: a tree, or a page read its own way */
 		*result = parser(hresp->body.data, hresp->body.len, parser_arg);
 		if (*result != NULL)
 			return CALL_OK;
 		st->status = hresp->status;
-		memset(&st->last, 0, sizeof(st->last));
 		st->transport_error = pstrdup("response is not valid JSON");
 		return CALL_RETRY;
-	}
-	body = dynamo_json_parse(hresp->body.data, hresp->body.len);
-	if (hresp->status == 200 && body != NULL)
-	{
-		*result = body;
-		return CALL_OK;
 	}
 
 	st->status = hresp->status;
+	body = dynamo_value_parse_any(hresp->body.data, hresp->body.len);
 	if (body)
 		parse_aws_error(body, &st->last);
-	else if (hresp->status == 200)
-	{
-		st->transport_error = pstrdup("response is not valid JSON");
-		return CALL_RETRY;
-	}
 	else
 		st->transport_error = psprintf("HTTP status %ld with a body that is not JSON",
 									   hresp->status);
@@ -371,14 +293,6 @@ call_with_retries(DynamoConn *conn, const char *operation, const char *target,
 	return NULL;				/* keep compiler quiet */
 }
 
-static const char *
-request_text(json_c_object *request)
-{
-	return json_object_to_json_string_ext(request,
-										  JSON_C_TO_STRING_PLAIN |
-										  JSON_C_TO_STRING_NOSLASHESCAPE);
-}
-
 /* Attempts FIRST .. of OPERATION with body PAYLOAD, as call_with_retries. */
 static void *
 call_payload(DynamoConn *conn, const char *operation, const char *payload,
@@ -391,56 +305,9 @@ call_payload(DynamoConn *conn, const char *operation, const char *payload,
 							 parser, parser_arg);
 }
 
-/* Attempts FIRST .. of OPERATION with REQUEST, as call_with_retries. */
-static void *
-call_request(DynamoConn *conn, const char *operation, json_c_object *request,
-			 DynamoError *err, AttemptState *st, int first,
-			 DynamoBodyParser parser, void *parser_arg)
-{
-	return call_payload(conn, operation, request_text(request), err, st, first,
-						parser, parser_arg);
-}
-
 /*
- * Send OPERATION with REQUEST as its body and return the parsed response,
- * owned by the current memory context.
- *
- * Transient failures are retried up to the server's max_attempts, with the
- * same body (so a TransactWriteItems keeps its ClientRequestToken).  A
- * non-retryable AWS error is returned in *err (and NULL returned) when the
- * caller passes ERR, because some callers turn particular errors into their
- * own (a cancelled transaction, a failed condition); otherwise it is
- * reported here.
- */
-json_c_object *
-dynamo_call(DynamoConn *conn, const char *operation, json_c_object *request,
-			DynamoError *err)
-{
-	return (json_c_object *) dynamo_call_parsed(conn, operation, request, err,
-												NULL, NULL);
-}
-
-/*
- * As dynamo_call, but a successful response's body goes to PARSER (with
- * ARG), and what it returns is returned; when PARSER returns NULL the body
- * is taken for a garbled one and the request is tried again.  With a NULL
- * PARSER, the body is parsed by json-c as dynamo_call does.
- */
-void *
-dynamo_call_parsed(DynamoConn *conn, const char *operation,
-				   json_c_object *request, DynamoError *err,
-				   DynamoBodyParser parser, void *parser_arg)
-{
-	AttemptState st;
-
-	memset(&st, 0, sizeof(st));
-	return call_request(conn, operation, request, err, &st, 0, parser, parser_arg);
-}
-
-/*
- * The work of dynamo_call_many and dynamo_request_many: PAYLOADS are the
- * requests' bodies, and a successful response goes to PARSER (json-c when
- * NULL).
+ * The work of dynamo_request_many: PAYLOADS are the requests' bodies, and
+ * a successful answer goes to PARSER.
  */
 static void
 call_many_payloads(DynamoConn *conn, const char *operation, const char **payloads,
@@ -478,25 +345,6 @@ call_many_payloads(DynamoConn *conn, const char *operation, const char **payload
 				dynamo_report_error(conn, operation, &st.last, st.status);
 		}
 	}
-}
-
-/*
- * Send N requests of one OPERATION at once and return their responses in
- * RESULTS.  The first attempt of each goes out concurrently (a parallel
- * Scan's segments); any that need another attempt are retried one by one,
- * counting that first attempt, so that no request is tried more than
- * max_attempts times.  Errors are reported as dynamo_call reports them.
- */
-void
-dynamo_call_many(DynamoConn *conn, const char *operation,
-				 json_c_object **requests, int n, json_c_object **results)
-{
-	const char **payloads = palloc(sizeof(char *) * n);
-	int			i;
-
-	for (i = 0; i < n; i++)
-		payloads[i] = request_text(requests[i]);
-	call_many_payloads(conn, operation, payloads, n, (void **) results, NULL, NULL);
 }
 
 /*
@@ -542,7 +390,7 @@ dynamo_report_error(DynamoConn *conn, const char *operation,
 			 errdetail_internal("%s: %s", type, err->message ? err->message : "")));
 }
 
-/* Send OPERATION with body PAYLOAD ahead; see dynamo_call_ahead. */
+/* Send OPERATION with body PAYLOAD ahead; see dynamo_request_ahead. */
 static uint64
 ahead_payload(DynamoConn *conn, const char *operation, const char *payload)
 {
@@ -553,20 +401,7 @@ ahead_payload(DynamoConn *conn, const char *operation, const char *payload)
 	return dynamo_http_send_ahead(&hreq);
 }
 
-/*
- * Send OPERATION with REQUEST now, ahead of need (a scan's next page), and
- * return without waiting a number for dynamo_call_ahead_finish, which gets
- * the result.  Only one request is ever ahead: sending another drops the
- * first (whose finish then sends it again).  REQUEST must not change until
- * then.
- */
-uint64
-dynamo_call_ahead(DynamoConn *conn, const char *operation, json_c_object *request)
-{
-	return ahead_payload(conn, operation, request_text(request));
-}
-
-/* The work of dynamo_call_ahead_finish, with the request's body PAYLOAD. */
+/* The work of dynamo_request_ahead_finish, with the request's body PAYLOAD. */
 static void *
 ahead_finish_payload(uint64 seq, DynamoConn *conn, const char *operation,
 					 const char *payload, DynamoBodyParser parser,
@@ -601,31 +436,9 @@ ahead_finish_payload(uint64 seq, DynamoConn *conn, const char *operation,
 }
 
 /*
- * The result of the request dynamo_call_ahead sent, read by PARSER as
- * dynamo_call_parsed does.  That request was the first attempt: when it
- * failed, the others follow as dynamo_call_parsed makes them, with the same
- * error reports.
- */
-void *
-dynamo_call_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
-						 json_c_object *request, DynamoBodyParser parser,
-						 void *parser_arg)
-{
-	return ahead_finish_payload(seq, conn, operation, request_text(request),
-								parser, parser_arg);
-}
-
-/* Forget request SEQ sent ahead, if it still is. */
-void
-dynamo_call_ahead_drop(uint64 seq)
-{
-	dynamo_http_drop_ahead(seq);
-}
-
-/*
- * The same calls with requests and answers as ddb_value.h's trees: what
- * the wrapper uses.  A response's body becomes a tree in the current
- * memory context; an error's document is DynamoError.doc.
+ * The calls.  Requests and answers are ddb_value.h's trees; a successful
+ * answer's body becomes a tree in the current memory context, an error's
+ * document is DynamoError.doc.
  */
 
 /* DynamoBodyParser for a whole answer as a tree. */
@@ -635,15 +448,30 @@ value_parser(const char *body, int len, void *arg)
 	return dynamo_value_parse_any(body, len);
 }
 
-/* As dynamo_call, with REQUEST and the answer as trees. */
+/*
+ * Send OPERATION with REQUEST as its body and return the answer, in the
+ * current memory context.
+ *
+ * Transient failures are retried up to the server's max_attempts, with the
+ * same body (so a TransactWriteItems keeps its ClientRequestToken).  A
+ * non-retryable AWS error is returned in *err (and NULL returned) when the
+ * caller passes ERR, because some callers turn particular errors into their
+ * own (a cancelled transaction, a failed condition); otherwise it is
+ * reported here.
+ */
 DynamoValue *
 dynamo_request(DynamoConn *conn, const char *operation, const DynamoValue *request,
 			   DynamoError *err)
 {
-	return dynamo_request_parsed(conn, operation, request, err, value_parser, NULL);
+	return dynamo_request_parsed(conn, operation, request, err, NULL, NULL);
 }
 
-/* As dynamo_call_parsed; PARSER NULL reads the answer as a tree. */
+/*
+ * As dynamo_request, but a successful answer's body goes to PARSER (with
+ * ARG; NULL: read as a tree), and what it returns is returned; when PARSER
+ * returns NULL the body is taken for a garbled one and the request is tried
+ * again.
+ */
 void *
 dynamo_request_parsed(DynamoConn *conn, const char *operation,
 					  const DynamoValue *request, DynamoError *err,
@@ -656,7 +484,14 @@ dynamo_request_parsed(DynamoConn *conn, const char *operation,
 						parser ? parser : value_parser, parser_arg);
 }
 
-/* As dynamo_call_many, with requests and answers as trees. */
+/*
+ * Send N requests of one OPERATION at once and return their answers in
+ * RESULTS.  The first attempt of each goes out concurrently (a Scan's
+ * segments, a key join's batches); any that need another attempt are
+ * retried one by one, counting that first attempt, so that no request is
+ * tried more than max_attempts times.  Errors are reported as
+ * dynamo_request reports them.
+ */
 void
 dynamo_request_many(DynamoConn *conn, const char *operation,
 					DynamoValue **requests, int n, DynamoValue **results)
@@ -670,14 +505,24 @@ dynamo_request_many(DynamoConn *conn, const char *operation,
 					   value_parser, NULL);
 }
 
-/* As dynamo_call_ahead, with REQUEST as a tree. */
+/*
+ * Send OPERATION with REQUEST now, ahead of need (a scan's next page), and
+ * return without waiting a number for dynamo_request_ahead_finish, which
+ * gets the answer.  Only one request is ever ahead: sending another drops
+ * the first (whose finish then sends it again).
+ */
 uint64
 dynamo_request_ahead(DynamoConn *conn, const char *operation, const DynamoValue *request)
 {
 	return ahead_payload(conn, operation, dynamo_value_text(request));
 }
 
-/* As dynamo_call_ahead_finish; PARSER NULL reads the answer as a tree. */
+/*
+ * The answer to the request dynamo_request_ahead sent (REQUEST must say
+ * the same), read by PARSER as dynamo_request_parsed does.  That request
+ * was the first attempt: when it failed, the others follow as
+ * dynamo_request_parsed makes them, with the same error reports.
+ */
 void *
 dynamo_request_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
 							const DynamoValue *request, DynamoBodyParser parser,
@@ -685,4 +530,11 @@ dynamo_request_ahead_finish(uint64 seq, DynamoConn *conn, const char *operation,
 {
 	return ahead_finish_payload(seq, conn, operation, dynamo_value_text(request),
 								parser ? parser : value_parser, parser_arg);
+}
+
+/* Forget request SEQ sent ahead, if it still is. */
+void
+dynamo_request_ahead_drop(uint64 seq)
+{
+	dynamo_http_drop_ahead(seq);
 }

@@ -20,23 +20,20 @@
  */
 #include "postgres.h"
 
-#include "ddb_json.h"
-
 #include "nodes/value.h"
 
 #include "client.h"
 #include "operations.h"
 
 static char
-attribute_type(json_c_object *defs, const char *name)
+attribute_type(const DynamoValue *defs, const char *name)
 {
-	size_t		i;
+	const DynamoValue *d;
 
-	for (i = 0; defs && i < json_object_array_length(defs); i++)
+	dynamo_value_foreach(d, defs)
 	{
-		json_c_object *d = json_object_array_get_idx(defs, i);
-		const char *n = dynamo_json_get_string(d, "AttributeName");
-		const char *t = dynamo_json_get_string(d, "AttributeType");
+		const char *n = dynamo_value_member_string(d, "AttributeName");
+		const char *t = dynamo_value_member_string(d, "AttributeType");
 
 		if (n && t && strcmp(n, name) == 0)
 			return t[0];
@@ -46,18 +43,17 @@ attribute_type(json_c_object *defs, const char *name)
 
 /* Read a KeySchema array into partition and sort key names. */
 static void
-read_key_schema(json_c_object *schema, json_c_object *defs,
+read_key_schema(const DynamoValue *schema, const DynamoValue *defs,
 				char **pk, char *pk_type, char **sk, char *sk_type)
 {
-	size_t		i;
+	const DynamoValue *k;
 
 	*pk = *sk = NULL;
 	*pk_type = *sk_type = DYNAMO_TYPE_S;
-	for (i = 0; schema && i < json_object_array_length(schema); i++)
+	dynamo_value_foreach(k, schema)
 	{
-		json_c_object *k = json_object_array_get_idx(schema, i);
-		const char *name = dynamo_json_get_string(k, "AttributeName");
-		const char *type = dynamo_json_get_string(k, "KeyType");
+		const char *name = dynamo_value_member_string(k, "AttributeName");
+		const char *type = dynamo_value_member_string(k, "KeyType");
 
 		if (name == NULL || type == NULL)
 			continue;
@@ -75,43 +71,38 @@ read_key_schema(json_c_object *schema, json_c_object *defs,
 }
 
 static List *
-read_indexes(json_c_object *array, json_c_object *defs, bool is_local,
+read_indexes(const DynamoValue *array, const DynamoValue *defs, bool is_local,
 			 List *indexes)
 {
-	size_t		i;
+	const DynamoValue *ix;
 
-	for (i = 0; array && i < json_object_array_length(array); i++)
+	dynamo_value_foreach(ix, array)
 	{
-		json_c_object *ix = json_object_array_get_idx(array, i);
-		json_c_object *schema = NULL,
-				   *proj = NULL,
-				   *incl = NULL;
+		const DynamoValue *proj = dynamo_value_member(ix, "Projection");
 		DynamoIndex *index = palloc0(sizeof(DynamoIndex));
-		const char *ptype;
-		const char *status = dynamo_json_get_string(ix, "IndexStatus");
+		const char *name = dynamo_value_member_string(ix, "IndexName");
+		const char *ptype = dynamo_value_member_string(proj, "ProjectionType");
+		const char *status = dynamo_value_member_string(ix, "IndexStatus");
 
 		/* A GSI still being built cannot be queried. */
-		if (status && strcmp(status, "ACTIVE") != 0)
+		if ((status && strcmp(status, "ACTIVE") != 0) || name == NULL)
 			continue;
 
-		index->name = pstrdup(dynamo_json_get_string(ix, "IndexName"));
+		index->name = pstrdup(name);
 		index->is_local = is_local;
-		json_object_object_get_ex(ix, "KeySchema", &schema);
-		read_key_schema(schema, defs, &index->partition_key, &index->partition_type,
+		read_key_schema(dynamo_value_member(ix, "KeySchema"), defs,
+						&index->partition_key, &index->partition_type,
 						&index->sort_key, &index->sort_type);
-		json_object_object_get_ex(ix, "Projection", &proj);
-		ptype = dynamo_json_get_string(proj, "ProjectionType");
 		if (ptype && strcmp(ptype, "KEYS_ONLY") == 0)
 			index->projection = DYNAMO_PROJECT_KEYS_ONLY;
 		else if (ptype && strcmp(ptype, "INCLUDE") == 0)
 		{
-			size_t		j;
+			const DynamoValue *a;
 
 			index->projection = DYNAMO_PROJECT_INCLUDE;
-			if (proj && json_object_object_get_ex(proj, "NonKeyAttributes", &incl))
-				for (j = 0; j < json_object_array_length(incl); j++)
-					index->include = lappend(index->include,
-											 makeString(pstrdup(json_object_get_string(json_object_array_get_idx(incl, j)))));
+			dynamo_value_foreach(a, dynamo_value_member(proj, "NonKeyAttributes"))
+				if (a->kind == DYNAMO_VALUE_STRING)
+					index->include = lappend(index->include, makeString(pstrdup(a->str)));
 		}
 		else
 			index->projection = DYNAMO_PROJECT_ALL;
@@ -121,48 +112,50 @@ read_indexes(json_c_object *array, json_c_object *defs, bool is_local,
 	return indexes;
 }
 
+/* A JSON number member of OBJECT as a double; 0 when it has none. */
+static double
+number_member(const DynamoValue *object, const char *name)
+{
+	const DynamoValue *v = dynamo_value_member(object, name);
+
+	return v && v->kind == DYNAMO_VALUE_NUMBER ? strtod(v->str, NULL) : 0;
+}
+
 /*
  * DescribeTable of TABLE_NAME: its key schema and key types, its ACTIVE
  * indexes, and DynamoDB's item count and size estimates.  palloc'd in the
- * current context (the request and response trees too, tied to it).  NULL
- * when DynamoDB answered with an error, which is then in *ERR as
- * dynamo_call leaves it.  partition_key is NULL when the answer names
- * none; the caller decides what that means.
+ * current context.  NULL when DynamoDB answered with an error, which is
+ * then in *ERR as client.c leaves it.  partition_key is NULL when the
+ * answer names none; the caller decides what that means.
  */
 DynamoTable *
 dynamo_op_describe_table(DynamoConn *conn, const char *table_name,
 						 DynamoError *err)
 {
-	json_c_object *req,
-			   *resp,
-			   *desc = NULL,
-			   *defs = NULL,
-			   *schema = NULL,
-			   *v;
+	DynamoValue *req = dynamo_value_object();
+	DynamoValue *resp;
+	const DynamoValue *desc;
+	const DynamoValue *defs;
 	DynamoTable *t;
 
-	req = json_object_new_object();
-	dynamo_json_own(req);
-	json_object_object_add(req, "TableName", json_object_new_string(table_name));
-	resp = dynamo_call(conn, "DescribeTable", req, err);
+	dynamo_value_set(req, "TableName", dynamo_value_string(table_name));
+	resp = dynamo_request(conn, "DescribeTable", req, err);
 	if (resp == NULL)
 		return NULL;
-	json_object_object_get_ex(resp, "Table", &desc);
-	json_object_object_get_ex(desc, "AttributeDefinitions", &defs);
-	json_object_object_get_ex(desc, "KeySchema", &schema);
+	desc = dynamo_value_member(resp, "Table");
+	defs = dynamo_value_member(desc, "AttributeDefinitions");
 
 	t = palloc0(sizeof(DynamoTable));
 	t->table_name = pstrdup(table_name);
-	read_key_schema(schema, defs, &t->partition_key, &t->partition_type,
+	read_key_schema(dynamo_value_member(desc, "KeySchema"), defs,
+					&t->partition_key, &t->partition_type,
 					&t->sort_key, &t->sort_type);
-	if (json_object_object_get_ex(desc, "GlobalSecondaryIndexes", &v))
-		t->indexes = read_indexes(v, defs, false, t->indexes);
-	if (json_object_object_get_ex(desc, "LocalSecondaryIndexes", &v))
-		t->indexes = read_indexes(v, defs, true, t->indexes);
-	if (json_object_object_get_ex(desc, "ItemCount", &v))
-		t->item_count = json_object_get_double(v);
-	if (json_object_object_get_ex(desc, "TableSizeBytes", &v))
-		t->table_bytes = json_object_get_double(v);
+	t->indexes = read_indexes(dynamo_value_member(desc, "GlobalSecondaryIndexes"),
+							  defs, false, t->indexes);
+	t->indexes = read_indexes(dynamo_value_member(desc, "LocalSecondaryIndexes"),
+							  defs, true, t->indexes);
+	t->item_count = number_member(desc, "ItemCount");
+	t->table_bytes = number_member(desc, "TableSizeBytes");
 	return t;
 }
 

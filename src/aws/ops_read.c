@@ -630,7 +630,7 @@ dynamo_op_page(DynamoConn *conn, const DynamoPageRequest *req, uint64 ahead,
 /*
  * Send REQ now, ahead of need, and return at once the number
  * dynamo_op_page takes to read the answer.  Only one request is ever ahead
- * (client.c); the caller drops it with dynamo_call_ahead_drop.
+ * (client.c); the caller drops it with dynamo_request_ahead_drop.
  */
 uint64
 dynamo_op_page_ahead(DynamoConn *conn, const DynamoPageRequest *req)

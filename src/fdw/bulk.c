@@ -129,7 +129,7 @@ dynamo_bulk_add(DynamoBulkWriter *w, const DynamoValue *item)
 	int			i;
 
 	oldcxt = MemoryContextSwitchTo(w->group_cxt);
-	key = dynamo_key_string_value(item, w->pk, w->sk);
+	key = dynamo_key_string(item, w->pk, w->sk);
 	MemoryContextSwitchTo(oldcxt);
 	for (i = 0; i < w->n; i++)
 		if (strcmp(w->keys[i], key) == 0)
@@ -137,7 +137,7 @@ dynamo_bulk_add(DynamoBulkWriter *w, const DynamoValue *item)
 			/* one request may not put one key twice: send the first one */
 			send_group(w);
 			oldcxt = MemoryContextSwitchTo(w->group_cxt);
-			key = dynamo_key_string_value(item, w->pk, w->sk);
+			key = dynamo_key_string(item, w->pk, w->sk);
 			MemoryContextSwitchTo(oldcxt);
 			break;
 		}

@@ -256,20 +256,13 @@ encode_binary(const char *data, int len)
 
 /* The bytea of a B attribute's base64 text (a string). */
 Datum
-dynamo_av_to_datum_binary_value(const DynamoValue *b64)
+dynamo_av_to_datum_binary(const DynamoValue *b64)
 {
 	if (b64 == NULL || b64->kind != DYNAMO_VALUE_STRING)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("DynamoDB binary value is not valid base64")));
 	return PointerGetDatum(decode_base64(b64->str, b64->len));
-}
-
-/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
-Datum
-dynamo_av_to_datum_binary(struct json_c_object *b64)
-{
-	return dynamo_av_to_datum_binary_value(dynamo_value_from_json_c(b64));
 }
 
 /* A number's text as jsonb holds it. */
@@ -996,7 +989,7 @@ array_to_set(Datum d, Oid elemtype)
  * in the current memory context.
  */
 DynamoValue *
-dynamo_datum_to_av_value(Datum d, Oid type)
+dynamo_datum_to_av(Datum d, Oid type)
 {
 	Oid			base = getBaseType(type);
 	Oid			elemtype;
@@ -1036,15 +1029,6 @@ dynamo_datum_to_av_value(Datum d, Oid type)
 	return dynamo_av(is_number_type(base) ? "N" : "S", dynamo_value_string(out));
 }
 
-/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
-struct json_c_object *
-dynamo_datum_to_av(Datum d, Oid type)
-{
-	DynamoValue *av = dynamo_datum_to_av_value(d, type);
-
-	return av ? dynamo_value_to_json_c(av) : NULL;
-}
-
 /* The DynamoDB type tag a column's values are written with ('S', 'N', 'B'...). */
 char
 dynamo_type_tag(Oid type)
@@ -1073,9 +1057,3 @@ dynamo_value_display(const DynamoValue *av)
 	return pstrdup(v->str);
 }
 
-/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
-char *
-dynamo_av_display(struct json_c_object *av)
-{
-	return dynamo_value_display(dynamo_value_from_json_c(av));
-}

@@ -19,12 +19,6 @@
 #include "ddb_value.h"
 #include "table.h"
 
-/*
- * json-c's trees, by their struct names: a file that only passes them along
- * needs no json-c; the files that read or build JSON include ddb_json.h.
- */
-struct json_c_object;
-
 /* How a column's values are read from AttributeValues; see convert.c. */
 typedef enum DynamoIOKind
 {
@@ -92,16 +86,11 @@ extern DynamoRowReader *dynamo_row_reader_create(int ncolumns);
 extern void dynamo_row_reader_add(DynamoRowReader *r, const DynamoColumn *col, int pos);
 extern void dynamo_row_read(DynamoRowReader *r, const DynamoValue *item,
 							Datum *values, bool *isnull);
-extern DynamoValue *dynamo_datum_to_av_value(Datum d, Oid type);
+extern DynamoValue *dynamo_datum_to_av(Datum d, Oid type);
 extern DynamoNumberProblem dynamo_number_problem(const char *s);
 extern bool dynamo_value_storable(Datum d, Oid type);
 extern char dynamo_type_tag(Oid type);
-extern Datum dynamo_av_to_datum_binary_value(const DynamoValue *b64);
+extern Datum dynamo_av_to_datum_binary(const DynamoValue *b64);
 extern char *dynamo_value_display(const DynamoValue *av);
-
-/* boundary: json-c twins for scan.c/keyjoin.c until the merge */
-extern struct json_c_object *dynamo_datum_to_av(Datum d, Oid type);
-extern Datum dynamo_av_to_datum_binary(struct json_c_object *b64);
-extern char *dynamo_av_display(struct json_c_object *av);
 
 #endif							/* DYNAMO_CONVERT_H */

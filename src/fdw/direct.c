@@ -694,7 +694,7 @@ eval_key(DynamoDirectState *d, ForeignScanState *node)
 
 		if (isnull || !dynamo_value_storable(v, lfirst_oid(tc)))
 			return NULL;
-		av = dynamo_datum_to_av_value(v, lfirst_oid(tc));
+		av = dynamo_datum_to_av(v, lfirst_oid(tc));
 		if (av == NULL)
 			return NULL;
 		dynamo_value_set(key, attr, av);
@@ -824,7 +824,7 @@ eval_values(DynamoDirectState *d, ForeignScanState *node, DynamoValue *values,
 
 		vals[i] = eval(d, node, lfirst(lc), &nulls[i]);
 		if (!nulls[i] && dynamo_value_storable(vals[i], lfirst_oid(tc)))
-			av = dynamo_datum_to_av_value(vals[i], lfirst_oid(tc));
+			av = dynamo_datum_to_av(vals[i], lfirst_oid(tc));
 		if (av == NULL)
 		{
 			/*
@@ -901,7 +901,7 @@ send_direct(DynamoDirectState *d, ForeignScanState *node, const DynamoValue *key
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("item %s of DynamoDB table \"%s\" is larger than DynamoDB's 400 KB item limit",
-						dynamo_key_display_value(key, d->rel->meta->partition_key,
+						dynamo_key_display(key, d->rel->meta->partition_key,
 												 d->rel->meta->sort_key),
 						d->table),
 				 errdetail_internal("%s", err.message)));
@@ -943,7 +943,7 @@ what_was_read(DynamoDirectState *d, const DynamoValue *item)
 		else
 			attrs[nattrs++] = col->attr;
 	}
-	return dynamo_readset_expect_value(item, d->rel->meta->partition_key,
+	return dynamo_readset_expect(item, d->rel->meta->partition_key,
 									   d->rel->meta->sort_key, attrs, nattrs, whole);
 }
 

@@ -814,32 +814,11 @@ keyjoin_begin(CustomScanState *node, EState *estate, int eflags)
 	st->key_item = palloc(sizeof(DynamoValue *) * KEYJOIN_GROUP_KEYS);
 }
 
-/*
- * ITEM's key as json-c's tree, in the current context, for txn.c's key
- * functions.
- */
-static struct json_c_object *
-key_json(KeyJoinState *st, const DynamoValue *item)
-{
-	DynamoValue *key = dynamo_value_object();
-	const DynamoValue *v;
-	struct json_c_object *json;
-
-	if ((v = dynamo_value_member(item, st->pk)) != NULL)
-		dynamo_value_set(key, st->pk, dynamo_value_copy(v));
-	if (st->sk && (v = dynamo_value_member(item, st->sk)) != NULL)
-		dynamo_value_set(key, st->sk, dynamo_value_copy(v));
-	/* boundary: txn.c reads keys as json-c's trees */
-	json = dynamo_value_to_json_c(key);
-	dynamo_json_own(json);
-	return json;
-}
-
 /* dynamo_key_string of ITEM (or of a key): equal for equal keys. */
 static char *
 key_string(KeyJoinState *st, const DynamoValue *item)
 {
-	return dynamo_key_string(key_json(st, item), st->pk, st->sk);
+	return dynamo_key_string(item, st->pk, st->sk);
 }
 
 /*
@@ -956,19 +935,9 @@ found_item(KeyJoinState *st, const DynamoValue *item, int first, int last)
 static const DynamoValue *
 item_seen(DynamoTxnView *view, const DynamoValue *item)
 {
-	struct json_c_object *json;
-	struct json_c_object *seen;
-
 	if (view == NULL)
 		return item;
-	/* boundary: txn.c lays its writes over json-c's trees */
-	json = dynamo_value_to_json_c(item);
-	dynamo_json_own(json);
-	seen = dynamo_txn_overlay(view, json);
-	if (seen == NULL || seen == json)
-		return seen ? item : NULL;
-	/* boundary: the item the transaction made, as a tree */
-	return dynamo_value_from_json_c_copy(seen);
+	return dynamo_txn_overlay(view, unconstify(DynamoValue *, item));
 }
 
 /* The BatchGetItem request for keys FIRST to LAST - 1. */
@@ -1055,7 +1024,7 @@ fetch_keys(KeyJoinState *st)
 	int			stalls[KEYJOIN_IN_FLIGHT];	/* its rounds answered with nothing */
 	int			npending = 0;
 	DynamoTxnView *view;
-	struct json_c_object *unseen;
+	DynamoValue *unseen;
 	int			i;
 
 	if (st->nkeys == 0)
@@ -1095,9 +1064,9 @@ fetch_keys(KeyJoinState *st)
 		npending = nnext;
 	}
 
-	/* boundary: the items the transaction made, as trees */
+	/* the items the transaction made that DynamoDB has not */
 	while (view && (unseen = dynamo_txn_next_unseen(view)) != NULL)
-		found_item(st, dynamo_value_from_json_c_copy(unseen), 0, st->nkeys);
+		found_item(st, unseen, 0, st->nkeys);
 }
 
 /*
@@ -1163,7 +1132,7 @@ keyjoin_error_callback(void *arg)
 
 	if (st->current_item == NULL)
 		return;
-	key = dynamo_key_display(key_json(st, st->current_item), st->pk, st->sk);
+	key = dynamo_key_display(st->current_item, st->pk, st->sk);
 	if (st->reader->current_column)
 		errcontext("column \"%s\" of foreign table \"%s\", item with key %s",
 				   st->reader->current_column, st->relname, key);

@@ -559,7 +559,7 @@ column_av(DynamoModifyState *s, const DynamoColumn *col, Datum value)
 	DynamoValue *av;
 
 	s->current_column = col->column;
-	av = dynamo_datum_to_av_value(value, col->type);
+	av = dynamo_datum_to_av(value, col->type);
 	s->current_column = NULL;
 	return av;
 }
@@ -677,7 +677,7 @@ check_item_size(DynamoModifyState *s, const DynamoValue *item, const DynamoValue
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("item %s of DynamoDB table \"%s\" is larger than DynamoDB's 400 KB item limit",
-						dynamo_key_display_value(key, s->target.partition_key, s->target.sort_key),
+						dynamo_key_display(key, s->target.partition_key, s->target.sort_key),
 						s->target.table),
 				 errdetail("Its attribute names and values take at least %zu bytes.", size)));
 }
@@ -864,14 +864,14 @@ read_condition(DynamoModifyState *s, TupleTableSlot *planSlot, const DynamoValue
 
 		row = read_row(planSlot, ls->ctid_junk);
 		if (row)
-			dynamo_txn_lock(&ls->target, row->key_value, row->expect_value, s->cid);
+			dynamo_txn_lock(&ls->target, row->key, row->expect, s->cid);
 	}
 	row = read_row(planSlot, s->ctid_junk);
 	if (row)
 	{
 		if (row->serverid != s->target.serverid || strcmp(row->table, s->target.table) != 0)
 			elog(ERROR, "dynamo_fdw: the row to change was read from another table");
-		return row->expect_value;
+		return row->expect;
 	}
 	if (dynamo_txn_known(&s->target, key) == DYNAMO_TXN_UNKNOWN)
 		elog(ERROR, "dynamo_fdw: the row to change was not read from DynamoDB");
@@ -1010,7 +1010,7 @@ dynamoExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 			{
 				if (!do_nothing)
 					dynamo_report_duplicate(s->target.table,
-											dynamo_key_display_value(key, s->target.partition_key,
+											dynamo_key_display(key, s->target.partition_key,
 																	 s->target.sort_key),
 											"This transaction wrote it earlier.");
 				result = NULL;
@@ -1065,13 +1065,13 @@ update_item(DynamoModifyState *s, ResultRelInfo *rinfo, TupleTableSlot *slot,
 	{
 		DynamoValue *newkey = key_of_item(s, image);
 
-		if (strcmp(dynamo_key_string_value(newkey, s->target.partition_key, s->target.sort_key),
-				   dynamo_key_string_value(key, s->target.partition_key, s->target.sort_key)) != 0)
+		if (strcmp(dynamo_key_string(newkey, s->target.partition_key, s->target.sort_key),
+				   dynamo_key_string(key, s->target.partition_key, s->target.sort_key)) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("cannot change the key of a DynamoDB item"),
 					 errdetail("The UPDATE changes the key %s of an item of DynamoDB table \"%s\".",
-							   dynamo_key_display_value(key, s->target.partition_key,
+							   dynamo_key_display(key, s->target.partition_key,
 														s->target.sort_key),
 							   s->target.table),
 					 errhint("DELETE the row and INSERT it with the new key.")));
@@ -1319,7 +1319,7 @@ dynamoRefetchForeignRow(EState *estate, ExecRowMark *erm, Datum rowid,
 		DynamoWriteTarget wt;
 
 		rti_target(estate, erm->rti, erm->relation, &wt);
-		dynamo_txn_lock(&wt, row->key_value, row->expect_value, estate->es_output_cid);
+		dynamo_txn_lock(&wt, row->key, row->expect, estate->es_output_cid);
 	}
 	ExecForceStoreHeapTuple(heap_copytuple(row->tuple), slot, true);
 	*updated = false;

@@ -102,18 +102,6 @@ dynamo_readset_add(MemoryContext cxt, DynamoReadRow *row, ItemPointer tid)
 	ReadSet    *rs = readset_for(cxt);
 	uint64		serial;
 
-	/* boundary: a row of scan.c's json-c twins gets its trees, until the merge */
-	if ((row->key && !row->key_value) || (row->expect && !row->expect_value))
-	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
-
-		if (row->key && !row->key_value)
-			row->key_value = dynamo_value_from_json_c_copy(row->key);
-		if (row->expect && !row->expect_value)
-			row->expect_value = dynamo_value_from_json_c_copy(row->expect);
-		MemoryContextSwitchTo(oldcxt);
-	}
-
 	if (rs->n == rs->max)
 	{
 		rs->max *= 2;
@@ -150,7 +138,7 @@ dynamo_readset_find(ItemPointer tid)
  * them.  A new tree (values copied) in the current context.
  */
 DynamoValue *
-dynamo_readset_expect_value(const DynamoValue *item, const char *pk, const char *sk,
+dynamo_readset_expect(const DynamoValue *item, const char *pk, const char *sk,
 							const char *const *attrs, int nattrs, bool whole_item)
 {
 	DynamoValue *expect;
@@ -177,16 +165,3 @@ dynamo_readset_expect_value(const DynamoValue *item, const char *pk, const char 
 	return expect;
 }
 
-/* boundary: json-c twin for scan.c until the merge */
-struct json_c_object *
-dynamo_readset_expect(struct json_c_object *item, const char *pk, const char *sk,
-					  const char *const *attrs, int nattrs, bool whole_item)
-{
-	struct json_c_object *expect;
-
-	expect = dynamo_value_to_json_c(dynamo_readset_expect_value(dynamo_value_from_json_c(item),
-																pk, sk, attrs, nattrs,
-																whole_item));
-	dynamo_json_own(expect);
-	return expect;
-}

@@ -120,14 +120,14 @@ record_row(ForeignScanState *node, DynamoScanState *s, TupleTableSlot *slot,
 		   const DynamoValue *item)
 {
 	MemoryContext cxt = node->ss.ps.state->es_query_cxt;
-	MemoryContext oldcxt = MemoryContextSwitchTo(s->row_cxt);
+	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
 	const DynamoTable *meta = s->rel->meta;
 	DynamoReadRow *row;
 	DynamoValue *key = dynamo_value_object();
 	const char *keys[2] = {meta->partition_key, meta->sort_key};
-	struct json_c_object *json;
 	int			i;
 
+	/* kept as long as the query: copies of the row's parts */
 	for (i = 0; i < 2 && keys[i]; i++)
 	{
 		const DynamoValue *v = dynamo_value_member(item, keys[i]);
@@ -135,18 +135,11 @@ record_row(ForeignScanState *node, DynamoScanState *s, TupleTableSlot *slot,
 		if (v)
 			dynamo_value_set(key, keys[i], dynamo_value_copy(v));
 	}
-	/* boundary: readset.c keeps json-c's trees (of the row, referenced) */
-	json = dynamo_value_to_json_c(item);
-	dynamo_json_own(json);
-
-	MemoryContextSwitchTo(cxt);
 	row = palloc0(sizeof(DynamoReadRow));
 	row->serverid = s->rel->server->serverid;
 	row->table = s->plan.table;
-	/* boundary: the key as json-c's tree, for readset.c */
-	row->key = dynamo_value_to_json_c(key);
-	dynamo_json_own(row->key);
-	row->expect = dynamo_readset_expect(json, meta->partition_key, meta->sort_key,
+	row->key = key;
+	row->expect = dynamo_readset_expect(item, meta->partition_key, meta->sort_key,
 										s->read_attrs, s->nread_attrs, s->read_whole);
 	if (s->keep_tuple)
 		row->tuple = ExecCopySlotHeapTuple(slot);

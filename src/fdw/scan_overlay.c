@@ -41,17 +41,10 @@
 static const DynamoValue *
 overlay_item(DynamoScanState *s, const DynamoValue *item, bool *buffered)
 {
-	/* boundary: txn.c works with json-c's trees */
-	struct json_c_object *json = dynamo_value_to_json_c(item);
-	struct json_c_object *seen;
+	const DynamoValue *seen = dynamo_txn_overlay(s->txn_view, unconstify(DynamoValue *, item));
 
-	dynamo_json_own(json);
-	seen = dynamo_txn_overlay(s->txn_view, json);
-	*buffered = seen != NULL && seen != json;
-	if (seen == NULL || seen == json)
-		return seen ? item : NULL;
-	/* boundary: the item the transaction made, as a tree */
-	return dynamo_value_from_json_c_copy(seen);
+	*buffered = seen != NULL && seen != item;
+	return seen;
 }
 
 /*
@@ -63,8 +56,6 @@ overlay_item(DynamoScanState *s, const DynamoValue *item, bool *buffered)
 static const DynamoValue *
 next_unordered(DynamoScanState *s, bool *buffered)
 {
-	struct json_c_object *unseen;
-
 	while (dynamo_scan_next_item(s))
 	{
 		const DynamoValue *seen = overlay_item(s, dynamo_page_item(s->page, s->next_item++),
@@ -74,9 +65,7 @@ next_unordered(DynamoScanState *s, bool *buffered)
 			return seen;		/* else deleted in this transaction */
 	}
 	*buffered = true;
-	unseen = dynamo_txn_next_unseen(s->txn_view);
-	/* boundary: the buffered item, as a tree */
-	return unseen ? dynamo_value_from_json_c_copy(unseen) : NULL;
+	return dynamo_txn_next_unseen(s->txn_view);
 }
 
 /* The string member TAG of AttributeValue AV ("N", "S", "B"), or NULL. */
@@ -108,19 +97,12 @@ compare_key_values(const DynamoValue *a, const DynamoValue *b)
 	}
 	if ((va = av_string(a, "B")) && (vb = av_string(b, "B")))
 	{
-		/* boundary: convert.c decodes json-c's base64 string */
-		struct json_c_object *ja = dynamo_value_to_json_c(va);
-		struct json_c_object *jb = dynamo_value_to_json_c(vb);
-		bytea	   *ba,
-				   *bb;
+		bytea	   *ba = DatumGetByteaPP(dynamo_av_to_datum_binary(va));
+		bytea	   *bb = DatumGetByteaPP(dynamo_av_to_datum_binary(vb));
 		int			la,
 					lb,
 					c;
 
-		dynamo_json_own(ja);
-		dynamo_json_own(jb);
-		ba = DatumGetByteaPP(dynamo_av_to_datum_binary(ja));
-		bb = DatumGetByteaPP(dynamo_av_to_datum_binary(jb));
 		la = VARSIZE_ANY_EXHDR(ba);
 		lb = VARSIZE_ANY_EXHDR(bb);
 		c = memcmp(VARDATA_ANY(ba), VARDATA_ANY(bb), Min(la, lb));

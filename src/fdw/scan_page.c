@@ -60,7 +60,7 @@ void
 dynamo_scan_drop_ahead(DynamoScanState *s)
 {
 	if (s->ahead)
-		dynamo_call_ahead_drop(s->ahead);
+		dynamo_request_ahead_drop(s->ahead);
 	s->ahead = 0;
 	s->ahead_key = NULL;
 }

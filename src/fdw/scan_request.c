@@ -61,14 +61,7 @@ dynamo_names_object(List *names, int n)
 DynamoValue *
 dynamo_datum_av(Datum d, Oid type)
 {
-	/* boundary: convert.c builds json-c's AttributeValue */
-	struct json_c_object *av = dynamo_datum_to_av(d, type);
-
-	if (av == NULL)
-		return NULL;
-	dynamo_json_own(av);
-	/* boundary: json-c's AttributeValue as a tree */
-	return dynamo_value_from_json_c_copy(av);
+	return dynamo_datum_to_av(d, type);
 }
 
 /* Is AV an empty string or binary (never a valid key value)? */

@@ -531,7 +531,7 @@ check_same_user(TxnEntry *e, const DynamoWriteTarget *wt)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cannot write one DynamoDB item through two user mappings in one transaction"),
 				 errdetail("Item %s of DynamoDB table \"%s\" was already written through another user mapping.",
-						   dynamo_key_display_value(e->key, e->table->partition_key,
+						   dynamo_key_display(e->key, e->table->partition_key,
 													e->table->sort_key),
 						   e->table->name)));
 }
@@ -560,7 +560,7 @@ find_for_write(const DynamoWriteTarget *wt, const DynamoValue *key,
 	txn_buffer_get();
 	t = get_table(wt);
 	*tp = t;
-	*keystrp = dynamo_key_string_value(key, t->partition_key, t->sort_key);
+	*keystrp = dynamo_key_string(key, t->partition_key, t->sort_key);
 	if (*keystrp == NULL)
 		elog(ERROR, "dynamo_fdw: write without a complete key");
 	return txn_lookup_entry(t, *keystrp);
@@ -579,7 +579,7 @@ dynamo_txn_known(const DynamoWriteTarget *wt, const DynamoValue *key)
 
 	if (t == NULL)
 		return DYNAMO_TXN_UNKNOWN;
-	keystr = dynamo_key_string_value(key, t->partition_key, t->sort_key);
+	keystr = dynamo_key_string(key, t->partition_key, t->sort_key);
 	e = keystr ? txn_lookup_entry(t, keystr) : NULL;
 	if (e == NULL)
 		return DYNAMO_TXN_UNKNOWN;

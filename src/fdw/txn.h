@@ -17,11 +17,6 @@
 
 #include "ddb_value.h"
 
-/*
- * json-c's trees, by their struct names: a file that only passes them along
- * needs no json-c; the files that read or build JSON include ddb_json.h.
- */
-struct json_c_object;
 struct EState;
 
 /*
@@ -40,14 +35,10 @@ extern bool dynamo_txn_writes_table(Oid serverid, const char *table);
 /* in txn_view.c */
 extern DynamoTxnView *dynamo_txn_view(Oid serverid, const char *table,
 									  List *key_attrs);
-extern DynamoValue *dynamo_txn_overlay_value(DynamoTxnView *view, DynamoValue *item);
-extern DynamoValue *dynamo_txn_next_unseen_value(DynamoTxnView *view);
+extern DynamoValue *dynamo_txn_overlay(DynamoTxnView *view, DynamoValue *item);
+extern DynamoValue *dynamo_txn_next_unseen(DynamoTxnView *view);
 extern DynamoValue *dynamo_txn_see(Oid serverid, const char *table,
 								   const DynamoValue *key, DynamoValue *item);
-
-/* boundary: json-c twins for scan.c/keyjoin.c until the merge */
-extern struct json_c_object *dynamo_txn_overlay(DynamoTxnView *view, struct json_c_object *item);
-extern struct json_c_object *dynamo_txn_next_unseen(DynamoTxnView *view);
 
 /*
  * Where a buffered write goes: the DynamoDB table and its key, and whose
@@ -80,14 +71,10 @@ typedef enum DynamoTxnKnown
 } DynamoTxnKnown;
 
 /* in txn_key.c */
-extern char *dynamo_key_string_value(const DynamoValue *item, const char *pk, const char *sk);
-extern char *dynamo_key_display_value(const DynamoValue *item, const char *pk, const char *sk);
+extern char *dynamo_key_string(const DynamoValue *item, const char *pk, const char *sk);
+extern char *dynamo_key_display(const DynamoValue *item, const char *pk, const char *sk);
 extern void dynamo_report_duplicate(const char *table, const char *keydisp,
 									const char *detail_more) pg_attribute_noreturn();
-
-/* boundary: json-c twins for scan.c/keyjoin.c until the merge */
-extern char *dynamo_key_string(struct json_c_object *item, const char *pk, const char *sk);
-extern char *dynamo_key_display(struct json_c_object *item, const char *pk, const char *sk);
 
 /* in txn.c */
 extern DynamoTxnKnown dynamo_txn_known(const DynamoWriteTarget *wt, const DynamoValue *key);

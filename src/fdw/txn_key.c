@@ -95,7 +95,7 @@ append_key_part(StringInfo s, const DynamoValue *av)
  * in the current context.
  */
 char *
-dynamo_key_string_value(const DynamoValue *item, const char *pk, const char *sk)
+dynamo_key_string(const DynamoValue *item, const char *pk, const char *sk)
 {
 	StringInfoData s;
 
@@ -113,7 +113,7 @@ dynamo_key_string_value(const DynamoValue *item, const char *pk, const char *sk)
 
 /* "(PK, SK)=(a, b)" for messages.  palloc'd in the current context. */
 char *
-dynamo_key_display_value(const DynamoValue *item, const char *pk, const char *sk)
+dynamo_key_display(const DynamoValue *item, const char *pk, const char *sk)
 {
 	const DynamoValue *p = dynamo_value_member(item, pk);
 	const DynamoValue *s;
@@ -125,20 +125,6 @@ dynamo_key_display_value(const DynamoValue *item, const char *pk, const char *sk
 						p ? dynamo_value_display(p) : "?", s ? dynamo_value_display(s) : "?");
 	}
 	return psprintf("(%s)=(%s)", pk, p ? dynamo_value_display(p) : "?");
-}
-
-/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
-char *
-dynamo_key_string(struct json_c_object *item, const char *pk, const char *sk)
-{
-	return dynamo_key_string_value(dynamo_value_from_json_c(item), pk, sk);
-}
-
-/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
-char *
-dynamo_key_display(struct json_c_object *item, const char *pk, const char *sk)
-{
-	return dynamo_key_display_value(dynamo_value_from_json_c(item), pk, sk);
 }
 
 /*

@@ -366,7 +366,7 @@ report_cancellation(const DynamoError *err, const TxnBatch *b, uint64 sent_befor
 				 errdetail_internal("%s", err->message ? err->message : "TransactionCanceledException")));
 
 	e = b->entries[first];
-	keydisp = dynamo_key_display_value(e->key, e->table->partition_key, e->table->sort_key);
+	keydisp = dynamo_key_display(e->key, e->table->partition_key, e->table->sort_key);
 	more = others == 1 ? " 1 other action of the request failed too."
 		: others > 1 ? psprintf(" %d other actions of the request failed too.", others) : "";
 	if (strcmp(reasons[first].code, "ConditionalCheckFailed") == 0)
@@ -410,7 +410,7 @@ drop_conflicting_inserts(const DynamoError *err, const TxnBatch *b)
 
 			ereport(DEBUG1,
 					(errmsg_internal("dynamo_fdw: ON CONFLICT DO NOTHING: item %s of table \"%s\" was created by another session; not inserted",
-									 dynamo_key_display_value(e->key, e->table->partition_key,
+									 dynamo_key_display(e->key, e->table->partition_key,
 															  e->table->sort_key),
 									 e->table->name)));
 			txn_entry_remove(e);

@@ -10,8 +10,8 @@
  *		  src/fdw/txn_view.c
  *
  * A scan of a table the transaction writes lays the buffered writes over
- * what DynamoDB returns (dynamo_txn_overlay_value), then returns the
- * buffered items DynamoDB did not (dynamo_txn_next_unseen_value).  Which
+ * what DynamoDB returns (dynamo_txn_overlay), then returns the
+ * buffered items DynamoDB did not (dynamo_txn_next_unseen).  Which
  * version of an entry a scan sees depends on its snapshot's command: a
  * statement sees the writes of earlier statements, never its own (see
  * txn.c, Versions).
@@ -144,7 +144,7 @@ mark_seen(DynamoTxnView *view, const char *keystr)
  * it, otherwise a new tree in the current memory context.
  */
 DynamoValue *
-dynamo_txn_overlay_value(DynamoTxnView *view, DynamoValue *item)
+dynamo_txn_overlay(DynamoTxnView *view, DynamoValue *item)
 {
 	TxnTable   *t;
 	TxnEntry   *e;
@@ -154,7 +154,7 @@ dynamo_txn_overlay_value(DynamoTxnView *view, DynamoValue *item)
 
 	if (view == NULL || (t = txn_find_table(view->serverid, view->table)) == NULL)
 		return item;
-	keystr = dynamo_key_string_value(item, t->partition_key, t->sort_key);
+	keystr = dynamo_key_string(item, t->partition_key, t->sort_key);
 	if (keystr == NULL)
 		return item;
 	e = txn_lookup_entry(t, keystr);
@@ -169,27 +169,6 @@ dynamo_txn_overlay_value(DynamoTxnView *view, DynamoValue *item)
 		st = NULL;
 	pfree(keystr);
 	return txn_state_seen(st, item);
-}
-
-/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
-struct json_c_object *
-dynamo_txn_overlay(DynamoTxnView *view, struct json_c_object *item)
-{
-	DynamoValue *v;
-	DynamoValue *seen;
-	struct json_c_object *result;
-
-	if (view == NULL)
-		return item;
-	v = dynamo_value_from_json_c(item);
-	seen = dynamo_txn_overlay_value(view, v);
-	if (seen == v)
-		return item;
-	if (seen == NULL)
-		return NULL;
-	result = dynamo_value_to_json_c(seen);
-	dynamo_json_own(result);
-	return result;
 }
 
 /*
@@ -207,7 +186,7 @@ dynamo_txn_see(Oid serverid, const char *table, const DynamoValue *key, DynamoVa
 
 	if (t == NULL)
 		return item;
-	keystr = dynamo_key_string_value(key, t->partition_key, t->sort_key);
+	keystr = dynamo_key_string(key, t->partition_key, t->sort_key);
 	e = keystr ? txn_lookup_entry(t, keystr) : NULL;
 	if (e == NULL)
 		return item;
@@ -240,7 +219,7 @@ list_unseen(DynamoTxnView *view, const TxnTable *t)
  * current memory context.
  */
 DynamoValue *
-dynamo_txn_next_unseen_value(DynamoTxnView *view)
+dynamo_txn_next_unseen(DynamoTxnView *view)
 {
 	TxnTable   *t;
 
@@ -269,16 +248,3 @@ dynamo_txn_next_unseen_value(DynamoTxnView *view)
 	return NULL;
 }
 
-/* boundary: json-c twin for scan.c/keyjoin.c until the merge */
-struct json_c_object *
-dynamo_txn_next_unseen(DynamoTxnView *view)
-{
-	DynamoValue *item = dynamo_txn_next_unseen_value(view);
-	struct json_c_object *result;
-
-	if (item == NULL)
-		return NULL;
-	result = dynamo_value_to_json_c(item);
-	dynamo_json_own(result);
-	return result;
-}

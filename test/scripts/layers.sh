@@ -54,11 +54,9 @@ cd "$ROOT" || exit 1
 # trees, through the typed operations of ops_read.c, ops_write.c and
 # operations.c.
 JSON_C_USERS="
-src/aws/client.c
 src/aws/cred_util.c
 src/aws/ddb_json.h
 src/aws/ddb_value.c
-src/aws/operations.c
 "
 
 FORBIDDEN_RE='^(optimizer|executor|parser|rewrite|tcop)/|^commands/explain|^foreign/fdwapi[.]h$|^nodes/(pathnodes|execnodes|plannodes|primnodes|makefuncs|nodeFuncs)[.]h$|^access/(table|tableam|heapam|relscan|genam|sysattr|tupconvert)[.]h$|^utils/(rel|selfuncs|ruleutils)[.]h$'
