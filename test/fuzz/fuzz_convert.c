@@ -211,7 +211,7 @@ call_av_display(const void *av)
 static void
 call_binary(const void *v)
 {
-	bytea	   *b = (bytea *) DatumGetPointer(dynamo_av_to_datum_binary((json_c_object *) v));
+	bytea	   *b = (bytea *) DatumGetPointer(dynamo_av_to_datum_binary((const DynamoValue *) v));
 
 	if (b == NULL || VARSIZE(b) < VARHDRSZ)
 		model_fail("dynamo_av_to_datum_binary: no bytea");
@@ -274,7 +274,7 @@ convert_item(json_c_object *item, const char *raw)
 			model_fail("attribute \"%s\" missing from a tree", name);
 		guarded(call_av_display, tc);
 		if (v != NULL && strcmp(tag, "B") == 0)
-			guarded(call_binary, v);
+			guarded(call_binary, dynamo_av_inner(tc));
 		for (i = 0; i < lengthof(columns); i++)
 		{
 			bool		ok_c = convert_one(&columns[i], av, tc);
