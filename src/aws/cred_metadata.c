@@ -182,32 +182,18 @@ full_uri_allowed(const char *url)
 }
 
 /*
- * Step 6 of the chain.  Returns false when disabled or when no instance
- * metadata service answers, or the instance has no role; ERRORs when the
- * service answers but hands out nothing usable.
+ * The IMDS endpoint: AWS_EC2_METADATA_SERVICE_ENDPOINT, else the IPv4 or
+ * (AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6) IPv6 address; without
+ * trailing slashes.  palloc'd.
  */
-bool
-dynamo_cred_from_imds(StringInfo tried, DynamoCredentials *out)
+static char *
+imds_base(void)
 {
-	const char *disabled = dynamo_cred_getenv("AWS_EC2_METADATA_DISABLED");
 	const char *endpoint = dynamo_cred_getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	const char *mode = dynamo_cred_getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
 	char	   *base;
 	size_t		len;
-	DynamoHttpRequest req;
-	DynamoHttpResponse resp;
-	const char *headers[2];
-	char	   *http_error = NULL;
-	char	   *token_header;
-	char	   *role;
-	char	   *url;
-	const char *problem;
 
-	if (disabled != NULL && pg_strcasecmp(disabled, "true") == 0)
-	{
-		dynamo_cred_tried(tried, "EC2 instance metadata (disabled by AWS_EC2_METADATA_DISABLED)");
-		return false;
-	}
 	if (endpoint == NULL)
 		endpoint = (mode && pg_strcasecmp(mode, "IPv6") == 0) ?
 			IMDS_IPV6_ENDPOINT : IMDS_IPV4_ENDPOINT;
@@ -215,8 +201,23 @@ dynamo_cred_from_imds(StringInfo tried, DynamoCredentials *out)
 	len = strlen(base);
 	while (len > 0 && base[len - 1] == '/')
 		base[--len] = '\0';
+	return base;
+}
 
-	/* A session token first: IMDSv2. */
+/*
+ * An IMDSv2 session token from the service at BASE, as the header that
+ * carries it (palloc'd; the caller wipes it).  NULL, noted in TRIED, when
+ * nothing answers or the answer holds no token.
+ */
+static char *
+imds_token_header(const char *base, StringInfo tried)
+{
+	DynamoHttpRequest req;
+	DynamoHttpResponse resp;
+	const char *headers[2];
+	char	   *http_error = NULL;
+	char	   *token_header;
+
 	headers[0] = "X-aws-ec2-metadata-token-ttl-seconds: " IMDS_TOKEN_TTL_SECONDS;
 	headers[1] = "Content-Type:";
 	memset(&req, 0, sizeof(req));
@@ -232,30 +233,44 @@ dynamo_cred_from_imds(StringInfo tried, DynamoCredentials *out)
 	{
 		dynamo_cred_tried(tried, "EC2 instance metadata (no answer from %s: %s)",
 						  base, http_error);
-		return false;
+		return NULL;
 	}
 	if (resp.status != 200 || resp.body.len == 0)
 	{
 		dynamo_cred_tried(tried, "EC2 instance metadata (%s gave no IMDSv2 token, HTTP status %ld)",
 						  base, resp.status);
-		return false;
+		return NULL;
 	}
 	token_header = psprintf("X-aws-ec2-metadata-token: %.*s",
 							(int) strcspn(resp.body.data, "\r\n"), resp.body.data);
 	explicit_bzero(resp.body.data, resp.body.len);
+	return token_header;
+}
 
-	/* The instance's role name. */
-	url = psprintf("%s%s", base, IMDS_CREDENTIALS_PATH);
+/*
+ * The name of the instance's role, asked of the service at BASE with
+ * TOKEN_HEADER.  NULL, noted in TRIED, when nothing answers or the
+ * instance has no role; an ERROR when the answer is not a role name.
+ */
+static char *
+imds_role(const char *base, const char *token_header, StringInfo tried)
+{
+	DynamoHttpResponse resp;
+	char	   *http_error = NULL;
+	char	   *url = psprintf("%s%s", base, IMDS_CREDENTIALS_PATH);
+	char	   *role;
+	const char *p;
+
 	if (!http_get(url, token_header, DYNAMO_CRED_METADATA_TIMEOUT_MS, &resp, &http_error))
 	{
 		dynamo_cred_tried(tried, "EC2 instance metadata (no answer from %s: %s)",
 						  base, http_error);
-		return false;
+		return NULL;
 	}
 	if (resp.status == 404)
 	{
 		dynamo_cred_tried(tried, "EC2 instance metadata (the instance has no IAM role)");
-		return false;
+		return NULL;
 	}
 	if (resp.status != 200)
 		ereport(ERROR,
@@ -263,17 +278,49 @@ dynamo_cred_from_imds(StringInfo tried, DynamoCredentials *out)
 				 errmsg("EC2 instance metadata at %s did not name the instance's role", base),
 				 errdetail("HTTP status %ld.", resp.status)));
 	role = pnstrdup(resp.body.data, strcspn(resp.body.data, "\r\n"));
-	{
-		const char *p;
+	for (p = role; *p; p++)
+		if (!(isalnum((unsigned char) *p) || strchr("+=,.@_-", *p)))
+			break;
+	if (role[0] == '\0' || *p != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("EC2 instance metadata at %s gave an invalid role name", base)));
+	return role;
+}
 
-		for (p = role; *p; p++)
-			if (!(isalnum((unsigned char) *p) || strchr("+=,.@_-", *p)))
-				break;
-		if (role[0] == '\0' || *p != '\0')
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("EC2 instance metadata at %s gave an invalid role name", base)));
+/*
+ * Step 6 of the chain.  Returns false when disabled or when no instance
+ * metadata service answers, or the instance has no role; ERRORs when the
+ * service answers but hands out nothing usable.
+ */
+bool
+dynamo_cred_from_imds(StringInfo tried, DynamoCredentials *out)
+{
+	const char *disabled = dynamo_cred_getenv("AWS_EC2_METADATA_DISABLED");
+	char	   *base;
+	DynamoHttpResponse resp;
+	char	   *http_error = NULL;
+	char	   *token_header;
+	char	   *role;
+	char	   *url;
+	const char *problem;
+
+	if (disabled != NULL && pg_strcasecmp(disabled, "true") == 0)
+	{
+		dynamo_cred_tried(tried, "EC2 instance metadata (disabled by AWS_EC2_METADATA_DISABLED)");
+		return false;
 	}
+	base = imds_base();
+
+	/* A session token first: IMDSv2. */
+	token_header = imds_token_header(base, tried);
+	if (token_header == NULL)
+		return false;
+
+	/* The instance's role name. */
+	role = imds_role(base, token_header, tried);
+	if (role == NULL)
+		return false;
 
 	/* The role's credentials. */
 	url = psprintf("%s%s%s", base, IMDS_CREDENTIALS_PATH, role);

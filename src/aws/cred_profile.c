@@ -164,6 +164,83 @@ load_shared_files(SharedFiles *files, StringInfo tried)
 		dynamo_cred_tried(tried, "%s", files->config_problem);
 }
 
+/*
+ * The credentials named by credential_source SOURCE of PROFILE (a role
+ * chain's base), into *BASE.  An unknown source, or one that has no
+ * credentials, is an error.
+ */
+static void
+credential_source_credentials(const char *profile, const char *source,
+							  DynamoCredentials *base)
+{
+	bool		ok;
+
+	if (pg_strcasecmp(source, "Environment") == 0)
+		ok = dynamo_cred_from_environment(NULL, base);
+	else if (pg_strcasecmp(source, "Ec2InstanceMetadata") == 0)
+		ok = dynamo_cred_from_imds(NULL, base);
+	else if (pg_strcasecmp(source, "EcsContainer") == 0)
+		ok = dynamo_cred_from_container(NULL, base);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("AWS profile \"%s\" has an unknown credential_source \"%s\"",
+						profile, source),
+				 errhint("Use Environment, Ec2InstanceMetadata or EcsContainer.")));
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("credential_source \"%s\" of AWS profile \"%s\" has no credentials",
+						source, profile)));
+}
+
+/*
+ * The base credentials of PROFILE's role chain (its ENTRIES, at DEPTH of a
+ * source_profile chain), into *BASE: its own static keys when it is its
+ * own source_profile (the AWS CLI's idiom), else its source_profile's,
+ * else its credential_source's.  Returns where they came from, for the
+ * credentials' source.
+ */
+static const char *
+role_base_credentials(const SharedFiles *files, List *entries,
+					  const char *profile, const char *region, int depth,
+					  DynamoCredentials *base)
+{
+	const char *akid = profile_get(entries, "aws_access_key_id");
+	const char *secret = profile_get(entries, "aws_secret_access_key");
+	const char *source_profile = profile_get(entries, "source_profile");
+
+	memset(base, 0, sizeof(*base));
+	if (source_profile && strcmp(source_profile, profile) == 0 &&
+		akid && secret)
+	{
+		base->access_key_id = pstrdup(akid);
+		base->secret_access_key = pstrdup(secret);
+		base->session_token = (char *) profile_get(entries, "aws_session_token");
+		return psprintf("profile \"%s\"", profile);
+	}
+	if (source_profile)
+	{
+		if (!resolve_profile(files, source_profile, region, depth + 1,
+							 NULL, base))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+					 errmsg("source_profile \"%s\" of AWS profile \"%s\" has no credentials",
+							source_profile, profile)));
+		return base->source;
+	}
+	credential_source_credentials(profile,
+								  profile_get(entries, "credential_source"),
+								  base);
+	return base->source;
+}
+
+/*
+ * The credentials of PROFILE, at DEPTH of a source_profile chain (0: the
+ * profile asked for), into *OUT, in the SDKs' order (see the top of this
+ * file).  False, noted in TRIED, when the profile is missing or holds no
+ * credentials.
+ */
 static bool
 resolve_profile(const SharedFiles *files, const char *profile,
 				const char *region, int depth, StringInfo tried,
@@ -174,8 +251,6 @@ resolve_profile(const SharedFiles *files, const char *profile,
 	const char *akid;
 	const char *secret;
 	const char *role_arn;
-	const char *source_profile;
-	const char *credential_source;
 	const char *token_file;
 	const char *process;
 
@@ -196,61 +271,20 @@ resolve_profile(const SharedFiles *files, const char *profile,
 	akid = profile_get(entries, "aws_access_key_id");
 	secret = profile_get(entries, "aws_secret_access_key");
 	role_arn = profile_get(entries, "role_arn");
-	source_profile = profile_get(entries, "source_profile");
-	credential_source = profile_get(entries, "credential_source");
 	token_file = profile_get(entries, "web_identity_token_file");
 	process = profile_get(entries, "credential_process");
 
 	/* A role chain: assume role_arn with the source's credentials. */
-	if (role_arn && (source_profile || credential_source) &&
+	if (role_arn &&
+		(profile_get(entries, "source_profile") ||
+		 profile_get(entries, "credential_source")) &&
 		!(depth > 0 && akid && secret))
 	{
 		DynamoCredentials base;
 		const char *base_source;
 
-		memset(&base, 0, sizeof(base));
-		if (source_profile && strcmp(source_profile, profile) == 0 &&
-			akid && secret)
-		{
-			/* The AWS CLI's idiom: a profile that is its own source. */
-			base.access_key_id = pstrdup(akid);
-			base.secret_access_key = pstrdup(secret);
-			base.session_token = (char *) profile_get(entries, "aws_session_token");
-			base_source = psprintf("profile \"%s\"", profile);
-		}
-		else if (source_profile)
-		{
-			if (!resolve_profile(files, source_profile, region, depth + 1,
-								 NULL, &base))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-						 errmsg("source_profile \"%s\" of AWS profile \"%s\" has no credentials",
-								source_profile, profile)));
-			base_source = base.source;
-		}
-		else
-		{
-			bool		ok;
-
-			if (pg_strcasecmp(credential_source, "Environment") == 0)
-				ok = dynamo_cred_from_environment(NULL, &base);
-			else if (pg_strcasecmp(credential_source, "Ec2InstanceMetadata") == 0)
-				ok = dynamo_cred_from_imds(NULL, &base);
-			else if (pg_strcasecmp(credential_source, "EcsContainer") == 0)
-				ok = dynamo_cred_from_container(NULL, &base);
-			else
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("AWS profile \"%s\" has an unknown credential_source \"%s\"",
-								profile, credential_source),
-						 errhint("Use Environment, Ec2InstanceMetadata or EcsContainer.")));
-			if (!ok)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-						 errmsg("credential_source \"%s\" of AWS profile \"%s\" has no credentials",
-								credential_source, profile)));
-			base_source = base.source;
-		}
+		base_source = role_base_credentials(files, entries, profile, region,
+											depth, &base);
 		dynamo_cred_assume_role(&base, role_arn,
 								profile_get(entries, "role_session_name"),
 								profile_get(entries, "external_id"),

@@ -105,6 +105,32 @@ dynamo_cred_max_attempts(void)
 }
 
 /*
+ * ERROR when USER (NULL: none) has no keys of its own and may not sign
+ * with the database server's ambient credentials: only a superuser's
+ * mapping, or one a superuser marked allow_ambient_credentials, may.
+ */
+static void
+check_ambient_allowed(UserMapping *user)
+{
+	ForeignServer *server;
+
+	if (user == NULL ||
+		dynamo_option_string(user->options, "access_key_id") != NULL ||
+		superuser_arg(user->userid) ||
+		dynamo_option_bool(user->options, "allow_ambient_credentials", false))
+		return;
+	server = GetForeignServer(user->serverid);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+			 errmsg("non-superuser cannot use the database server's AWS credentials"),
+			 errdetail("The user mapping for server \"%s\" has no \"access_key_id\" and \"secret_access_key\", so it would sign with credentials from the server's environment, files or instance role.",
+					   server->servername),
+			 errhint("Put keys in the user mapping, or have a superuser allow it with ALTER USER MAPPING FOR %s SERVER %s OPTIONS (ADD allow_ambient_credentials 'true').",
+					 mapping_role_name(user),
+					 quote_identifier(server->servername))));
+}
+
+/*
  * Credentials for a request made through USER (NULL: no user mapping, the
  * ambient chain only) to a service in REGION (NULL: the environment's).
  *
@@ -129,22 +155,7 @@ dynamo_credentials_get(UserMapping *user, const char *region)
 	 * Who may use what is checked on every call, cached or not: a role can
 	 * lose superuser without its user mapping changing.
 	 */
-	if (user != NULL &&
-		dynamo_option_string(user->options, "access_key_id") == NULL &&
-		!superuser_arg(user->userid) &&
-		!dynamo_option_bool(user->options, "allow_ambient_credentials", false))
-	{
-		ForeignServer *server = GetForeignServer(user->serverid);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				 errmsg("non-superuser cannot use the database server's AWS credentials"),
-				 errdetail("The user mapping for server \"%s\" has no \"access_key_id\" and \"secret_access_key\", so it would sign with credentials from the server's environment, files or instance role.",
-						   server->servername),
-				 errhint("Put keys in the user mapping, or have a superuser allow it with ALTER USER MAPPING FOR %s SERVER %s OPTIONS (ADD allow_ambient_credentials 'true').",
-						 mapping_role_name(user),
-						 quote_identifier(server->servername))));
-	}
+	check_ambient_allowed(user);
 
 	cred_cache_init();
 	entry = (CredCacheEntry *) hash_search(CredCache, &umid, HASH_ENTER, &found);

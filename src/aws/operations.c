@@ -12,9 +12,9 @@
  * The table-level operations of the request layer: a caller here never
  * sees DynamoDB's JSON.  Each operation builds its request, sends it with
  * client.c (which signs, retries and maps errors) and reads the answer into
- * the structs of operations.h: DescribeTable, ListTables and the sampling
- * Scan of IMPORT FOREIGN SCHEMA.  Reads of items are ops_read.c's, writes
- * ops_write.c's.
+ * the structs of operations.h: DescribeTable and ListTables.  Reads of
+ * items (the sampling Scan of IMPORT FOREIGN SCHEMA too) are ops_read.c's,
+ * writes ops_write.c's.
  *
  *-------------------------------------------------------------------------
  */
@@ -188,33 +188,4 @@ dynamo_op_list_tables(DynamoConn *conn, const char *start, int limit,
 	next = dynamo_value_member_string(resp, "LastEvaluatedTableName");
 	*last = next ? pstrdup(next) : NULL;
 	return true;
-}
-
-/*
- * A Scan of up to LIMIT items of TABLE from START_KEY (NULL: the first),
- * every attribute, for sampling what a table holds (IMPORT FOREIGN
- * SCHEMA).  Returns the items (a DynamoValue array, maybe empty); *NEXT_KEY
- * gets the LastEvaluatedKey or NULL.
- */
-DynamoValue *
-dynamo_op_sample_scan(DynamoConn *conn, const char *table, int limit,
-					  const DynamoValue *start_key, DynamoValue **next_key)
-{
-	DynamoValue *req = dynamo_value_object();
-	DynamoValue *resp;
-	DynamoValue *items;
-
-	dynamo_value_set(req, "TableName", dynamo_value_string(table));
-	dynamo_value_set(req, "Limit", dynamo_value_number(limit));
-	if (start_key)
-		dynamo_value_set(req, "ExclusiveStartKey", dynamo_value_copy(start_key));
-	resp = dynamo_request(conn, "Scan", req, NULL);
-
-	*next_key = dynamo_value_member(resp, "LastEvaluatedKey");
-	if (*next_key && (*next_key)->kind != DYNAMO_VALUE_OBJECT)
-		*next_key = NULL;
-	items = dynamo_value_member(resp, "Items");
-	if (items == NULL || items->kind != DYNAMO_VALUE_ARRAY)
-		items = dynamo_value_array();
-	return items;
 }

@@ -66,8 +66,5 @@ extern DynamoTable *dynamo_op_describe_table(DynamoConn *conn,
 											 DynamoError *err);
 extern bool dynamo_op_list_tables(DynamoConn *conn, const char *start, int limit,
 								  List **names, char **last, DynamoError *err);
-extern DynamoValue *dynamo_op_sample_scan(DynamoConn *conn, const char *table,
-										  int limit, const DynamoValue *start_key,
-										  DynamoValue **next_key);
 
 #endif							/* DYNAMO_OPERATIONS_H */

@@ -292,8 +292,9 @@ dynamo_op_read_item(DynamoConn *conn, const char *table, const DynamoValue *key,
  * page->unprocessed the keys it left for another request (asked again
  * with the same options).  In the current memory context.
  *
- * When keys were left, pauses as the AWS SDKs do before the caller asks
- * again.  An answer that leaves every key unprocessed is DynamoDB
+ * When keys were left, pauses before the caller asks again, as the AWS
+ * SDKs do: dynamo_retry_pause's first, shortest backoff, since an answer
+ * that returned items is progress.  An answer that leaves every key unprocessed is DynamoDB
  * throttling: the request is sent again here, with backoff as after a
  * throttling error, and after the server's max_attempts such answers the
  * error is throttling's.
@@ -328,8 +329,8 @@ dynamo_op_batch_get_item(DynamoConn *conn, const DynamoGetRequest *req)
 			dynamo_retry_pause(stalls - 1, true);
 			continue;
 		}
-		/* a pause, as the SDKs do, before asking again */
-		pg_usleep(50000L);
+		/* some keys were read: progress, so the first backoff again */
+		dynamo_retry_pause(0, false);
 		return page;
 	}
 }

@@ -840,6 +840,45 @@ buf_param(Buf *b, const char *name, const char *value)
 	buf_uri_encode(b, value, strlen(value), 0);
 }
 
+/*
+ * The X-Amz-Credential value of a presigned REQ (the access key id and the
+ * credential scope) and, in *SIGNED_HEADERS, its X-Amz-SignedHeaders: both
+ * go into the query that is signed, so they come first.  Both malloc'd;
+ * NULL (and *SIGNED_HEADERS NULL) on failure.
+ */
+static char *
+presign_credential(const SigV4Request *req, const SigV4Credentials *creds,
+				   const SigV4Scope *scope, char **signed_headers)
+{
+	char	   *tmp;
+	char	   *cscope;
+	Buf			credential = {0};
+
+	*signed_headers = NULL;
+	tmp = sigv4_canonical_headers(req->headers, req->nheaders, signed_headers);
+	if (tmp == NULL)
+		return NULL;
+	free(tmp);
+	cscope = sigv4_credential_scope(scope);
+	if (cscope == NULL)
+	{
+		free(*signed_headers);
+		*signed_headers = NULL;
+		return NULL;
+	}
+	buf_str(&credential, creds->access_key_id);
+	buf_add(&credential, "/", 1);
+	buf_str(&credential, cscope);
+	free(cscope);
+	if (buf_finish(&credential) == NULL)
+	{
+		free(*signed_headers);
+		*signed_headers = NULL;
+		return NULL;
+	}
+	return credential.data;
+}
+
 int
 sigv4_presign(const SigV4Request *req, const SigV4Credentials *creds,
 			  const SigV4Scope *scope, long expires, int flags,
@@ -848,11 +887,9 @@ sigv4_presign(const SigV4Request *req, const SigV4Credentials *creds,
 	char		amz_date[17];
 	char		expires_text[32];
 	char		signature[65];
-	char	   *cscope;
-	char	   *signed_headers = NULL;
-	char	   *tmp;
+	char	   *credential;
+	char	   *signed_headers;
 	char	   *dummy = NULL;
-	Buf			credential = {0};
 	Buf			to_sign = {0};	/* the request's query + signing params */
 	Buf			query = {0};
 	Buf			all = {0};
@@ -866,31 +903,14 @@ sigv4_presign(const SigV4Request *req, const SigV4Credentials *creds,
 	sigv4_amz_date(scope->when, amz_date);
 	snprintf(expires_text, sizeof(expires_text), "%ld", expires);
 
-	/* The signed headers list goes into the query, so work it out first. */
-	tmp = sigv4_canonical_headers(req->headers, req->nheaders, &signed_headers);
-	if (tmp == NULL)
+	credential = presign_credential(req, creds, scope, &signed_headers);
+	if (credential == NULL)
 		return -1;
-	free(tmp);
-	cscope = sigv4_credential_scope(scope);
-	if (cscope == NULL)
-	{
-		free(signed_headers);
-		return -1;
-	}
-	buf_str(&credential, creds->access_key_id);
-	buf_add(&credential, "/", 1);
-	buf_str(&credential, cscope);
-	free(cscope);
-	if (buf_finish(&credential) == NULL)
-	{
-		free(signed_headers);
-		return -1;
-	}
 
 	if (req->query != NULL && req->query[0] != '\0')
 		buf_str(&to_sign, req->query);
 	buf_param(&to_sign, "X-Amz-Algorithm", SIGV4_ALGORITHM);
-	buf_param(&to_sign, "X-Amz-Credential", credential.data);
+	buf_param(&to_sign, "X-Amz-Credential", credential);
 	buf_param(&to_sign, "X-Amz-Date", amz_date);
 	buf_param(&to_sign, "X-Amz-Expires", expires_text);
 	if (token_signed)
@@ -902,7 +922,7 @@ sigv4_presign(const SigV4Request *req, const SigV4Credentials *creds,
 					&dummy, signature, trace) != 0)
 	{
 		free(to_sign.data);
-		free(credential.data);
+		free(credential);
 		free(signed_headers);
 		return -1;
 	}
@@ -912,7 +932,7 @@ sigv4_presign(const SigV4Request *req, const SigV4Credentials *creds,
 	if (req->query != NULL && req->query[0] != '\0')
 		buf_str(&query, req->query);
 	buf_param(&query, "X-Amz-Algorithm", SIGV4_ALGORITHM);
-	buf_param(&query, "X-Amz-Credential", credential.data);
+	buf_param(&query, "X-Amz-Credential", credential);
 	buf_param(&query, "X-Amz-Date", amz_date);
 	buf_param(&query, "X-Amz-SignedHeaders", signed_headers);
 	buf_param(&query, "X-Amz-Expires", expires_text);
@@ -933,7 +953,7 @@ sigv4_presign(const SigV4Request *req, const SigV4Credentials *creds,
 
 	free_wiped(to_sign.data);
 	free_wiped(all.data);
-	free(credential.data);
+	free(credential);
 	free(signed_headers);
 
 	if (out->query == NULL || out->sorted_query == NULL ||

@@ -60,6 +60,7 @@
 #include "ddb_value.h"
 #include "dynamo_fdw.h"
 #include "import.h"
+#include "ops_read.h"
 #include "table.h"
 
 /* ListTables returns at most 100 names a page. */
@@ -429,8 +430,9 @@ sample_item(HTAB *attrs, const DynamoValue *item)
 
 /*
  * Read up to SAMPLE_SIZE items of TABLE with Scan (as many pages as that
- * takes) and return what they say about each attribute, in a hash table in
- * the caller's context.  *NSAMPLED gets the number of items read.
+ * takes, every attribute) and return what they say about each attribute,
+ * in a hash table in the caller's context.  *NSAMPLED gets the number of
+ * items read.
  */
 static HTAB *
 sample_table(DynamoConn *conn, const char *table, int sample_size,
@@ -441,7 +443,7 @@ sample_table(DynamoConn *conn, const char *table, int sample_size,
 	MemoryContext pagecxt;
 	MemoryContext oldcxt;
 	MemoryContext keycxt;
-	DynamoValue *start_key = NULL;
+	DynamoPageRequest req;
 	int			n = 0;
 
 	memset(&ctl, 0, sizeof(ctl));
@@ -459,36 +461,41 @@ sample_table(DynamoConn *conn, const char *table, int sample_size,
 	keycxt = AllocSetContextCreate(CurrentMemoryContext,
 								   "dynamo_fdw sample start key",
 								   ALLOCSET_SMALL_SIZES);
+	memset(&req, 0, sizeof(req));
+	req.table = table;
 	while (n < sample_size)
 	{
-		DynamoValue *items,
-				   *item,
-				   *next_key;
+		DynamoPage *page;
+		int			i;
 
 		CHECK_FOR_INTERRUPTS();
+		req.limit = sample_size - n;
 		oldcxt = MemoryContextSwitchTo(pagecxt);
-		items = dynamo_op_sample_scan(conn, table, sample_size - n, start_key, &next_key);
+		page = dynamo_op_page(conn, &req, 0, NULL, NULL);
 		MemoryContextSwitchTo(oldcxt);
 
-		dynamo_value_foreach(item, items)
+		for (i = 0; i < page->nitems && n < sample_size; i++)
 		{
-			if (n >= sample_size)
-				break;
+			DynamoValue *item;
+
+			oldcxt = MemoryContextSwitchTo(pagecxt);
+			item = dynamo_page_item(page, i);
+			MemoryContextSwitchTo(oldcxt);
 			sample_item(attrs, item);
 			n++;
 		}
 
 		/* Keep the next start key alive past the page's reset. */
 		MemoryContextReset(keycxt);
-		start_key = NULL;
-		if (next_key)
+		req.start_key = NULL;
+		if (page->last_key)
 		{
 			oldcxt = MemoryContextSwitchTo(keycxt);
-			start_key = dynamo_value_copy(next_key);
+			req.start_key = dynamo_value_copy(page->last_key);
 			MemoryContextSwitchTo(oldcxt);
 		}
 		MemoryContextReset(pagecxt);
-		if (start_key == NULL)
+		if (req.start_key == NULL)
 			break;
 	}
 	MemoryContextDelete(keycxt);

@@ -1010,9 +1010,10 @@ take_answers(KeyJoinState *st, DynamoTxnView *view, DynamoGetRequest *reqs,
 /*
  * Ask DynamoDB for the group's distinct keys: one BatchGetItem per 100,
  * up to KEYJOIN_IN_FLIGHT of them in flight at once, and again for
- * whatever comes back unprocessed (a short pause first, as the SDKs do; a
- * request whose every key comes back unprocessed is throttled: backoff, and
- * after max_attempts such answers to it an error).  Then this transaction's
+ * whatever comes back unprocessed (a pause first, as the SDKs do: the
+ * first, shortest backoff of dynamo_retry_pause, since a round that read
+ * items is progress; a request whose every key comes back unprocessed is
+ * throttled: backoff, and after max_attempts such answers to it an error).  Then this transaction's
  * buffered writes: its changes and deletions of those items, and the
  * items it created.  In the batch context.
  */
@@ -1057,7 +1058,7 @@ fetch_keys(KeyJoinState *st)
 		if (most_stalls > 0)
 			dynamo_retry_pause(most_stalls - 1, true);
 		else if (nnext > 0)
-			pg_usleep(50000L);	/* a pause, as the SDKs do, before asking again */
+			dynamo_retry_pause(0, false);	/* progress: the first backoff */
 		memcpy(reqs, next, sizeof(DynamoGetRequest) * nnext);
 		memcpy(chunk, next_chunk, sizeof(int) * nnext);
 		memcpy(stalls, next_stalls, sizeof(int) * nnext);
