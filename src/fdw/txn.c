@@ -649,6 +649,53 @@ merge_updates(const TxnState *cur, const DynamoValue *set, const DynamoValue *re
 }
 
 /*
+ * The start of an UPDATE or DELETE of KEY's item by command CID.  *EP gets
+ * the item's entry: a new one (CHANGE_NEW), whose state the caller sets, or
+ * the one already there (CHANGE_MERGE), whose state the caller merges
+ * with.  CHANGE_SKIP when the item is gone for this transaction's command
+ * (a marker of a write undone) or this command already changed it.
+ */
+typedef enum ChangeStart
+{
+	CHANGE_NEW,
+	CHANGE_MERGE,
+	CHANGE_SKIP
+} ChangeStart;
+
+static ChangeStart
+start_change(const DynamoWriteTarget *wt, const DynamoValue *key, CommandId cid,
+			 TxnEntry **ep)
+{
+	TxnTable   *t;
+	char	   *keystr;
+	TxnEntry   *e = find_for_write(wt, key, &t, &keystr);
+
+	if (e == NULL)
+	{
+		TxnMarker  *m = txn_lookup_marker(t, keystr, cid);
+
+		if (m && m->changed)
+			return CHANGE_SKIP;
+		*ep = entry_create(t, wt, key, keystr, cid);
+		return CHANGE_NEW;
+	}
+	check_same_user(e, wt);
+	if (e->last_cid == cid && e->cmd_changed)
+		return CHANGE_SKIP;
+	*ep = e;
+	return CHANGE_MERGE;
+}
+
+/* E's new state ST, set by command CID: the write is in the buffer. */
+static DynamoTxnOutcome
+buffered(TxnEntry *e, TxnState *st, CommandId cid)
+{
+	entry_set(e, st, cid, true);
+	after_write();
+	return DYNAMO_TXN_BUFFERED;
+}
+
+/*
  * Buffer an UPDATE of KEY's item by command CID: SET (attribute ->
  * AttributeValue) and REMOVE (attribute -> anything) are the changes, IMAGE
  * the whole new item as the writer sees it, EXPECT what the row it was
@@ -664,27 +711,18 @@ dynamo_txn_update(const DynamoWriteTarget *wt, const DynamoValue *key,
 				  const DynamoValue *set, const DynamoValue *remove,
 				  const DynamoValue *image, const DynamoValue *expect, CommandId cid)
 {
-	TxnTable   *t;
-	TxnEntry   *e;
+	TxnEntry   *e = NULL;
 	TxnState   *st;
-	char	   *keystr;
 
-	e = find_for_write(wt, key, &t, &keystr);
-	if (e == NULL)
+	switch (start_change(wt, key, cid, &e))
 	{
-		TxnMarker  *m = txn_lookup_marker(t, keystr, cid);
-
-		if (m && m->changed)
+		case CHANGE_SKIP:
 			return DYNAMO_TXN_SKIPPED;
-		e = entry_create(t, wt, key, keystr, cid);
-		entry_set(e, state_update(set, remove, image, expect), cid, true);
-		after_write();
-		return DYNAMO_TXN_BUFFERED;
+		case CHANGE_NEW:
+			return buffered(e, state_update(set, remove, image, expect), cid);
+		case CHANGE_MERGE:
+			break;
 	}
-
-	check_same_user(e, wt);
-	if (e->last_cid == cid && e->cmd_changed)
-		return DYNAMO_TXN_SKIPPED;
 	switch (e->cur->op)
 	{
 		case TXN_PUT:
@@ -703,9 +741,7 @@ dynamo_txn_update(const DynamoWriteTarget *wt, const DynamoValue *key,
 		default:
 			return DYNAMO_TXN_SKIPPED;
 	}
-	entry_set(e, st, cid, true);
-	after_write();
-	return DYNAMO_TXN_BUFFERED;
+	return buffered(e, st, cid);
 }
 
 /*
@@ -716,28 +752,19 @@ DynamoTxnOutcome
 dynamo_txn_delete(const DynamoWriteTarget *wt, const DynamoValue *key,
 				  const DynamoValue *expect, CommandId cid)
 {
-	TxnTable   *t;
-	TxnEntry   *e;
+	TxnEntry   *e = NULL;
 	TxnState   *st;
 	const DynamoValue *first;
-	char	   *keystr;
 
-	e = find_for_write(wt, key, &t, &keystr);
-	if (e == NULL)
+	switch (start_change(wt, key, cid, &e))
 	{
-		TxnMarker  *m = txn_lookup_marker(t, keystr, cid);
-
-		if (m && m->changed)
+		case CHANGE_SKIP:
 			return DYNAMO_TXN_SKIPPED;
-		e = entry_create(t, wt, key, keystr, cid);
-		entry_set(e, state_plain(TXN_DELETE, TXN_COND_NONE, false, expect), cid, true);
-		after_write();
-		return DYNAMO_TXN_BUFFERED;
+		case CHANGE_NEW:
+			return buffered(e, state_plain(TXN_DELETE, TXN_COND_NONE, false, expect), cid);
+		case CHANGE_MERGE:
+			break;
 	}
-
-	check_same_user(e, wt);
-	if (e->last_cid == cid && e->cmd_changed)
-		return DYNAMO_TXN_SKIPPED;
 	first = e->cur->expect;
 	switch (e->cur->op)
 	{
@@ -759,9 +786,7 @@ dynamo_txn_delete(const DynamoWriteTarget *wt, const DynamoValue *key,
 		default:
 			return DYNAMO_TXN_SKIPPED;
 	}
-	entry_set(e, st, cid, true);
-	after_write();
-	return DYNAMO_TXN_BUFFERED;
+	return buffered(e, st, cid);
 }
 
 /*

@@ -19,21 +19,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 
 import { DsqlSigner } from "@aws-sdk/dsql-signer";
+import { prng } from "../tools/ddb_load.mjs";
 
 const N_CASES = 96;
 const SERVER = `dsql_js_${process.pid}`;
 
-function mulberry32(seed) {
-  return function () {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = mulberry32(7007);
+/* mulberry32, the same generator the other tests use */
+const rand = prng(7007).next;
 const pick = (arr) => arr[Math.floor(rand() * arr.length)];
 const chars = (alphabet, n) => Array.from({ length: n }, () => pick([...alphabet])).join("");
 const LOWER = "abcdefghijklmnopqrstuvwxyz0123456789";

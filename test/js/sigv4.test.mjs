@@ -21,6 +21,7 @@ import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { HttpRequest } from "@smithy/protocol-http";
 import { Sha256 } from "@aws-crypto/sha256-js";
+import { prng } from "../tools/ddb_load.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = path.join(ROOT, "test/unit/build/sigv4_cli");
@@ -29,17 +30,8 @@ const SIGV4_UNSIGNED_TOKEN = 0x02;
 
 // ---- deterministic generation ----
 
-function mulberry32(seed) {
-  return function () {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = mulberry32(20260501);
+/* mulberry32, the same generator the other tests use */
+const rand = prng(20260501).next;
 const pick = (arr) => arr[Math.floor(rand() * arr.length)];
 const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
 const chars = (alphabet, n) => Array.from({ length: n }, () => pick([...alphabet])).join("");

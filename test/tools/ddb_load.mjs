@@ -23,7 +23,12 @@ import {
 export function ddbClient(endpoint = process.env.DYNAMO_ENDPOINT, extra = {}) {
 	if (!endpoint)
 		throw new Error('DYNAMO_ENDPOINT is not set');
-	const host = new URL(endpoint).hostname;
+	let host;
+	try {
+		host = new URL(endpoint).hostname;
+	} catch {
+		throw new Error(`DYNAMO_ENDPOINT is not a URL: ${endpoint}`);
+	}
 	if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host))
 		throw new Error(`DYNAMO_ENDPOINT must be a loopback address, not ${host}`);
 	process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -34,6 +39,16 @@ export function ddbClient(endpoint = process.env.DYNAMO_ENDPOINT, extra = {}) {
 		maxAttempts: 5,
 		...extra,
 	});
+}
+
+/* ddbClient() for a command-line script: a bad DYNAMO_ENDPOINT exits 2, saying so as SCRIPT. */
+export function scriptClient(script) {
+	try {
+		return ddbClient();
+	} catch (e) {
+		console.error(`${script}: ${e.message}`);
+		process.exit(2);
+	}
 }
 
 /* Drop TABLE if it exists. */

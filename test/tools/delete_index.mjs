@@ -11,28 +11,17 @@
  */
 
 import {
-	DynamoDBClient,
 	DescribeTableCommand,
 	UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
+import { scriptClient } from './ddb_load.mjs';
 
 const [table, index] = process.argv.slice(2);
 if (!table || !index) {
 	console.error('usage: node test/tools/delete_index.mjs TABLE INDEX');
 	process.exit(2);
 }
-const endpoint = process.env.DYNAMO_ENDPOINT ?? '';
-const host = endpoint ? new URL(endpoint).hostname : '';
-if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) {
-	console.error(`DYNAMO_ENDPOINT must be a loopback address, not "${endpoint}"`);
-	process.exit(2);
-}
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const client = new DynamoDBClient({
-	endpoint,
-	region: 'us-east-1',
-	credentials: { accessKeyId: 'AKIDDYNAMOFDWTEST', secretAccessKey: 'dynamo-fdw-fake-secret-key' },
-});
+const client = scriptClient('delete_index.mjs');
 
 await client.send(new UpdateTableCommand({
 	TableName: table,

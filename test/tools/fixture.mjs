@@ -38,7 +38,6 @@
 
 import { readFileSync } from 'node:fs';
 import {
-	DynamoDBClient,
 	BatchWriteItemCommand,
 	CreateTableCommand,
 	DeleteTableCommand,
@@ -51,31 +50,19 @@ import {
 	waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { ddbClient } from './ddb_load.mjs';
 
 class UsageError extends Error {}
 
 /* ---------- client ---------- */
 
 function makeClient() {
-	const endpoint = process.env.DYNAMO_ENDPOINT;
-	if (!endpoint)
-		throw new UsageError('DYNAMO_ENDPOINT is not set (scripts/test.sh and scripts/demo.sh set it)');
-	let host;
+	/* ddb_load.mjs's client; its complaints about DYNAMO_ENDPOINT are usage errors here */
 	try {
-		host = new URL(endpoint).hostname;
-	} catch {
-		throw new UsageError(`DYNAMO_ENDPOINT is not a URL: ${endpoint}`);
+		return ddbClient();
+	} catch (e) {
+		throw new UsageError(`${e.message}${process.env.DYNAMO_ENDPOINT ? '' : ' (scripts/test.sh and scripts/demo.sh set it)'}`);
 	}
-	if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host))
-		throw new UsageError(`DYNAMO_ENDPOINT must be a loopback address, not ${host}`);
-	/* The SDK warns on stderr under node < 22; that would land in expected files. */
-	process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-	return new DynamoDBClient({
-		endpoint,
-		region: 'us-east-1',
-		credentials: { accessKeyId: 'AKIDDYNAMOFDWTEST', secretAccessKey: 'dynamo-fdw-fake-secret-key' },
-		maxAttempts: 5,
-	});
 }
 
 /* ---------- DynamoDB JSON in and out ---------- */

@@ -295,6 +295,16 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		return u.status;
 	}
 
+	/* A batch request's body as an object with RequestItems, or null. */
+	function batchRequest(body) {
+		try {
+			const request = JSON.parse(body.toString('utf8'));
+			return request && typeof request.RequestItems === 'object' ? request : null;
+		} catch {
+			return null;
+		}
+	}
+
 	/*
 	 * Split a BatchGetItem request as DynamoDB does under load: the first
 	 * half of each table's keys is forwarded, the rest comes back in
@@ -302,13 +312,8 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 	 * Returns {forwardBody, unprocessed} or null when BODY is not one.
 	 */
 	function splitBatchGet(body) {
-		let request;
-		try {
-			request = JSON.parse(body.toString('utf8'));
-		} catch {
-			return null;
-		}
-		if (!request || typeof request.RequestItems !== 'object')
+		const request = batchRequest(body);
+		if (!request)
 			return null;
 		const unprocessed = {};
 		for (const [table, spec] of Object.entries(request.RequestItems)) {
@@ -323,13 +328,8 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 
 	/* As splitBatchGet, for a BatchWriteItem: its lists of write requests. */
 	function splitBatchWrite(body) {
-		let request;
-		try {
-			request = JSON.parse(body.toString('utf8'));
-		} catch {
-			return null;
-		}
-		if (!request || typeof request.RequestItems !== 'object')
+		const request = batchRequest(body);
+		if (!request)
 			return null;
 		const unprocessed = {};
 		for (const [table, writes] of Object.entries(request.RequestItems)) {

@@ -12,33 +12,21 @@
  */
 
 import {
-	DynamoDBClient,
 	CreateTableCommand,
 	DeleteTableCommand,
 	ResourceInUseException,
 	ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { scriptClient } from '../../tools/ddb_load.mjs';
 
 const [cmd, prefix, countArg] = process.argv.slice(2);
 const count = Number(countArg);
-const endpoint = process.env.DYNAMO_ENDPOINT ?? '';
 
 if (!['create', 'delete'].includes(cmd) || !prefix || !Number.isInteger(count) || count < 1) {
 	console.error('usage: page_tables.mjs create|delete PREFIX COUNT');
 	process.exit(2);
 }
-if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(new URL(endpoint || 'x:').hostname)) {
-	console.error('page_tables.mjs: DYNAMO_ENDPOINT must be a loopback address');
-	process.exit(2);
-}
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const client = new DynamoDBClient({
-	endpoint,
-	region: 'us-east-1',
-	credentials: { accessKeyId: 'AKIDDYNAMOFDWTEST', secretAccessKey: 'dynamo-fdw-fake-secret-key' },
-	maxAttempts: 5,
-});
+const client = scriptClient('page_tables.mjs');
 
 const names = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
 
