@@ -23,6 +23,7 @@
 
 #include <zlib.h>
 
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
@@ -90,6 +91,19 @@ dynamo_connect(ForeignServer *server, UserMapping *user)
 		conn->path = "/";
 	}
 	return conn;
+}
+
+/*
+ * A whole body as a tree; NULL when it is not JSON or not UTF-8 (JSON's
+ * encoding: PostgreSQL's parser does not check it inside strings, and a
+ * garbled body is worth another attempt).
+ */
+static DynamoValue *
+parse_body(const char *body, int len)
+{
+	if (!pg_verify_mbstr(PG_UTF8, body, len, true))
+		return NULL;
+	return dynamo_value_parse_any(body, len);
 }
 
 /* Split an AWS error body into its type (after '#') and message. */
@@ -198,7 +212,7 @@ interpret_response(bool arrived, char *transport_error, DynamoHttpResponse *hres
 	}
 
 	st->status = hresp->status;
-	body = dynamo_value_parse_any(hresp->body.data, hresp->body.len);
+	body = parse_body(hresp->body.data, hresp->body.len);
 	if (body)
 		parse_aws_error(body, &st->last);
 	else
@@ -445,7 +459,7 @@ ahead_finish_payload(uint64 seq, DynamoConn *conn, const char *operation,
 static void *
 value_parser(const char *body, int len, void *arg)
 {
-	return dynamo_value_parse_any(body, len);
+	return parse_body(body, len);
 }
 
 /*

@@ -271,6 +271,7 @@ dynamo_op_read_item(DynamoConn *conn, const char *table, const DynamoValue *key,
 {
 	DynamoValue *req = dynamo_value_object();
 	DynamoValue *resp;
+	DynamoValue *item;
 
 	dynamo_value_set(req, "TableName", dynamo_value_string(table));
 	dynamo_value_set(req, "Key", dynamo_value_copy(key));
@@ -284,7 +285,8 @@ dynamo_op_read_item(DynamoConn *conn, const char *table, const DynamoValue *key,
 		dynamo_value_set(req, "ExpressionAttributeNames", names);
 	}
 	resp = dynamo_request(conn, "GetItem", req, NULL);
-	return dynamo_value_member(resp, "Item");
+	item = dynamo_value_member(resp, "Item");
+	return item && item->kind == DYNAMO_VALUE_OBJECT ? item : NULL;
 }
 
 /*

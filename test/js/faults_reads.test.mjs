@@ -118,7 +118,7 @@ const READS = {
 };
 
 const ONCE = ['throttle', 'throughput', 'status500', 'status503', 'reset', 'reset-mid-body',
-	'truncate', 'truncate-crc', 'bad-crc', 'delay', 'hang'];
+	'truncate', 'truncate-crc', 'bad-crc', 'bad-utf8', 'delay', 'hang'];
 
 /* What a fault that never stops must end in, and how many requests. */
 const FOREVER = {
@@ -130,6 +130,7 @@ const FOREVER = {
 	truncate: 'HV00N',
 	'truncate-crc': 'HV00N',
 	'bad-crc': 'HV00N',
+	'bad-utf8': 'HV00N',
 	validation: '22023',
 };
 

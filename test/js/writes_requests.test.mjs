@@ -385,7 +385,8 @@ test('a transaction that outgrows the buffer sends its oldest batches early, and
 	reset();
 	await ok('ROLLBACK');
 	assert.equal(count('TransactWriteItems'), 0, 'ROLLBACK sends nothing more');
-	assert.match(session.stderr.slice(stderrBefore), new RegExp(`WARNING: +${sentBefore} DynamoDB actions of this transaction were already committed`));
+	const warning = new RegExp(`WARNING: +${sentBefore} DynamoDB actions of this transaction were already committed`);
+	assert.match(await session.stderrMatching(warning, stderrBefore), warning);
 	const big = Object.values(await items('wrq_items')).filter((i) => i.v?.S === 'big');
 	assert.equal(big.length, sentBefore, 'the early batches stay committed; nothing else was written');
 	/* the oldest rows went first */
@@ -412,8 +413,8 @@ test('the commit gap: DynamoDB commits at pre-commit, then PostgreSQL fails to c
 		const r = await session.query('COMMIT');
 		assert.equal(r.error?.sqlstate, '40001', 'PostgreSQL refuses the commit');
 		assert.equal(count('TransactWriteItems'), 1, 'after DynamoDB had been sent the writes');
-		assert.match(session.stderr.slice(stderrBefore),
-			/WARNING: +the 1 DynamoDB actions of this transaction were committed before it failed/);
+		const warning = /WARNING: +the 1 DynamoDB actions of this transaction were committed before it failed/;
+		assert.match(await session.stderrMatching(warning, stderrBefore), warning);
 		assert.deepEqual((await items('wrq_items')).gap, { pk: { S: 'gap' }, v: { S: 'in DynamoDB only' }, n: { N: '1' } });
 		assert.equal(await session.value('SELECT count(*) FROM wrq_local WHERE v = 30'), '0');
 	} finally {

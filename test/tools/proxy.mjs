@@ -64,6 +64,9 @@
  *   truncate-crc   as truncate, but DynamoDB's x-amz-crc32 of the whole
  *                  body is kept
  *   bad-crc        forwarded; the body is intact, x-amz-crc32 is wrong
+ *   bad-utf8       forwarded; bytes that are not UTF-8 are put into the
+ *                  first member name of the body (still well-formed JSON),
+ *                  x-amz-crc32 dropped: only a UTF-8 check can tell
  *   drop-lek       forwarded; LastEvaluatedKey is removed from the JSON
  *                  body (a well-formed response that silently ends a scan)
  *                  while DynamoDB's x-amz-crc32 of the original is kept:
@@ -117,7 +120,7 @@ const TARGET_PREFIX = 'DynamoDB_20120810.';
 
 const FAULTS = new Set([
 	'throttle', 'throughput', 'status500', 'status503', 'validation', 'reset',
-	'reset-mid-body', 'truncate', 'truncate-crc', 'bad-crc', 'drop-lek', 'lek-first',
+	'reset-mid-body', 'truncate', 'truncate-crc', 'bad-crc', 'bad-utf8', 'drop-lek', 'lek-first',
 	'delay', 'hang', 'unprocess', 'unprocess-all', 'forward-reset', 'forward-hang',
 ]);
 
@@ -514,6 +517,14 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 					body: upstream.body.subarray(0, Math.floor(upstream.body.length / 2)),
 					dropCrc: rule.fault === 'truncate',
 				}));
+			case 'bad-utf8': {
+				const body = upstream.body;
+				const at = body.indexOf('{"') + 2;
+				return done(sendUpstream(res, upstream, {
+					body: Buffer.concat([body.subarray(0, at), Buffer.from([0xc3, 0x28]), body.subarray(at)]),
+					dropCrc: true,
+				}));
+			}
 			case 'bad-crc': {
 				const real = Number(upstream.headers['x-amz-crc32'] ?? 0);
 				return done(sendUpstream(res, upstream, { crc: (real + 1) % 4294967296 }));

@@ -92,6 +92,19 @@ export class PsqlSession {
 		return r;
 	}
 
+	/*
+	 * What psql wrote to stderr since offset FROM, once it matches RE or MS
+	 * milliseconds have passed: psql writes a notice to stderr and the
+	 * command's result to stdout, and the two pipes need not be read in
+	 * that order.
+	 */
+	async stderrMatching(re, from = 0, ms = 2000) {
+		const until = Date.now() + ms;
+		while (!re.test(this.stderr.slice(from)) && Date.now() < until)
+			await new Promise((r) => setTimeout(r, 10));
+		return this.stderr.slice(from);
+	}
+
 	/* The first column of the first row, or undefined. */
 	async value(sql) {
 		const r = await this.ok(sql);
