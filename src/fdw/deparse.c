@@ -657,6 +657,27 @@ dynamo_name_placeholder(DynamoExprBuilder *b, const char *attr)
 	return psprintf("#n%d", i);
 }
 
+/*
+ * A ProjectionExpression of the attributes ATTRS (String nodes) and T's
+ * key, always read (a row is matched to buffered writes and locked by it),
+ * each named once, through B's placeholders.
+ */
+char *
+dynamo_projection(const DynamoTable *t, List *attrs, DynamoExprBuilder *b)
+{
+	StringInfoData proj;
+	ListCell   *lc;
+
+	initStringInfo(&proj);
+	attrs = list_append_unique(attrs, makeString(t->partition_key));
+	if (t->sort_key)
+		attrs = list_append_unique(attrs, makeString(t->sort_key));
+	foreach(lc, attrs)
+		appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
+						 dynamo_name_placeholder(b, strVal(lfirst(lc))));
+	return proj.data;
+}
+
 /* The :value placeholder for a new value expression. */
 const char *
 dynamo_value_placeholder(DynamoExprBuilder *b, Expr *value)

@@ -73,6 +73,7 @@ extern DynamoCond *dynamo_classify(Expr *clause, const DynamoDeparseContext *ctx
 extern void dynamo_deparse_cond(StringInfo buf, const DynamoCond *c,
 								DynamoExprBuilder *b);
 extern const char *dynamo_name_placeholder(DynamoExprBuilder *b, const char *attr);
+extern char *dynamo_projection(const DynamoTable *t, List *attrs, DynamoExprBuilder *b);
 extern const char *dynamo_value_placeholder(DynamoExprBuilder *b, Expr *value);
 extern bool dynamo_cond_uses_attr(const DynamoCond *c, const char *attr);
 extern char dynamo_family_tag(const DynamoColumn *col);

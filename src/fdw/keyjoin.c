@@ -602,28 +602,18 @@ static char *
 inner_projection(const DynamoRelation *rel, List *scan_tlist, int nouter,
 				 bool whole_item, DynamoExprBuilder *b)
 {
-	const DynamoTable *t = rel->meta;
-	StringInfoData proj;
 	List	   *names = NIL;
-	ListCell   *lc;
 	int			k;
 
-	initStringInfo(&proj);
 	if (whole_item)
-		return proj.data;
+		return pstrdup("");
 	for (k = nouter; k < list_length(scan_tlist); k++)
 	{
 		Var		   *v = (Var *) ((TargetEntry *) list_nth(scan_tlist, k))->expr;
 
 		names = list_append_unique(names, makeString(rel->columns[v->varattno - 1].attr));
 	}
-	names = list_append_unique(names, makeString(t->partition_key));
-	if (t->sort_key)
-		names = list_append_unique(names, makeString(t->sort_key));
-	foreach(lc, names)
-		appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
-						 dynamo_name_placeholder(b, strVal(lfirst(lc))));
-	return proj.data;
+	return dynamo_projection(rel->meta, names, b);
 }
 
 /*

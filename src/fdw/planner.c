@@ -1101,27 +1101,18 @@ static char *
 projection_of(const DynamoPlanInfo *info, List *retrieved, bool whole_item,
 			  DynamoExprBuilder *b)
 {
-	const DynamoTable *t = info->rel->meta;
-	StringInfoData proj;
 	List	   *attrs = NIL;
 	ListCell   *lc;
 
-	initStringInfo(&proj);
 	if (whole_item)
-		return proj.data;
+		return pstrdup("");
 	foreach(lc, retrieved)
 	{
 		const DynamoColumn *col = &info->rel->columns[lfirst_int(lc) - 1];
 
 		attrs = list_append_unique(attrs, makeString(col->attr));
 	}
-	attrs = list_append_unique(attrs, makeString(t->partition_key));
-	if (t->sort_key)
-		attrs = list_append_unique(attrs, makeString(t->sort_key));
-	foreach(lc, attrs)
-		appendStringInfo(&proj, "%s%s", proj.len > 0 ? ", " : "",
-						 dynamo_name_placeholder(b, strVal(lfirst(lc))));
-	return proj.data;
+	return dynamo_projection(info->rel->meta, attrs, b);
 }
 
 /*
