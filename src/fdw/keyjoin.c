@@ -62,6 +62,7 @@
 #include "convert.h"
 #include "ddb_limits.h"
 #include "deparse.h"
+#include "http.h"
 #include "dynamo_fdw.h"
 #include "ddb_value.h"
 #include "keyjoin.h"
@@ -85,10 +86,12 @@ bool		dynamo_enable_batched_join = true;
 /*
  * At run time, up to KEYJOIN_IN_FLIGHT batches are read together: their
  * BatchGetItem requests are in flight at once (a network round trip paid
- * once for all of them), and the rows of the group are then emitted in
- * order.  Memory stays bounded by the group's rows and items.
+ * once for all of them: 1,600 keys in one), and the rows of the group are
+ * then emitted in order.  Memory stays bounded by the group's rows and
+ * items (16,000 outer rows, 1,600 items).  16 is http.c's limit of
+ * requests at once.
  */
-#define KEYJOIN_IN_FLIGHT	8
+#define KEYJOIN_IN_FLIGHT	DYNAMO_HTTP_MAX_PARALLEL
 #define KEYJOIN_GROUP_KEYS	(KEYJOIN_IN_FLIGHT * KEYJOIN_BATCH_KEYS)
 #define KEYJOIN_GROUP_ROWS	(KEYJOIN_IN_FLIGHT * KEYJOIN_MAX_ROWS)
 

@@ -641,7 +641,7 @@ add_parallel_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *i
 		return;
 	pch = palloc(sizeof(DynamoChoice));
 	*pch = *ch;
-	pch->parallel_segments = (int) Min(Max(pages, (double) (workers + 1)),
+	pch->parallel_segments = (int) Min(2 * Max(pages, (double) (workers + 1)),
 									   (double) DYNAMO_MAX_SCAN_SEGMENTS);
 	share = workers + 1;
 	path = (Path *) create_foreignscan_path(root, baserel, NULL, clamp_rows(ch->rows / share),

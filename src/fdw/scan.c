@@ -219,7 +219,16 @@ init_connection(ForeignScan *fs, EState *estate, DynamoScanState *s)
 
 	if (!OidIsValid(userid))
 		userid = GetUserId();
-	s->rel = dynamo_get_relation(rte->relid);
+	/*
+	 * A parallel worker runs what the leader planned from DynamoDB's
+	 * metadata (and checked the key options against): a DescribeTable per
+	 * worker would only delay its first page.  Recording rows (a ctid
+	 * asked for) needs the key schema, so it still asks.
+	 */
+	if (IsParallelWorker() && !fs->fsSystemCol)
+		s->rel = dynamo_get_relation_columns(rte->relid);
+	else
+		s->rel = dynamo_get_relation(rte->relid);
 	s->conn = dynamo_connect(s->rel->server,
 							 GetUserMapping(userid, s->rel->server->serverid));
 }

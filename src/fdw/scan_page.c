@@ -268,13 +268,8 @@ fetch_pages(DynamoScanState *s)
 	s->page = page;
 
 	keep_key(s, &s->start_key, page->last_key);
-	if (page->last_key == NULL)
-	{
-		if (s->pscan)
-			s->cur_segment = -1;	/* the segment is done: claim another */
-		else
-			s->exhausted = true;
-	}
+	if (page->last_key == NULL && !s->pscan)
+		s->exhausted = true;
 
 	/* a next page asked for early, from a wrong guess: forget it */
 	if (s->ahead && (s->ahead_key == NULL || page->last_key == NULL ||
@@ -282,6 +277,23 @@ fetch_pages(DynamoScanState *s)
 	{
 		dynamo_scan_drop_ahead(s);
 		s->requests++;			/* it went out all the same */
+	}
+
+	/*
+	 * A parallel Scan's segment is done: claim the next one now and ask for
+	 * its first page, so that DynamoDB reads it while this page becomes
+	 * rows, as within a segment.
+	 */
+	if (page->last_key == NULL && s->pscan)
+	{
+		if (claim_segment(s))
+		{
+			s->request->start_key = NULL;
+			s->ahead = dynamo_op_page_ahead(s->conn, s->request);
+		}
+		else
+			s->exhausted = true;
+		return;
 	}
 
 	/*

@@ -243,11 +243,27 @@ dynamo_describe_table(ForeignServer *server, UserMapping *user,
 DynamoRelation *
 dynamo_get_relation(Oid relid)
 {
+	DynamoRelation *rel = dynamo_get_relation_columns(relid);
+	UserMapping *user = GetUserMapping(GetUserId(), rel->server->serverid);
+	char	   *table_name = dynamo_option_string(rel->table->options, "table_name");
+
+	if (table_name == NULL)
+		table_name = rel->relname;
+	rel->meta = dynamo_describe_table(rel->server, user, table_name,
+									  rel->table->options);
+	return rel;
+}
+
+/*
+ * A foreign table's options and columns, without DynamoDB's metadata (meta
+ * is NULL): for a parallel worker, whose plan the leader made from it.
+ */
+DynamoRelation *
+dynamo_get_relation_columns(Oid relid)
+{
 	DynamoRelation *rel = palloc0(sizeof(DynamoRelation));
 	Relation	r;
 	TupleDesc	tupdesc;
-	UserMapping *user;
-	char	   *table_name;
 	char	   *segments;
 	int			i;
 
@@ -312,12 +328,6 @@ dynamo_get_relation(Oid relid)
 		}
 	}
 
-	table_name = dynamo_option_string(rel->table->options, "table_name");
-	if (table_name == NULL)
-		table_name = rel->relname;
-	user = GetUserMapping(GetUserId(), rel->server->serverid);
-	rel->meta = dynamo_describe_table(rel->server, user, table_name,
-									  rel->table->options);
 	return rel;
 }
 

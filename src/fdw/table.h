@@ -38,7 +38,7 @@ typedef struct DynamoRelation
 	char	   *relname;
 	ForeignTable *table;
 	ForeignServer *server;
-	const DynamoTable *meta;
+	const DynamoTable *meta;	/* NULL in a parallel worker's scan */
 	int			ncolumns;		/* = tuple descriptor's natts */
 	DynamoColumn *columns;		/* indexed by attnum - 1 */
 	bool		consistent_read;
@@ -47,6 +47,7 @@ typedef struct DynamoRelation
 
 /* in table.c */
 extern DynamoRelation *dynamo_get_relation(Oid relid);
+extern DynamoRelation *dynamo_get_relation_columns(Oid relid);
 extern const DynamoTable *dynamo_describe_table(ForeignServer *server,
 												UserMapping *user,
 												const char *table_name,

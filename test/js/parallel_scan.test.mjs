@@ -4,7 +4,8 @@
  * dynamic shared memory, each segment read once, and Gather + partial
  * aggregates give the serial answer.  A transaction with buffered writes to
  * the table scans in the leader alone (the workers cannot see its buffer),
- * also with a plan made before the writes.  Requests counted at the wire.
+ * also with a plan made before the writes.  Requests counted at the wire:
+ * every segment started once, and no DescribeTable from the workers.
  */
 
 import { test, before, after } from 'node:test';
@@ -61,6 +62,8 @@ test('Gather of partial aggregates over a parallel Scan: each segment read once,
 	assert.deepEqual(firsts.map((q) => q.Segment).sort((a, b) => a - b),
 		Array.from({ length: total }, (_, i) => i), 'every segment started once');
 	assert.ok(scans().every((q) => q.TotalSegments === total));
+	/* the workers run the leader's plan: no DescribeTable of their own */
+	assert.equal(fx.requests('DescribeTable').length, 0, 'DescribeTable requests during the parallel scan');
 
 	const analyzed = await lines('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT sum(n) FROM ps_items');
 	assert.match(analyzed, /Workers Launched: \d/);

@@ -108,6 +108,17 @@
  * {requestMs, mbMs}}), proxy.setLatency(...), POST /__latency (JSON) or
  * --latency-ms N --ms-per-mb N; GET /__latency shows it.
  *
+ * Recorded answers (benchmarks only; off by default): with
+ * proxy.setRecordedReads(true), the answer DynamoDB Local gave to a
+ * successful read (GetItem, BatchGetItem, Query, Scan) is kept, and a later
+ * request with the same operation and body gets that answer from memory,
+ * after the same model delay, without asking DynamoDB Local again.  On a
+ * small machine DynamoDB Local's own work shares the cores with the client
+ * under test (on AWS it runs on DynamoDB's servers): this measures the
+ * client and the model alone.  Only for tables nobody writes while it is
+ * on; setRecordedReads(false) forgets every answer.
+ * proxy.recordedReads() says {on, hits, misses, answers}.
+ *
  * Only loopback: the proxy listens on 127.0.0.1 and refuses a non-loopback
  * target.
  */
@@ -117,6 +128,9 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
+
+/* The reads whose answers setRecordedReads keeps. */
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 
 const FAULTS = new Set([
 	'throttle', 'throughput', 'status500', 'status503', 'validation', 'reset',
@@ -215,6 +229,7 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 	let entries = [];
 	let rules = [];
 	let model = checkLatency(latency);
+	let recorded = null;		/* {hits, misses, answers: Map} while recording */
 
 	function pickRule(op, body) {
 		for (const r of rules) {
@@ -485,8 +500,18 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		let split = null;
 		if (rule?.fault === 'unprocess')
 			split = op === 'BatchWriteItem' ? splitBatchWrite(body) : splitBatchGet(body);
+		const recordKey = recorded && !rule && READS.has(op) ? `${op}\n${text}` : null;
 		try {
-			upstream = await forward(req, split ? split.forwardBody : body);
+			upstream = recordKey ? recorded.answers.get(recordKey) : undefined;
+			if (upstream)
+				recorded.hits++;
+			else {
+				upstream = await forward(req, split ? split.forwardBody : body);
+				if (recordKey && upstream.status === 200) {
+					recorded.misses++;
+					recorded.answers.set(recordKey, upstream);
+				}
+			}
 			if (model.requestMs > 0 || model.mbMs > 0) {
 				/* point reads spread over partitions: only Scan and Query pages pay by size */
 				const paged = op === 'Scan' || op === 'Query';
@@ -599,6 +624,12 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 			model = checkLatency(l);
 		},
 		latency: () => ({ ...model }),
+		setRecordedReads(on) {
+			recorded = on ? { hits: 0, misses: 0, answers: new Map() } : null;
+		},
+		recordedReads: () => (recorded
+			? { on: true, hits: recorded.hits, misses: recorded.misses, answers: recorded.answers.size }
+			: { on: false, hits: 0, misses: 0, answers: 0 }),
 		/* Forget hung connections and stop listening. */
 		close() {
 			return new Promise((resolve) => {
