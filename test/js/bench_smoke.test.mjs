@@ -47,3 +47,27 @@ test('bench.mjs: every benchmark runs with tiny sizes and writes its table', asy
 		rmSync(work, { recursive: true, force: true });
 	}
 });
+
+test('bench.mjs under a latency model: the read benchmarks also run on recorded answers', async () => {
+	const work = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+	const out = join(work, 'results-latency.md');
+	try {
+		await run('node', [BENCH, '--items', '150', '--small', '40', '--runs', '1',
+			'--only', 'keyjoin,count,parallel', '--latency', '1', '--mbms', '1', '--db', 'bench_smoke',
+			'--prefix', `smoke-lat-${process.pid}-`, '--out', out],
+		{ env: process.env, maxBuffer: 16 * 1024 * 1024, timeout: 300000 });
+		const md = readFileSync(out, 'utf8');
+		assert.match(md, /with a latency model of 1 ms a request \+ 1 ms a megabyte read/);
+		for (const what of ['Join of 1000 local keys', 'count\\(\\*\\) of 150 items', '`SELECT sum\\(n\\) FROM bench_scan`, 150 items'])
+			assert.match(md, new RegExp(`\\| ${what}[^|]*recorded answers\\) \\| [0-9.]+ (ms|s) \\|`), what);
+		assert.match(md, /the same, the leader scanning too/);
+		/* every timed run of each was served from the recording */
+		for (const label of ['keyjoin', 'count', 'parallel']) {
+			const m = new RegExp(`${label}, recorded answers: (\\d+) answers from DynamoDB Local \\(the warm-up's\\), (\\d+) from the recording`).exec(md);
+			assert.ok(m, `${label}: no count of recorded answers`);
+			assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0, `${label}: ${m[0]}`);
+		}
+	} finally {
+		rmSync(work, { recursive: true, force: true });
+	}
+});
