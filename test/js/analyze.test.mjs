@@ -5,7 +5,8 @@
  *
  * Two tables: a small one (240 items, one page) that ANALYZE reads whole,
  * so its statistics are exact; and a large one (about 2.6 MB) that it
- * samples within analyze_max_pages.
+ * samples within analyze_max_pages.  A join over the small one is planned
+ * as over a local table with the same rows once analyzed, not before.
  */
 
 import { test, before, after } from 'node:test';
@@ -71,6 +72,35 @@ test('the planner uses them: status = \'a\' is half the rows, note IS NULL a qua
 	assert.equal(await rows("status = 'a'"), 120);
 	assert.equal(await rows("status = 'b'"), 40);
 	assert.equal(await rows('note IS NULL'), 60);
+});
+
+/* A plan's shape: node types and join order, scans named by their alias. */
+function shape(node) {
+	const kind = ['Foreign Scan', 'Seq Scan'].includes(node['Node Type']) ? `Scan ${node.Alias}` : node['Node Type'];
+	const kids = (node.Plans ?? []).map(shape);
+	return kids.length ? `${kind}(${kids.join(', ')})` : kind;
+}
+
+test('a join is planned as for a local table with the same data, once analyzed (and not before)', async () => {
+	/* the same 240 rows in a local table; 50 local rows to join them to */
+	await session.ok('DROP TABLE IF EXISTS an_local, an_other');
+	await session.ok('DROP FOREIGN TABLE IF EXISTS an_join');
+	await session.ok(`CREATE TABLE an_local AS SELECT pk, status, n, note FROM an_small`);
+	await session.ok('CREATE TABLE an_other AS SELECT g AS n, md5(g::text) AS t FROM generate_series(0, 49) g');
+	await session.ok('ANALYZE an_local');
+	await session.ok('ANALYZE an_other');
+	await session.ok(`CREATE FOREIGN TABLE an_join (pk text, status text, n int, note text) SERVER an_ddb OPTIONS (table_name '${SMALL}')`);
+	const plan = async (t) => shape(JSON.parse(await session.value(
+		`EXPLAIN (FORMAT JSON, COSTS OFF) SELECT o.t, s.note FROM an_other o JOIN ${t} s ON s.n = o.n WHERE s.status = 'a'`))[0].Plan);
+	const local = await plan('an_local');
+	const before = await plan('an_join');
+	await session.ok('ANALYZE an_join');
+	const after = await plan('an_join');
+	console.log(`# join plan: local table ${local}; foreign table before ANALYZE ${before}, after ${after}`);
+	assert.equal(after, local, 'analyzed: the local table\'s plan');
+	assert.notEqual(before, local, `without statistics the plan was already the local one (${before}): the test shows nothing`);
+	await session.ok('DROP FOREIGN TABLE an_join');
+	await session.ok('DROP TABLE an_local, an_other');
 });
 
 test('a large table: at most analyze_max_pages pages, from segments picked at random', async () => {
