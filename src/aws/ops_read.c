@@ -290,59 +290,36 @@ dynamo_op_read_item(DynamoConn *conn, const char *table, const DynamoValue *key,
 }
 
 /*
- * One BatchGetItem of REQ's keys: the items DynamoDB sent, and in
- * page->unprocessed the keys it left for another request (asked again
- * with the same options).  In the current memory context.
- *
- * When keys were left, pauses before the caller asks again, as the AWS
- * SDKs do: dynamo_retry_pause's first, shortest backoff, since an answer
- * that returned items is progress.  An answer that leaves every key unprocessed is DynamoDB
- * throttling: the request is sent again here, with backoff as after a
- * throttling error, and after the server's max_attempts such answers the
- * error is throttling's.
+ * After the answer PAGE to REQ, a BatchGetItem whose last STALLS answers
+ * read none of its keys: its stalls now.  0 when DynamoDB read some keys
+ * (or left none), one more when it left every key unprocessed: DynamoDB
+ * throttles the request; after max_attempts such answers, an error.
  */
-DynamoPage *
-dynamo_op_batch_get_item(DynamoConn *conn, const DynamoGetRequest *req)
+int
+dynamo_op_batch_get_stalls(DynamoConn *conn, const DynamoGetRequest *req,
+						   const DynamoPage *page, int stalls)
 {
-	DynamoValue *request = batch_get_request(req);
 	int			asked = req->keys ? req->keys->len : 0;
-	int			stalls = 0;
-	double		spent = 0;		/* by answers that left every key */
 
-	for (;;)
-	{
-		DynamoValue *answer = dynamo_request(conn, "BatchGetItem", request, NULL);
-		DynamoPage *page = page_of_batch_answer(answer, req->table);
-
-		page->capacity += spent;
-		spent = page->capacity;
-		if (page->unprocessed == NULL)
-			return page;
-		if (asked > 0 && page->unprocessed->len >= asked)
-		{
-			if (++stalls >= conn->opts->max_attempts)
-				ereport(ERROR,
-						(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-						 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
-								stalls),
-						 errdetail("DynamoDB returned all %d keys of the request unprocessed each time.",
-								   asked),
-						 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
-			dynamo_retry_pause(stalls - 1, true);
-			continue;
-		}
-		/* some keys were read: progress, so the first backoff again */
-		dynamo_retry_pause(0, false);
-		return page;
-	}
+	if (page->unprocessed == NULL || page->unprocessed->len < asked)
+		return 0;
+	if (++stalls >= conn->opts->max_attempts)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
+						stalls),
+				 errdetail("DynamoDB returned all %d keys of the request unprocessed each time.",
+						   asked),
+				 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
+	return stalls;
 }
 
 /*
  * N BatchGetItem requests sent together (N at most
- * DYNAMO_HTTP_MAX_PARALLEL), their answers in PAGES as
- * dynamo_op_batch_get_item reads them, but without its pauses and retries
- * of unprocessed keys: the caller, which has several requests in flight,
- * paces them itself.
+ * DYNAMO_HTTP_MAX_PARALLEL), their answers in PAGES, the keys DynamoDB
+ * left in each page's unprocessed.  The caller, which has several requests
+ * in flight, asks for those again and paces itself (dynamo_retry_pause,
+ * dynamo_op_batch_get_stalls).
  */
 void
 dynamo_op_batch_get_item_many(DynamoConn *conn, const DynamoGetRequest *reqs,

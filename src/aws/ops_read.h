@@ -91,7 +91,8 @@ typedef void (*DynamoPageEarly) (const DynamoValue *next_key, void *arg);
 extern DynamoPage *dynamo_op_get_item(DynamoConn *conn, const DynamoGetRequest *req);
 extern DynamoValue *dynamo_op_read_item(DynamoConn *conn, const char *table,
 										const DynamoValue *key, const char *key_only);
-extern DynamoPage *dynamo_op_batch_get_item(DynamoConn *conn, const DynamoGetRequest *req);
+extern int	dynamo_op_batch_get_stalls(DynamoConn *conn, const DynamoGetRequest *req,
+									   const DynamoPage *page, int stalls);
 extern void dynamo_op_batch_get_item_many(DynamoConn *conn, const DynamoGetRequest *reqs,
 										  int n, DynamoPage **pages);
 extern DynamoPage *dynamo_op_page(DynamoConn *conn, const DynamoPageRequest *req,

@@ -971,7 +971,6 @@ take_answers(KeyJoinState *st, DynamoTxnView *view, DynamoGetRequest *reqs,
 	{
 		int			first = chunk[i] * KEYJOIN_BATCH_KEYS;
 		int			last = Min(st->nkeys, first + KEYJOIN_BATCH_KEYS);
-		int			asked = reqs[i].keys->len;
 		int			j;
 
 		st->capacity += pages[i]->capacity;
@@ -982,16 +981,7 @@ take_answers(KeyJoinState *st, DynamoTxnView *view, DynamoGetRequest *reqs,
 		}
 		if (pages[i]->unprocessed == NULL)
 			continue;
-		/* every key of the request back: DynamoDB throttles it */
-		next_stalls[nnext] = pages[i]->unprocessed->len >= asked ? stalls[i] + 1 : 0;
-		if (next_stalls[nnext] >= st->conn->opts->max_attempts)
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-					 errmsg("DynamoDB throttled the BatchGetItem request after %d attempts",
-							next_stalls[nnext]),
-					 errdetail("DynamoDB returned all %d keys of the request unprocessed each time.",
-							   asked),
-					 errhint("Raise the table's read capacity, or the server option \"max_attempts\".")));
+		next_stalls[nnext] = dynamo_op_batch_get_stalls(st->conn, &reqs[i], pages[i], stalls[i]);
 		*most_stalls = Max(*most_stalls, next_stalls[nnext]);
 		next[nnext] = reqs[i];
 		next[nnext].keys = pages[i]->unprocessed;

@@ -28,6 +28,7 @@
 #include "convert.h"
 #include "ddb_value.h"
 #include "fdw_compat.h"
+#include "http.h"
 #include "ops_read.h"
 #include "planner.h"
 #include "table.h"
@@ -69,7 +70,10 @@ typedef struct DynamoScanState
 	DynamoValue **keys;			/* ... which are these */
 	int			nkeys_left;
 	int			key_pos;
-	DynamoValue *unprocessed;	/* BatchGetItem keys DynamoDB left */
+	/* BatchGetItem keys DynamoDB left, per request, and its stalls */
+	DynamoValue *unprocessed[DYNAMO_HTTP_MAX_PARALLEL];
+	int			unprocessed_stalls[DYNAMO_HTTP_MAX_PARALLEL];
+	int			nunprocessed;
 
 	/*
 	 * Where the next page starts (LastEvaluatedKey), per segment when a Scan

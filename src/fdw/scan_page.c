@@ -89,42 +89,76 @@ fetch_item(DynamoScanState *s)
 }
 
 /*
- * BatchGetItem: the keys DynamoDB left unprocessed first, as it asks,
- * else the next DYNAMO_MAX_BATCH_GET_KEYS keys.
+ * BatchGetItem: the keys DynamoDB left unprocessed first, as it asks, then
+ * the next keys, DYNAMO_MAX_BATCH_GET_KEYS a request, all sent together
+ * (DYNAMO_HTTP_MAX_PARALLEL at most: 1,600 keys), their items merged into
+ * one page.  Keys left unprocessed go out again in the next round, after a
+ * pause (dynamo_retry_pause: the first backoff when the round read items,
+ * a throttle's backoff when a request read none; after max_attempts such
+ * answers to one request, an error).
  */
 static void
 fetch_batch(DynamoScanState *s)
 {
-	DynamoGetRequest req = *s->get;
-	DynamoPage *page;
+	DynamoGetRequest reqs[DYNAMO_HTTP_MAX_PARALLEL];
+	int			stalls[DYNAMO_HTTP_MAX_PARALLEL];
+	DynamoPage *pages[DYNAMO_HTTP_MAX_PARALLEL];
+	DynamoPage *merged;
+	int			most_stalls = 0;
+	int			nitems = 0;
+	int			n = 0;
+	int			i;
 
-	if (s->unprocessed)
+	for (i = 0; i < s->nunprocessed; i++)
 	{
-		req.keys = s->unprocessed;
-		s->unprocessed = NULL;
+		reqs[n] = *s->get;
+		reqs[n].keys = s->unprocessed[i];
+		stalls[n++] = s->unprocessed_stalls[i];
 	}
-	else
+	s->nunprocessed = 0;
+	while (n < DYNAMO_HTTP_MAX_PARALLEL && s->key_pos < s->nkeys_left)
 	{
-		int			n;
+		int			k;
 
-		req.keys = dynamo_value_array();
-		for (n = 0; n < DYNAMO_MAX_BATCH_GET_KEYS && s->key_pos < s->nkeys_left; n++)
-			dynamo_value_append(req.keys, dynamo_value_copy(s->keys[s->key_pos++]));
+		reqs[n] = *s->get;
+		reqs[n].keys = dynamo_value_array();
+		for (k = 0; k < DYNAMO_MAX_BATCH_GET_KEYS && s->key_pos < s->nkeys_left; k++)
+			dynamo_value_append(reqs[n].keys, dynamo_value_copy(s->keys[s->key_pos++]));
+		stalls[n++] = 0;
 	}
-	page = dynamo_op_batch_get_item(s->conn, &req);
-	count_page(s, page);
-	s->scanned += page->nitems;
-	if (page->unprocessed)
-	{
-		/* kept beyond this page's context */
-		MemoryContext oldcxt = MemoryContextSwitchTo(s->request_cxt);
 
-		s->unprocessed = dynamo_value_copy(page->unprocessed);
-		MemoryContextSwitchTo(oldcxt);
+	dynamo_op_batch_get_item_many(s->conn, reqs, n, pages);
+
+	for (i = 0; i < n; i++)
+		nitems += pages[i]->nitems;
+	merged = palloc0(sizeof(DynamoPage));
+	merged->items = palloc(sizeof(DynamoValue *) * Max(nitems, 1));
+	for (i = 0; i < n; i++)
+	{
+		DynamoPage *page = pages[i];
+
+		memcpy(merged->items + merged->nitems, page->items,
+			   sizeof(DynamoValue *) * page->nitems);
+		merged->nitems += page->nitems;
+		count_page(s, page);
+		s->scanned += page->nitems;
+		if (page->unprocessed)
+		{
+			/* kept beyond this page's context */
+			MemoryContext oldcxt = MemoryContextSwitchTo(s->request_cxt);
+			int			k = s->nunprocessed++;
+
+			s->unprocessed_stalls[k] = dynamo_op_batch_get_stalls(s->conn, &reqs[i], page, stalls[i]);
+			s->unprocessed[k] = dynamo_value_copy(page->unprocessed);
+			most_stalls = Max(most_stalls, s->unprocessed_stalls[k]);
+			MemoryContextSwitchTo(oldcxt);
+		}
 	}
-	if (s->unprocessed == NULL && s->key_pos >= s->nkeys_left)
+	if (s->nunprocessed > 0)
+		dynamo_retry_pause(Max(most_stalls - 1, 0), most_stalls > 0);
+	else if (s->key_pos >= s->nkeys_left)
 		s->exhausted = true;
-	s->page = page;
+	s->page = merged;
 }
 
 /*

@@ -275,7 +275,7 @@ dynamo_scan_start(ForeignScanState *node, DynamoScanState *s)
 	s->keys = NULL;
 	s->nkeys_left = 0;
 	s->key_pos = 0;
-	s->unprocessed = NULL;
+	s->nunprocessed = 0;
 	s->start_key = NULL;
 	s->seg_start = NULL;
 	s->seg_done = NULL;

@@ -11,6 +11,7 @@
  *
  *   full-key equality                          -> 1 GetItem
  *   100 full keys in IN                        -> 1 BatchGetItem
+ *   1,000 full keys in IN                      -> 10 BatchGetItem, together
  *   partition key = and begins_with, table     -> 1 Query, ScannedCount = rows
  *   GSI partition key = and begins_with        -> 1 Query, ScannedCount = rows
  *   join of 1,000 local rows on the full key   -> at most 10 requests, no Scan
@@ -230,6 +231,26 @@ test('100 full keys in IN are one BatchGetItem', async () => {
 	report('BatchGetItem (10 pk IN x 10 sk IN)', m2);
 	assert.equal(m2.rows.length, 100);
 	assert.deepEqual(m2.counts, { BatchGetItem: 1 });
+});
+
+test('1,000 full keys in IN are 10 BatchGetItems, all in flight together', async () => {
+	const sks = Array.from({ length: ORDERS }, (_, j) => q(orderSk(j)));
+	const sql = `SELECT count(*), sum(val) FROM ${SCHEMA}.ft WHERE pk IN (${PKS.map(q).join(', ')}) AND sk IN (${sks.join(', ')})`;
+	/* each answer held 300 ms: requests sent one after another could not overlap */
+	proxy.setLatency({ requestMs: 300, mbMs: 0 });
+	let m;
+	try {
+		m = await measure(sql);
+	} finally {
+		proxy.setLatency({ requestMs: 0, mbMs: 0 });
+	}
+	report('BatchGetItem (10 pk IN x 100 sk IN)', m);
+	assert.deepEqual(m.rows, [['1000', String(10 * (ORDERS * (ORDERS - 1)) / 2)]]);
+	assert.deepEqual(m.counts, { BatchGetItem: 10 });
+	const log = proxy.log();
+	const lastSent = Math.max(...log.map((e) => e.at));
+	const firstAnswered = Math.min(...log.map((e) => e.at + e.ms));
+	assert.ok(lastSent < firstAnswered, `the 10th request arrived ${lastSent - firstAnswered} ms after the first answer`);
 });
 
 test('partition key = and begins_with on the table is one Query reading only its rows', async () => {
