@@ -621,10 +621,15 @@ add_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
 }
 
 /*
- * A Scan of a table of several pages, in PostgreSQL's parallel query: the
- * leader and max_parallel_workers_per_gather workers share the Scan's
- * segments (one a page, at least one each), each reading whole segments
- * it claims (scan.c).  Costs and rows are per participant.
+ * A Scan in PostgreSQL's parallel query: the leader and its workers share
+ * the Scan's segments (scan.c), each reading whole segments it claims.
+ * With scan_segments N > 1 they are those N segments, for N participants
+ * at most (in a serial plan the one backend reads them together); without
+ * the option, a table of several pages gets two segments a page, at least
+ * two a participant: small shares even out what participants that start
+ * late or draw two-page segments would leave to the last one.  A single
+ * segment or page has nothing to share.
+ * Costs and rows are per participant.
  */
 static void
 add_parallel_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *info,
@@ -633,16 +638,30 @@ add_parallel_scan_path(PlannerInfo *root, RelOptInfo *baserel, DynamoPlanInfo *i
 	DynamoChoice *pch;
 	double		pages = ceil(info->items * info->item_bytes / DYNAMO_PAGE_BYTES);
 	int			workers = max_parallel_workers_per_gather;
+	int			segments;
 	double		share;
 	Path	   *path;
 
 	if (!baserel->consider_parallel || ch->op != DYNAMO_OP_SCAN || ch->limit > 0 ||
-		workers <= 0 || pages < 2 || info->rel->scan_segments > 0)
+		workers <= 0)
 		return;
+	if (info->rel->scan_segments > 0)
+	{
+		if (info->rel->scan_segments < 2)
+			return;
+		segments = info->rel->scan_segments;
+		workers = Min(workers, segments - 1);
+	}
+	else
+	{
+		if (pages < 2)
+			return;
+		segments = (int) Min(2 * Max(pages, (double) (workers + 1)),
+							 (double) DYNAMO_MAX_SCAN_SEGMENTS);
+	}
 	pch = palloc(sizeof(DynamoChoice));
 	*pch = *ch;
-	pch->parallel_segments = (int) Min(2 * Max(pages, (double) (workers + 1)),
-									   (double) DYNAMO_MAX_SCAN_SEGMENTS);
+	pch->parallel_segments = segments;
 	share = workers + 1;
 	path = (Path *) create_foreignscan_path(root, baserel, NULL, clamp_rows(ch->rows / share),
 											info->request_cost,

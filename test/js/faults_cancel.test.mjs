@@ -5,11 +5,14 @@
  * The proxy (test/tools/proxy.mjs) accepts a request and never answers it
  * ("hang"), or answers only after forwarding it ("forward-hang": DynamoDB
  * has acted).  In every phase where a backend waits for DynamoDB (planning
- * with DescribeTable, the first or a later page of a Scan, a parallel
- * Scan's segments, BatchGetItem, the commit's TransactWriteItems, the
- * backoff between attempts), SET statement_timeout = '1s' must end the
- * statement within 2 s, and so must pg_cancel_backend from another session,
- * both with SQLSTATE 57014; the next statement in the same session must
+ * with DescribeTable, the first or a later page of a Scan, a Scan's
+ * segments read together, the segments shared by PostgreSQL parallel
+ * workers (leader and workers all waiting), BatchGetItem, the batched key
+ * join's BatchGetItem requests in flight together, the commit's
+ * TransactWriteItems, the backoff between attempts), SET statement_timeout
+ * = '1s' must end the statement within 2 s, and so must pg_cancel_backend
+ * from another session, both with SQLSTATE 57014; no parallel worker may be
+ * left after a second, and the next statement in the same session must
  * work.  The servers' request_timeout is 30 s, so only the cancel can end
  * the wait.  After a cancelled commit DynamoDB holds all or none of each
  * request (checked with the SDK).
@@ -65,7 +68,13 @@ before(async () => {
 	const a = env.session();
 	await a.ok(`CREATE FOREIGN TABLE r (pk text, sk int) SERVER slow OPTIONS (table_name '${R}')`);
 	await a.ok(`CREATE FOREIGN TABLE rp (pk text, sk int) SERVER slow OPTIONS (table_name '${R}', scan_segments '2')`);
+	/* scan_segments > 1: a partial path, whose segments parallel workers share */
+	await a.ok(`CREATE FOREIGN TABLE rw (pk text, sk int) SERVER slow OPTIONS (table_name '${R}', scan_segments '4')`);
 	await a.ok(`CREATE FOREIGN TABLE k (id text, v text) SERVER slow OPTIONS (table_name '${K}')`);
+	/* the key join's outer side: 300 distinct keys, k0..k19 of them in k */
+	await a.ok('CREATE TABLE kj (id text)');
+	await a.ok("INSERT INTO kj SELECT 'k' || g FROM generate_series(0, 19) g UNION ALL SELECT 'missing' || g FROM generate_series(1, 280) g");
+	await a.ok('ANALYZE kj');
 	await a.ok(`CREATE FOREIGN TABLE d (id text, v text) SERVER slow OPTIONS (table_name '${K}')`);
 	await a.ok(`CREATE FOREIGN TABLE w (pk text, sk int, v text) SERVER slow OPTIONS (table_name '${W}', partition_key 'pk', sort_key 'sk')`);
 	await a.ok(`CREATE FOREIGN TABLE thr_k (id text, v text) SERVER thr OPTIONS (table_name '${K}', partition_key 'id')`);
@@ -76,8 +85,18 @@ before(async () => {
 	ctl = env.session();
 	pid = await FaultEnv.pid(s);
 	/* describe the tables once, so that later faults strike only the reads */
-	for (const t of ['r', 'rp', 'k'])
+	for (const t of ['r', 'rp', 'rw', 'k'])
 		await s.ok(`SELECT count(*) FROM ${t}`);
+	/* the plans the phases rely on */
+	for (const ph of PHASES.filter((p) => p.plan)) {
+		for (const sql of ph.pre ?? [])
+			await s.ok(sql);
+		const plan = (await s.ok(`EXPLAIN (COSTS OFF) ${ph.sql}`)).rows.map((r) => r[0]).join('\n');
+		for (const re of ph.plan)
+			assert.match(plan, re, ph.name);
+		for (const sql of ph.post ?? [])
+			await s.ok(sql);
+	}
 });
 
 after(async () => {
@@ -106,8 +125,8 @@ async function held(pk) {
 const range = (n, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 const rows = (pk, n) => range(n).map((i) => `('${pk}', ${i}, 'v${i}')`).join(', ');
 
-/* The struck request is waiting at the proxy. */
-const struck = () => env.proxy.log().some((e) => e.fault !== null);
+/* N struck requests (one by default) are waiting at the proxy. */
+const struck = (n = 1) => env.hits() >= n;
 
 /* Run SQL in s under statement_timeout = 1s; the result and its time. */
 async function withTimeout(sql) {
@@ -117,10 +136,14 @@ async function withTimeout(sql) {
 	return r;
 }
 
-/* Run SQL in s, cancel it from ctl once a request is struck. */
-async function withCancel(sql) {
+/*
+ * Run SQL in s, cancel it from ctl once N requests are struck (and HUNG,
+ * a check while they are, has passed).
+ */
+async function withCancel(sql, n = 1, hung = null) {
 	const pending = s.query(sql);
-	await waitFor(struck, 10000, 'a struck request');
+	await waitFor(() => struck(n), 10000, `${n} struck requests`);
+	await hung?.();
 	const t0 = Date.now();
 	const c = await ctl.value(`SELECT pg_cancel_backend(${pid})`);
 	assert.equal(c, 't');
@@ -141,28 +164,73 @@ function assertCancelled(r, what, how) {
 	}
 }
 
-/* The reading phases: SQL, what a clean run returns, the rule that hangs it. */
+/* How many parallel workers s's backend has (the database is the suite's). */
+const workers = () => ctl.value('SELECT count(*) FROM pg_stat_activity ' +
+	`WHERE backend_type = 'parallel worker' AND (leader_pid = ${pid} OR datname = current_database())`);
+
+/*
+ * No parallel worker of s's backend is left, within a second: its leader
+ * waits for them to exit as it ends the query.
+ */
+async function noWorkersLeft() {
+	await waitFor(async () => (await workers()) === '0', 1000, 'the parallel workers to exit');
+}
+
+const PARALLEL = ['SET max_parallel_workers_per_gather = 2', 'SET parallel_setup_cost = 0', 'SET parallel_tuple_cost = 0'];
+const RESET_PARALLEL = ['RESET max_parallel_workers_per_gather', 'RESET parallel_setup_cost', 'RESET parallel_tuple_cost'];
+
+/*
+ * The reading phases: SQL, what a clean run returns, the rule that hangs
+ * it; optionally SQL for s before and after (pre, post), the plan's
+ * patterns (checked once in before()), how many requests must hang before
+ * the cancel and in all (struck), a check while they hang before the
+ * cancel (hung) and one after the query ended (then).
+ */
 const PHASES = [
 	{ name: 'the first Scan page', sql: 'SELECT count(*) FROM r', want: String(BIG), rule: { op: 'Scan', fault: 'hang' } },
 	{ name: 'a later Scan page', sql: 'SELECT count(*) FROM r', want: String(BIG), rule: { op: 'Scan', fault: 'hang', after: 1 } },
 	{ name: 'a later Query page', sql: "SELECT count(*) FROM r WHERE pk = 'big'", want: String(BIG), rule: { op: 'Query', fault: 'hang', after: 1 } },
-	{ name: 'parallel Scan segments', sql: 'SELECT count(*) FROM rp', want: String(BIG), rule: { op: 'Scan', fault: 'hang' } },
+	{ name: 'Scan segments read together', sql: 'SELECT count(*) FROM rp', want: String(BIG), rule: { op: 'Scan', fault: 'hang' } },
 	{ name: 'BatchGetItem', sql: "SELECT count(*) FROM k WHERE id IN ('k1', 'k2', 'k3')", want: '3', rule: { op: 'BatchGetItem', fault: 'hang' } },
 	{ name: 'GetItem', sql: "SELECT v FROM k WHERE id = 'k7'", want: 'v7', rule: { op: 'GetItem', fault: 'hang' } },
+	/* the leader and both workers each hang on a segment's first page */
+	{
+		name: 'PostgreSQL parallel workers', sql: 'SELECT sum(sk) FROM rw', want: String((BIG * (BIG - 1)) / 2),
+		rule: { op: 'Scan', fault: 'hang' }, pre: PARALLEL, post: RESET_PARALLEL,
+		plan: [/Gather/, /Workers Planned: 2/, /Parallel Foreign Scan on rw/], struck: 3,
+		hung: async () => assert.equal(await workers(), '2', 'both workers wait'), then: noWorkersLeft,
+	},
+	/* 300 keys: three BatchGetItem requests of 100 in flight at once, all hanging */
+	{
+		name: 'overlapped key join batches', sql: 'SELECT count(*) FROM kj JOIN k ON k.id = kj.id', want: '20',
+		rule: { op: 'BatchGetItem', fault: 'hang' },
+		pre: ['SET enable_hashjoin = off', 'SET enable_mergejoin = off', 'SET enable_nestloop = off'],
+		post: ['RESET enable_hashjoin', 'RESET enable_mergejoin', 'RESET enable_nestloop'],
+		plan: [/DynamoDB Key Join/], struck: 3,
+	},
 ];
 
 for (const how of ['timeout', 'cancel']) {
 	for (const ph of PHASES) {
 		test(`${how === 'timeout' ? 'statement_timeout' : 'pg_cancel_backend'} while waiting for ${ph.name}; the session goes on`, async () => {
-			env.arm([ph.rule]);
-			const r = how === 'timeout' ? await withTimeout(ph.sql) : await withCancel(ph.sql);
-			assertCancelled(r, ph.name, how);
-			assert.ok(env.hits() >= 1);
-			/* the same session, the same handles: the next statement works */
-			env.disarm();
-			const next = await s.query(ph.sql);
-			assert.equal(next.error, null, next.error?.message);
-			assert.equal(next.rows[0][0], ph.want);
+			for (const sql of ph.pre ?? [])
+				await s.ok(sql);
+			try {
+				env.arm([ph.rule]);
+				const r = how === 'timeout' ? await withTimeout(ph.sql) : await withCancel(ph.sql, ph.struck, ph.hung);
+				assertCancelled(r, ph.name, how);
+				assert.ok(env.hits() >= (ph.struck ?? 1), `${env.hits()} requests struck`);
+				await ph.then?.();
+				/* the same session, the same handles: the next statement works */
+				env.disarm();
+				const next = await s.query(ph.sql);
+				assert.equal(next.error, null, next.error?.message);
+				assert.equal(next.rows[0][0], ph.want);
+			} finally {
+				/* not s.ok: a failure above stays the one reported */
+				for (const sql of ph.post ?? [])
+					await s.query(sql);
+			}
 			cases++;
 		});
 	}
@@ -319,7 +387,7 @@ test('figures', () => {
 	env.proxy.reset();
 	process.stdout.write(`# faults_cancel: ${cases} cases, ${env.faulted} requests faulted, ${env.checked} writes checked\n`);
 	/* the lower bounds README's figures rest on */
-	assert.ok(cases >= 24, `${cases} cases`);
+	assert.ok(cases >= 28, `${cases} cases`);
 	assert.ok(env.faulted >= 30, `${env.faulted} requests faulted`);
 	assert.ok(env.checked >= 180, `${env.checked} writes checked`);
 });

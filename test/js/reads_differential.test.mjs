@@ -21,6 +21,19 @@
  * shaped to become GetItem, BatchGetItem, Query on the table, a GSI or the
  * LSI, Scan, COUNT(*), joins and prepared statements, with ORDER BY and
  * LIMIT/OFFSET, whole-row references, and numbers DynamoDB cannot hold.
+ * Two fixed joins of a local table of 320 keys (a quarter missing, some
+ * twice; inner and left) become the batched key join, whose BatchGetItem
+ * requests of 100 keys are then in flight together; EXPLAIN ANALYZE must
+ * show it asked for more than 100 keys.
+ *
+ * A second test runs 120 more generated queries (READS_PARALLEL_QUERIES;
+ * seed + 2) and the key joins with parallel query forced in the FDW's
+ * sessions (debug_parallel_query, or force_parallel_mode on PostgreSQL 15,
+ * and parallel_setup_cost = 0 ...): plans run under a Gather in parallel
+ * workers, and the Scans of the scan_segments table are partial paths
+ * whose segments the leader and workers share.  The local side runs as
+ * before; the test fails unless some plans had a Gather and some a
+ * Parallel Foreign Scan.
  *
  * Collations: the harness cluster is initdb'd with C.UTF-8 (libc), and both
  * tables use the database's default for their text columns, except column
@@ -39,7 +52,8 @@
  * pushed into key conditions and filters.
  *
  * Environment: DYNAMO_ENDPOINT, PGHOST/PGPORT/PGUSER/PGDATABASE (from
- * scripts/test.sh); READS_SEED, READS_QUERIES to explore further.
+ * scripts/test.sh); READS_SEED, READS_QUERIES, READS_PARALLEL_QUERIES to
+ * explore further.
  */
 
 import { test, before, after } from 'node:test';
@@ -50,6 +64,8 @@ import { PsqlSession } from '../tools/psql.mjs';
 
 const SEED = Number(process.env.READS_SEED ?? 20261123);
 const NQUERIES = Number(process.env.READS_QUERIES ?? 340);
+const NPARALLEL = Number(process.env.READS_PARALLEL_QUERIES ?? 120);
+const KEY_JOIN_KEYS = 320;
 const NITEMS = 2000;
 const TABLE = `reads-diff-${process.pid}`;
 const SCHEMA = 'reads_diff';
@@ -819,6 +835,11 @@ before(async () => {
 	const cols = COLUMNS.map((c) => `${c.name} ${c.type}${c.attr !== c.name ? ` OPTIONS (column_name ${q(c.attr)})` : ''}`).join(',\n  ');
 	const plainCols = COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ');
 	const json = `[${rows.map(jsonText).join(',\n')}]`;
+	/* the key joins' outer side: KEY_JOIN_KEYS distinct keys, a quarter missing, some twice */
+	const KR = prng(SEED + 3);
+	const jkKeys = [...KR.sample(keys, KEY_JOIN_KEYS * 3 / 4),
+		...Array.from({ length: KEY_JOIN_KEYS / 4 }, (_, i) => [KR.pick(PKS), `NONE#${i}`])];
+	const jkRows = [...jkKeys, ...KR.sample(jkKeys, 20)];
 	assert.ok(!json.includes('$rdj$'));
 	for (const sql of [
 		'SET client_min_messages = warning',
@@ -835,6 +856,9 @@ before(async () => {
 		`CREATE TABLE ${SCHEMA}.lt (${plainCols})`,
 		`INSERT INTO ${SCHEMA}.lt SELECT * FROM jsonb_populate_recordset(NULL::${SCHEMA}.lt, $rdj$${json}$rdj$)`,
 		`ANALYZE ${SCHEMA}.lt`,
+		`CREATE TABLE ${SCHEMA}.jk (a text, b text)`,
+		`INSERT INTO ${SCHEMA}.jk VALUES ${jkRows.map(([a, b]) => `(${q(a)}, ${q(b)})`).join(', ')}`,
+		`ANALYZE ${SCHEMA}.jk`,
 	])
 		await setup.ok(sql);
 	assert.equal(await setup.value(`SELECT count(*) FROM ${SCHEMA}.lt`), String(NITEMS));
@@ -861,70 +885,170 @@ after(async () => {
 	client.destroy();
 });
 
+/* The tallies of one run of queries. */
+function newRun() {
+	return {
+		t0: Date.now(), queries: 0, ops: {}, pushed: {}, shapes: {}, mismatches: [], fdwErrors: 0,
+		gathers: 0, parallelScans: 0, keyJoins: [],
+	};
+}
+
+/*
+ * Run GQ on the foreign table VARIANT and on the local table (and EXPLAIN
+ * it on the foreign one), add its plan to RUN's tallies, and report it if
+ * the answers differ.  GQ.settings are SET for the FDW's sessions only
+ * around it; GQ.keyJoin asks EXPLAIN ANALYZE how many keys its batched
+ * key join requested.
+ */
+async function runQuery(run, gq, variant) {
+	const FT = `${SCHEMA}.${variant}`;
+	const LT = `${SCHEMA}.lt`;
+	run.queries++;
+	run.shapes[gq.shape] = (run.shapes[gq.shape] ?? 0) + 1;
+
+	for (const set of gq.settings ?? [])
+		await Promise.all([fdwS.ok(`SET ${set}`), explS.ok(`SET ${set}`)]);
+	if (gq.pre)
+		await Promise.all([fdwS.ok(gq.pre(FT)), explS.ok(gq.pre(FT)), localS.ok(gq.pre(LT))]);
+	/* three backends at once: the plan, the FDW's answer, PostgreSQL's */
+	const [explain, fdw, local] = await Promise.all([
+		explS.query(`EXPLAIN (VERBOSE, COSTS OFF) ${gq.sql(FT)}`),
+		fdwS.query(gq.sql(FT)),
+		localS.query(gq.sql(LT)),
+	]);
+	const localAll = gq.limited ? await localS.query(gq.unlimited(LT)) : local;
+	let analyzed = null;
+	if (gq.keyJoin)
+		analyzed = await explS.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${gq.sql(FT)}`);
+	if (gq.post)
+		await Promise.all([fdwS.ok(gq.post), explS.ok(gq.post), localS.ok(gq.post)]);
+	for (const set of gq.settings ?? [])
+		await Promise.all([fdwS.ok(`RESET ${set.split(' ')[0]}`), explS.ok(`RESET ${set.split(' ')[0]}`)]);
+
+	const plan = explain.rows.map((r) => r[0]).join('\n');
+	for (const m of plan.matchAll(/DynamoDB Operation: (\w+)(?:\n\s*DynamoDB Table: \S+)?(?:\n\s*DynamoDB Index: (\S+))?/g)) {
+		const op = m[1] === 'Query' ? `Query(${m[2] ?? 'table'})` : m[1];
+		run.ops[op] = (run.ops[op] ?? 0) + 1;
+	}
+	for (const m of plan.matchAll(/(Key Condition|Filter Expression): (.*)/g)) {
+		const where = m[1] === 'Key Condition' ? 'key' : 'filter';
+		for (const [name, re] of PUSHED) {
+			const n = (m[2].match(re) ?? []).length;
+			if (n)
+				run.pushed[`${where} ${name}`] = (run.pushed[`${where} ${name}`] ?? 0) + n;
+		}
+	}
+	if (/^\s*(->\s+)?Gather\b/m.test(plan))
+		run.gathers++;
+	if (/Parallel Foreign Scan on /.test(plan))
+		run.parallelScans++;
+	if (gq.keyJoin) {
+		const text = analyzed.error ? `${analyzed.error.sqlstate} ${analyzed.error.message}`
+			: analyzed.rows.map((r) => r[0]).join('\n');
+		const keysAsked = Number(/Keys Requested: (\d+)/.exec(text)?.[1] ?? 0);
+		run.keyJoins.push({ id: gq.id, keyJoin: /DynamoDB Key Join/.test(plan), keysAsked });
+	}
+	if (fdw.error)
+		run.fdwErrors++;
+
+	const why = compare(gq, fdw, local, localAll);
+	if (why) {
+		run.mismatches.push(gq.id);
+		if (run.mismatches.length <= MAX_REPORTS) {
+			/* a prepared statement is gone, and the settings are reset, by now */
+			const full = gq.pre || gq.settings ? explain : await explS.query(`EXPLAIN VERBOSE ${gq.sql(FT)}`);
+			console.log(`\n--- mismatch in query ${gq.id} (${gq.shape}, ${variant}) ---\n` +
+				`${gq.pre ? `${gq.pre(FT)};\n` : ''}${gq.sql(FT)};\n` +
+				`${(full.rows.length ? full.rows : explain.rows).map((r) => `  | ${r[0]}`).join('\n')}\n` +
+				`    ${why}\n` +
+				`    (fdw ${fdw.rows.length} rows, local ${local.rows.length} rows)`);
+		}
+	}
+}
+
+/*
+ * Joins of the local table jk (KEY_JOIN_KEYS distinct keys, most existing)
+ * to the foreign table on its whole key, with PostgreSQL's own join
+ * methods off so that the plan is the batched key join: more than 100 keys
+ * in a round, so its BatchGetItem requests are in flight together.
+ */
+function keyJoinQueries() {
+	const settings = ['enable_hashjoin = off', 'enable_mergejoin = off', 'enable_nestloop = off'];
+	const cols = ['f.pk', 'f.sk', 'f.n', 'f.s', 'f.i', 'f.flag'];
+	return [
+		{ id: 'keyjoin-inner', from: (T) => `${SCHEMA}.jk j JOIN ${T} f ON f.pk = j.a AND f.sk = j.b`, select: ['j.a', 'j.b', ...cols] },
+		{ id: 'keyjoin-left', from: (T) => `${SCHEMA}.jk j LEFT JOIN ${T} f ON f.pk = j.a AND f.sk = j.b`, select: ['j.a', 'j.b', ...cols] },
+	].map(({ id, from, select }) => {
+		const sql = (T) => `SELECT ${select.join(', ')} FROM ${from(T)}`;
+		return { id, shape: 'keyjoin', total: false, limited: false, orderIdx: [], sql, unlimited: sql, settings, keyJoin: true };
+	});
+}
+
+function summary(run, what) {
+	const kj = run.keyJoins.map((k) => `${k.id} ${k.keyJoin ? `${k.keysAsked} keys` : 'not a key join'}`).join(', ');
+	return `\n# differential${what}: ${NITEMS} items, ${run.queries} queries in ${((Date.now() - run.t0) / 1000).toFixed(1)}s, ` +
+		`${run.mismatches.length} mismatches${run.mismatches.length ? ` (queries ${run.mismatches.join(', ')})` : ''}, ` +
+		`${run.fdwErrors} errors on both sides; ${run.gathers} plans with a Gather, ` +
+		`${run.parallelScans} with a Parallel Foreign Scan; key joins: ${kj}\n` +
+		`#   shapes ${JSON.stringify(run.shapes)}\n#   operations ${JSON.stringify(run.ops)}\n` +
+		`#   pushed operators ${JSON.stringify(run.pushed)}`;
+}
+
+/* Every key join query was planned as the batched key join, over 100 keys. */
+function assertKeyJoins(run) {
+	assert.ok(run.keyJoins.length > 0);
+	for (const k of run.keyJoins) {
+		assert.ok(k.keyJoin, `${k.id}: not a DynamoDB Key Join`);
+		assert.ok(k.keysAsked > 100, `${k.id}: ${k.keysAsked} keys requested`);
+	}
+}
+
 test(`${NQUERIES} generated queries give PostgreSQL's answers (seed ${SEED})`, async () => {
 	const gen = new Gen(prng(SEED + 1), pools, keys);
-	const ops = {};
-	const pushed = {};
-	const mismatches = [];
-	const shapes = {};
-	let fdwErrors = 0;
-	const t0 = Date.now();
+	const run = newRun();
 
 	for (let k = 0; k < NQUERIES; k++) {
 		const gq = gen.query();
-		const variant = gen.R.pick(['ft', 'ft', 'ft', 'ft_seg', 'ft_cr']);
-		const FT = `${SCHEMA}.${variant}`;
-		const LT = `${SCHEMA}.lt`;
-		shapes[gq.shape] = (shapes[gq.shape] ?? 0) + 1;
-
-		if (gq.pre)
-			await Promise.all([fdwS.ok(gq.pre(FT)), explS.ok(gq.pre(FT)), localS.ok(gq.pre(LT))]);
-		/* three backends at once: the plan, the FDW's answer, PostgreSQL's */
-		const [explain, fdw, local] = await Promise.all([
-			explS.query(`EXPLAIN (VERBOSE, COSTS OFF) ${gq.sql(FT)}`),
-			fdwS.query(gq.sql(FT)),
-			localS.query(gq.sql(LT)),
-		]);
-		const localAll = gq.limited ? await localS.query(gq.unlimited(LT)) : local;
-		if (gq.post)
-			await Promise.all([fdwS.ok(gq.post), explS.ok(gq.post), localS.ok(gq.post)]);
-
-		const plan = explain.rows.map((r) => r[0]).join('\n');
-		for (const m of plan.matchAll(/DynamoDB Operation: (\w+)(?:\n\s*DynamoDB Table: \S+)?(?:\n\s*DynamoDB Index: (\S+))?/g)) {
-			const op = m[1] === 'Query' ? `Query(${m[2] ?? 'table'})` : m[1];
-			ops[op] = (ops[op] ?? 0) + 1;
-		}
-		for (const m of plan.matchAll(/(Key Condition|Filter Expression): (.*)/g)) {
-			const where = m[1] === 'Key Condition' ? 'key' : 'filter';
-			for (const [name, re] of PUSHED) {
-				const n = (m[2].match(re) ?? []).length;
-				if (n)
-					pushed[`${where} ${name}`] = (pushed[`${where} ${name}`] ?? 0) + n;
-			}
-		}
-		if (fdw.error)
-			fdwErrors++;
-
-		const why = compare(gq, fdw, local, localAll);
-		if (why) {
-			mismatches.push(gq.id);
-			if (mismatches.length <= MAX_REPORTS) {
-				const full = gq.pre ? explain : await explS.query(`EXPLAIN VERBOSE ${gq.sql(FT)}`);
-				console.log(`\n--- mismatch in query ${gq.id} (${gq.shape}, ${variant}) ---\n` +
-					`${gq.pre ? `${gq.pre(FT)};\n` : ''}${gq.sql(FT)};\n` +
-					`${(full.rows.length ? full.rows : explain.rows).map((r) => `  | ${r[0]}`).join('\n')}\n` +
-					`    ${why}\n` +
-					`    (fdw ${fdw.rows.length} rows, local ${local.rows.length} rows)`);
-			}
-		}
+		await runQuery(run, gq, gen.R.pick(['ft', 'ft', 'ft', 'ft_seg', 'ft_cr']));
 	}
-
-	console.log(`\n# differential: ${NITEMS} items, ${NQUERIES} queries in ${((Date.now() - t0) / 1000).toFixed(1)}s, ` +
-		`${mismatches.length} mismatches${mismatches.length ? ` (queries ${mismatches.join(', ')})` : ''}, ` +
-		`${fdwErrors} errors on both sides\n#   shapes ${JSON.stringify(shapes)}\n#   operations ${JSON.stringify(ops)}\n` +
-		`#   pushed operators ${JSON.stringify(pushed)}`);
+	for (const gq of keyJoinQueries())
+		await runQuery(run, gq, 'ft');
+	console.log(summary(run, ''));
 
 	for (const op of ['GetItem', 'BatchGetItem', 'Query(table)', 'Query(gsi1)', 'Scan'])
-		assert.ok((ops[op] ?? 0) > 0, `no query became ${op}: ${JSON.stringify(ops)}`);
-	assert.deepEqual(mismatches, [], `${mismatches.length} of ${NQUERIES} queries differ (see above)`);
+		assert.ok((run.ops[op] ?? 0) > 0, `no query became ${op}: ${JSON.stringify(run.ops)}`);
+	assertKeyJoins(run);
+	assert.deepEqual(run.mismatches, [], `${run.mismatches.length} of ${run.queries} queries differ (see above)`);
+});
+
+test(`${NPARALLEL} generated queries in parallel workers give PostgreSQL's answers (seed ${SEED})`, async () => {
+	const version = Number(await fdwS.value('SHOW server_version_num'));
+	const settings = [
+		'parallel_setup_cost = 0', 'parallel_tuple_cost = 0', 'min_parallel_table_scan_size = 0',
+		'max_parallel_workers_per_gather = 4',
+		version >= 160000 ? 'debug_parallel_query = on' : 'force_parallel_mode = on',
+	];
+	/* the FDW's sessions only: the local side runs as in the first test */
+	for (const set of settings)
+		await Promise.all([fdwS.ok(`SET ${set}`), explS.ok(`SET ${set}`)]);
+	const gen = new Gen(prng(SEED + 2), pools, keys);
+	const run = newRun();
+	try {
+		for (let k = 0; k < NPARALLEL; k++) {
+			const gq = gen.query();
+			await runQuery(run, gq, gen.R.pick(['ft', 'ft_seg', 'ft_seg', 'ft_cr']));
+		}
+		for (const gq of keyJoinQueries())
+			await runQuery(run, gq, 'ft_seg');
+	} finally {
+		for (const set of settings)
+			await Promise.all([fdwS.ok(`RESET ${set.split(' ')[0]}`), explS.ok(`RESET ${set.split(' ')[0]}`)]);
+	}
+	console.log(summary(run, ' (parallel workers)'));
+
+	/* the parallel machinery ran: Gathers, and workers sharing segments */
+	assert.ok(run.gathers > 0, 'no plan had a Gather');
+	assert.ok(run.parallelScans > 0, 'no plan had a Parallel Foreign Scan');
+	assertKeyJoins(run);
+	assert.deepEqual(run.mismatches, [], `${run.mismatches.length} of ${run.queries} queries differ (see above)`);
 });
