@@ -376,18 +376,28 @@ async function readRounds(label, sides, push) {
 function sdkScanInput(recorded) {
 	const first = JSON.parse(recorded[0].body.toString('utf8'));
 	delete first.ExclusiveStartKey;
+	delete first.Segment;
 	return first;
 }
 
+/*
+ * The SDK scanning as the FDW did: page after page, or, when the FDW read
+ * TotalSegments segments (each with its next page asked for ahead), every
+ * segment page after page, all at once.
+ */
 async function sdkScan(input) {
 	const t0 = performance.now();
 	let n = 0;
-	let ExclusiveStartKey;
-	do {
-		const out = await client.send(new ScanCommand({ ...input, ExclusiveStartKey }));
-		n += out.Items.length;
-		ExclusiveStartKey = out.LastEvaluatedKey;
-	} while (ExclusiveStartKey);
+	await Promise.all(Array.from({ length: input.TotalSegments ?? 1 }, async (_, seg) => {
+		let ExclusiveStartKey;
+		do {
+			const out = await client.send(new ScanCommand({
+				...input, ExclusiveStartKey, ...(input.TotalSegments ? { Segment: seg } : {}),
+			}));
+			n += out.Items.length;
+			ExclusiveStartKey = out.LastEvaluatedKey;
+		} while (ExclusiveStartKey);
+	}));
 	if (n !== opt.items)
 		throw new Error(`SDK scan read ${n} items, expected ${opt.items}`);
 	return performance.now() - t0;
@@ -400,14 +410,17 @@ async function benchScan(ps, rec) {
 	await ps.run('SELECT * FROM rec_bench_scan');
 	const recorded = rec.take('Scan');
 	const input = sdkScanInput(recorded);
+	const segments = input.TotalSegments ?? 1;
 	log(`FDW scan: ${recorded.length} Scan requests; first: ${recorded[0].body.toString('utf8').slice(0, 300)}`);
 	notes.push(`Full scan: the FDW sent ${recorded.length} Scan requests ` +
-		`(parameters: ${Object.keys(input).join(', ')}); the SDK script sent the same parameters.`);
+		`(parameters: ${Object.keys(input).join(', ')}${segments > 1 ? `, Segment; ${segments} segments, ` +
+			'each with its next page asked for ahead' : ''}); the SDK script sent the same parameters` +
+		`${segments > 1 ? `, its ${segments} segments at once; the replay ${segments} requests at a time` : ''}.`);
 
 	const sides = {
 		FDW: () => ps.run(sql),
 		SDK: () => sdkScan(input),
-		replay: () => replay(recorded, 1),
+		replay: () => replay(recorded, segments),
 	};
 	const t = await rounds('scan', sides);
 	const fdw = median(t.FDW);

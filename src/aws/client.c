@@ -522,8 +522,9 @@ dynamo_request_many(DynamoConn *conn, const char *operation,
 /*
  * Send OPERATION with REQUEST now, ahead of need (a scan's next page), and
  * return without waiting a number for dynamo_request_ahead_finish, which
- * gets the answer.  Only one request is ever ahead: sending another drops
- * the first (whose finish then sends it again).
+ * gets the answer.  Up to DYNAMO_HTTP_MAX_PARALLEL requests are ahead at
+ * once: sending another then drops the oldest (whose finish sends it
+ * again).
  */
 uint64
 dynamo_request_ahead(DynamoConn *conn, const char *operation, const DynamoValue *request)

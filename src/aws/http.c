@@ -393,103 +393,174 @@ dynamo_http_perform(const DynamoHttpRequest *req, DynamoHttpResponse *resp,
 }
 
 /*
- * One request sent ahead: a scan asks for its next page before it turns the
- * current one into rows, so that DynamoDB prepares the page meanwhile.  It
- * has its own handle (and connection) and multi handle, so that requests
- * sent in between through dynamo_http_perform_many never wait for it.  At
- * most one is outstanding; curl only moves it on while we are in here, so
- * the request goes out now and the response waits in the socket.
+ * Requests sent ahead: a scan asks for its next page before it turns the
+ * current one into rows, so that DynamoDB prepares the page meanwhile (a
+ * scan of several segments, one for each).  Each has its own handle (and
+ * connection), all in one multi handle of their own, so that requests sent
+ * in between through dynamo_http_perform_many never wait for them.  Up to
+ * AHEAD_SLOTS are outstanding; another one takes the place of the oldest
+ * (whose owner sends it again when it wants the answer, see client.c).
+ * curl only moves them on while we are in here, so a request goes out when
+ * sent and its response waits in the socket.
  */
-static CURL *ahead_easy = NULL;
-static CURLM *ahead_multi = NULL;
-static bool ahead_active = false;
-static Collected ahead_c;
-static struct curl_slist *ahead_headers = NULL;
-static char ahead_error[CURL_ERROR_SIZE];
-static uint64 ahead_seq = 0;	/* which request is ahead */
+#define AHEAD_SLOTS	DYNAMO_HTTP_MAX_PARALLEL
 
-/*
- * Forget request SEQ sent ahead (0: whichever), if it still is; its
- * connection is closed.
- */
+typedef struct AheadSlot
+{
+	CURL	   *easy;
+	bool		active;			/* sent, and neither taken nor dropped */
+	bool		done;			/* its transfer has ended, with result */
+	CURLcode	result;
+	Collected	c;
+	struct curl_slist *headers;
+	char		error[CURL_ERROR_SIZE];
+	uint64		seq;			/* which request it is */
+} AheadSlot;
+
+static AheadSlot ahead[AHEAD_SLOTS];
+static CURLM *ahead_multi = NULL;
+static uint64 ahead_seq = 0;	/* the last request sent ahead */
+
+/* The slot of request SEQ, if it is still ahead. */
+static AheadSlot *
+ahead_slot(uint64 seq)
+{
+	int			i;
+
+	for (i = 0; i < AHEAD_SLOTS; i++)
+		if (ahead[i].active && ahead[i].seq == seq)
+			return &ahead[i];
+	return NULL;
+}
+
+/* Note the transfers that have ended since last asked. */
+static void
+ahead_collect(void)
+{
+	CURLMsg    *msg;
+	int			left;
+	int			i;
+
+	while ((msg = curl_multi_info_read(ahead_multi, &left)) != NULL)
+	{
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		for (i = 0; i < AHEAD_SLOTS; i++)
+			if (ahead[i].active && ahead[i].easy == msg->easy_handle)
+			{
+				ahead[i].done = true;
+				ahead[i].result = msg->data.result;
+			}
+	}
+}
+
+/* Free SLOT for another request; an unfinished transfer's connection is closed. */
+static void
+ahead_release(AheadSlot *slot)
+{
+	curl_multi_remove_handle(ahead_multi, slot->easy);
+	curl_slist_free_all(slot->headers);
+	slot->headers = NULL;
+	release_buffer(slot->c.data, slot->c.cap);
+	memset(&slot->c, 0, sizeof(slot->c));
+	slot->active = false;
+	slot->done = false;
+}
+
+/* Forget request SEQ sent ahead, if it still is. */
 void
 dynamo_http_drop_ahead(uint64 seq)
 {
-	if (!ahead_active || (seq != 0 && seq != ahead_seq))
-		return;
-	curl_multi_remove_handle(ahead_multi, ahead_easy);
-	curl_slist_free_all(ahead_headers);
-	ahead_headers = NULL;
-	release_buffer(ahead_c.data, ahead_c.cap);
-	memset(&ahead_c, 0, sizeof(ahead_c));
-	ahead_active = false;
+	AheadSlot  *slot = ahead_slot(seq);
+
+	if (slot)
+		ahead_release(slot);
 }
 
 /* Is request SEQ still ahead (sent, not dropped nor taken)? */
 bool
 dynamo_http_is_ahead(uint64 seq)
 {
-	return ahead_active && seq == ahead_seq;
+	return ahead_slot(seq) != NULL;
 }
 
 /*
  * Send REQ now and return at once; dynamo_http_take_ahead gets its
  * response with the number returned.  The body is copied: REQ need not
- * outlive the call.  A request already ahead is dropped.
+ * outlive the call.  With every slot taken, the oldest request is dropped.
  */
 uint64
 dynamo_http_send_ahead(const DynamoHttpRequest *req)
 {
+	AheadSlot  *slot = NULL;
 	int			running;
+	int			i;
 
-	dynamo_http_drop_ahead(0);
+	for (i = 0; i < AHEAD_SLOTS; i++)
+	{
+		if (!ahead[i].active)
+		{
+			slot = &ahead[i];
+			break;
+		}
+		if (slot == NULL || ahead[i].seq < slot->seq)
+			slot = &ahead[i];
+	}
+	if (slot->active)
+		ahead_release(slot);
 	if (ahead_multi == NULL)
 		ahead_multi = curl_multi_init();
-	if (ahead_easy == NULL)
-		ahead_easy = curl_easy_init();
-	if (ahead_multi == NULL || ahead_easy == NULL)
+	if (slot->easy == NULL)
+		slot->easy = curl_easy_init();
+	if (ahead_multi == NULL || slot->easy == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("could not create an HTTP handle")));
-	memset(&ahead_c, 0, sizeof(ahead_c));
-	ahead_error[0] = '\0';
-	ahead_headers = setup_transfer(ahead_easy, req, &ahead_c, ahead_error);
+	memset(&slot->c, 0, sizeof(slot->c));
+	slot->error[0] = '\0';
+	slot->headers = setup_transfer(slot->easy, req, &slot->c, slot->error);
 	if (strcmp(req->method, "GET") != 0)
-		curl_easy_setopt(ahead_easy, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
-	curl_multi_add_handle(ahead_multi, ahead_easy);
-	ahead_active = true;
+		curl_easy_setopt(slot->easy, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
+	curl_multi_add_handle(ahead_multi, slot->easy);
+	slot->active = true;
+	slot->done = false;
+	slot->seq = ++ahead_seq;
 	(void) curl_multi_perform(ahead_multi, &running);
-	return ++ahead_seq;
+	ahead_collect();
+	return slot->seq;
 }
 
 /*
- * Move the request sent ahead on without waiting: read what has arrived of
- * its response.  A scan calls this while it turns rows out, so that the
- * server never stalls on a full socket buffer while the page is written.
+ * Move the requests sent ahead on without waiting: read what has arrived
+ * of their responses.  A scan calls this while it turns rows out, so that
+ * the server never stalls on a full socket buffer while a page is written.
  */
 void
 dynamo_http_pump_ahead(void)
 {
 	int			running;
 
-	if (ahead_active)
-		(void) curl_multi_perform(ahead_multi, &running);
+	if (ahead_multi == NULL)
+		return;
+	(void) curl_multi_perform(ahead_multi, &running);
+	ahead_collect();
 }
 
 /*
  * Wait for the response of request SEQ sent ahead, as dynamo_http_perform
  * does for its own.  False, with *errmsg_out, when the transfer failed or
- * that request is no longer ahead (another one was sent since).
+ * that request is no longer ahead (dropped for another since).
  */
 bool
 dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp, char **errmsg_out)
 {
+	AheadSlot  *slot = ahead_slot(seq);
 	CURLcode	rc = CURLE_OK;
-	int			running = 1;
+	int			running;
 	bool		cancelled = false;
 	bool		ok;
 
-	if (!ahead_active || seq != ahead_seq)
+	if (slot == NULL)
 	{
 		initStringInfo(&resp->body);
 		resp->status = 0;
@@ -498,49 +569,40 @@ dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp, char **errmsg_out)
 		*errmsg_out = pstrdup("no request was sent ahead");
 		return false;
 	}
-	while (running > 0)
+	while (!slot->done)
 	{
-		CURLMsg    *msg;
-		int			left;
-
 		if (curl_multi_perform(ahead_multi, &running) != CURLM_OK)
 		{
 			rc = CURLE_FAILED_INIT;
 			break;
 		}
-		while ((msg = curl_multi_info_read(ahead_multi, &left)) != NULL)
-			if (msg->msg == CURLMSG_DONE && msg->easy_handle == ahead_easy)
-				rc = msg->data.result;
-		if (running == 0)
+		ahead_collect();
+		if (slot->done)
 			break;
+		if (running == 0)
+		{
+			/* nothing left in flight, yet no end noted: do not wait forever */
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
 		if (CANCEL_PENDING())
 		{
 			cancelled = true;
 			break;
 		}
 		curl_multi_poll(ahead_multi, NULL, 0, POLL_SLICE_MS, NULL);
-		if (CANCEL_PENDING())
-		{
-			cancelled = true;
-			break;
-		}
 	}
 	if (cancelled)
 	{
-		dynamo_http_drop_ahead(seq);
+		ahead_release(slot);
 		CHECK_FOR_INTERRUPTS();
 		rc = CURLE_ABORTED_BY_CALLBACK;
 	}
-	else
-	{
-		curl_multi_remove_handle(ahead_multi, ahead_easy);
-		curl_slist_free_all(ahead_headers);
-		ahead_headers = NULL;
-		ahead_active = false;
-	}
+	else if (slot->done)
+		rc = slot->result;
 	*errmsg_out = NULL;
-	ok = finish_transfer(ahead_easy, rc, &ahead_c, ahead_error, resp, errmsg_out);
-	release_buffer(ahead_c.data, ahead_c.cap);
-	memset(&ahead_c, 0, sizeof(ahead_c));
+	ok = finish_transfer(slot->easy, rc, &slot->c, slot->error, resp, errmsg_out);
+	if (slot->active)
+		ahead_release(slot);
 	return ok;
 }

@@ -64,9 +64,11 @@ extern void dynamo_http_perform_many(const DynamoHttpRequest *reqs, int n,
 									 char **errmsgs);
 
 /*
- * One request sent ahead of need (a scan's next page): send it now, take
- * its response later (as dynamo_http_perform would return it), or drop it;
- * meanwhile pump it now and then so that the server never waits on us.
+ * Requests sent ahead of need (a scan's next page, one per segment): send
+ * one now, take its response later (as dynamo_http_perform would return
+ * it), or drop it; meanwhile pump them now and then so that the server
+ * never waits on us.  Up to DYNAMO_HTTP_MAX_PARALLEL at once; another drops
+ * the oldest.
  */
 extern uint64 dynamo_http_send_ahead(const DynamoHttpRequest *req);
 extern bool dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp,

@@ -59,6 +59,10 @@
 /* A COUNT(*) of a large table: segments read together, at most (http.c's limit). */
 #define DYNAMO_COUNT_SEGMENTS	16
 
+/* An item Scan of a large table: segments read ahead, at most, and pages a segment. */
+#define DYNAMO_AHEAD_SEGMENTS	4
+#define DYNAMO_PAGES_A_SEGMENT	4
+
 /* A parallel Scan's segments, at most (DynamoDB allows 1,000,000). */
 #define DYNAMO_MAX_SCAN_SEGMENTS	1000
 #define DYNAMO_DEFAULT_ITEMS	1000.0
@@ -868,24 +872,32 @@ is_pushed(const DynamoChoice *ch, RestrictInfo *ri)
 }
 
 /*
- * Segments of a Scan of REL: the scan_segments option when given; else
- * for a COUNT(*) (pages of counts, a few bytes each) one segment per
- * megabyte of the table (DescribeTable's TableSizeBytes), up to
- * DYNAMO_COUNT_SEGMENTS, so that its pages are read together rather than
- * one round trip after another; else 1 (a scan returning items asks for
- * its next page ahead already, and its memory stays that of one page).
+ * Segments of a Scan of REL: the scan_segments option when given (read
+ * together, page by page); else for a COUNT(*) (pages of counts, a few
+ * bytes each) one segment per megabyte of the table (DescribeTable's
+ * TableSizeBytes), up to DYNAMO_COUNT_SEGMENTS, read together rather than
+ * one round trip after another.  A scan returning items that will read
+ * every page (READ_ALL) of a table of DYNAMO_PAGES_A_SEGMENT pages or more
+ * gets one segment per that many pages, up to DYNAMO_AHEAD_SEGMENTS, each
+ * with its next page asked for ahead (*AHEAD): their round trips overlap
+ * while a page becomes rows, and memory stays a few pages.  Else 1 (the
+ * next page asked for ahead, one at a time).
  */
 static int
-scan_segments(const DynamoRelation *rel, bool count_only)
+scan_segments(const DynamoRelation *rel, bool count_only, bool read_all, bool *ahead)
 {
 	double		pages;
 
+	*ahead = false;
 	if (rel->scan_segments > 0)
 		return rel->scan_segments;
-	if (!count_only)
-		return 1;
 	pages = ceil(rel->meta->table_bytes / DYNAMO_PAGE_BYTES);
-	return (int) Max(1.0, Min(pages, (double) DYNAMO_COUNT_SEGMENTS));
+	if (count_only)
+		return (int) Max(1.0, Min(pages, (double) DYNAMO_COUNT_SEGMENTS));
+	if (!read_all || pages < 2 * DYNAMO_PAGES_A_SEGMENT)
+		return 1;
+	*ahead = true;
+	return (int) Min(floor(pages / DYNAMO_PAGES_A_SEGMENT), (double) DYNAMO_AHEAD_SEGMENTS);
 }
 
 /*
@@ -944,6 +956,7 @@ static const struct
 	{ScanPrivateValueDisplay, PRIVATE_LIST, offsetof(DynamoScanPlan, value_display)},
 	{ScanPrivateSortAttr, PRIVATE_STRING, offsetof(DynamoScanPlan, sort_attr)},
 	{ScanPrivateReadAll, PRIVATE_BOOL, offsetof(DynamoScanPlan, read_all)},
+	{ScanPrivateSegmentsAhead, PRIVATE_BOOL, offsetof(DynamoScanPlan, segments_ahead)},
 };
 
 StaticAssertDecl(lengthof(scan_private_fields) == ScanPrivateCount,
@@ -1209,16 +1222,18 @@ dynamoGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	plan.names = b.names;
 	plan.nvalues = list_length(b.values);
 	plan.consistent = info->rel->consistent_read;
+	/* tuple_fraction 0: the planner expects every row to be fetched */
+	plan.read_all = root->tuple_fraction <= 0.0;
 	plan.segments = ch->parallel_segments > 0 ? ch->parallel_segments :
-		ch->op == DYNAMO_OP_SCAN ? scan_segments(info->rel, count_only) : 1;
+		ch->op == DYNAMO_OP_SCAN ?
+		scan_segments(info->rel, count_only, plan.read_all && ch->limit <= 0,
+					  &plan.segments_ahead) : 1;
 	plan.limit = ch->limit;
 	plan.order = ch->ordered ? (ch->forward ? 1 : -1) : 0;
 	plan.value_display = dynamo_plan_value_display(list_concat(list_copy(b.values),
 															   key_exprs));
 	plan.sort_attr = pstrdup(ch->index ? (ch->index->sort_key ? ch->index->sort_key : "")
 							 : (t->sort_key ? t->sort_key : ""));
-	/* tuple_fraction 0: the planner expects every row to be fetched */
-	plan.read_all = root->tuple_fraction <= 0.0;
 
 	if (!count_only)
 		return make_foreignscan(tlist, local_exprs, baserel->relid,

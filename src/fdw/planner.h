@@ -56,6 +56,9 @@ typedef enum DynamoScanPrivate
 	ScanPrivateReadAll,			/* Integer: 1 when the planner plans for every
 								 * row (tuple_fraction 0: no LIMIT, no
 								 * cursor); the executor may still stop */
+	ScanPrivateSegmentsAhead,	/* Integer: 1 when the segments of an item
+								 * Scan each have their next page asked for
+								 * ahead (else read together, page by page) */
 	ScanPrivateCount			/* not an entry: how many there are */
 } DynamoScanPrivate;
 
@@ -86,6 +89,7 @@ typedef struct DynamoScanPlan
 	List	   *value_display;
 	char	   *sort_attr;
 	bool		read_all;
+	bool		segments_ahead;
 } DynamoScanPlan;
 
 /* in planner.c */

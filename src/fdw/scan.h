@@ -83,6 +83,8 @@ typedef struct DynamoScanState
 	char	   *start_key;
 	char	  **seg_start;
 	bool	   *seg_done;
+	uint64	   *seg_ahead;		/* segments read ahead: each one's next page */
+	int			next_seg;		/* ... and whose page comes next */
 
 	/* progress */
 	MemoryContext page_cxt;		/* the current page */

@@ -55,14 +55,22 @@ kept_key(const char *text)
 	return text ? dynamo_value_parse_any(text, strlen(text)) : NULL;
 }
 
-/* Forget the next page's request if it was sent ahead. */
+/* Forget the next page's requests sent ahead (every segment's). */
 void
 dynamo_scan_drop_ahead(DynamoScanState *s)
 {
+	int			i;
+
 	if (s->ahead)
 		dynamo_request_ahead_drop(s->ahead);
 	s->ahead = 0;
 	s->ahead_key = NULL;
+	for (i = 0; s->seg_ahead && i < s->plan.segments; i++)
+	{
+		if (s->seg_ahead[i])
+			dynamo_request_ahead_drop(s->seg_ahead[i]);
+		s->seg_ahead[i] = 0;
+	}
 }
 
 /* Count a page's request for EXPLAIN ANALYZE. */
@@ -342,6 +350,59 @@ fetch_pages(DynamoScanState *s)
 }
 
 /*
+ * A Scan of segments read ahead: the next page of the segments in turn,
+ * each segment with its next page asked for ahead (fetch_pages does that
+ * for the segment it reads), so that up to plan.segments requests are in
+ * flight while a page becomes rows.  The first call asks for every
+ * segment's first page.
+ */
+static void
+fetch_segments_ahead(DynamoScanState *s)
+{
+	int			nseg = s->plan.segments;
+	int			i;
+	int			tries;
+
+	s->request->total_segments = nseg;
+	if (s->next_seg < 0)
+	{
+		s->request->start_key = NULL;
+		for (i = 0; i < nseg; i++)
+		{
+			s->request->segment = i;
+			s->seg_ahead[i] = dynamo_op_page_ahead(s->conn, s->request);
+		}
+		s->next_seg = 0;
+	}
+	for (tries = 0; tries < nseg && s->seg_done[s->next_seg]; tries++)
+		s->next_seg = (s->next_seg + 1) % nseg;
+	i = s->next_seg;
+	if (s->seg_done[i])
+	{
+		s->exhausted = true;
+		return;
+	}
+
+	/* the segment's position and request ahead become the scan's, and back */
+	s->request->segment = i;
+	s->start_key = s->seg_start[i];
+	s->ahead = s->seg_ahead[i];
+	s->ahead_key = NULL;
+	fetch_pages(s);
+	s->seg_start[i] = s->start_key;
+	s->seg_ahead[i] = s->ahead;
+	s->seg_done[i] = s->exhausted;
+	s->start_key = NULL;
+	s->ahead = 0;
+	s->ahead_key = NULL;
+	s->exhausted = false;
+	s->next_seg = (i + 1) % nseg;
+	for (i = 0; i < nseg && s->seg_done[i]; i++)
+		;
+	s->exhausted = (i == nseg);
+}
+
+/*
  * Fetch the next page into s->page, in a fresh page context.  False when
  * there is nothing more to read.
  */
@@ -374,7 +435,10 @@ dynamo_scan_fetch_page(DynamoScanState *s)
 			}
 			if (s->plan.segments > 1)
 			{
-				fetch_segments(s);
+				if (s->plan.segments_ahead)
+					fetch_segments_ahead(s);
+				else
+					fetch_segments(s);
 				break;
 			}
 			/* FALLTHROUGH */
@@ -414,7 +478,7 @@ dynamo_scan_next_item(DynamoScanState *s)
 				MemoryContextSwitchTo(oldcxt);
 			}
 			/* meanwhile, read what has come of the next page */
-			if (s->ahead && (s->next_item & 63) == 0)
+			if ((s->ahead || s->seg_ahead) && (s->next_item & 63) == 0)
 				dynamo_http_pump_ahead();
 			return true;
 		}

@@ -245,6 +245,8 @@ start_pages(ForeignScanState *node, DynamoScanState *s)
 	{
 		s->seg_start = palloc0(sizeof(char *) * s->plan.segments);
 		s->seg_done = palloc0(sizeof(bool) * s->plan.segments);
+		if (s->plan.segments_ahead)
+			s->seg_ahead = palloc0(sizeof(uint64) * s->plan.segments);
 	}
 }
 
@@ -279,6 +281,8 @@ dynamo_scan_start(ForeignScanState *node, DynamoScanState *s)
 	s->start_key = NULL;
 	s->seg_start = NULL;
 	s->seg_done = NULL;
+	s->seg_ahead = NULL;
+	s->next_seg = -1;
 	s->exhausted = false;
 	s->started = true;
 	s->dynamo_done = false;

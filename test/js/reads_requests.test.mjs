@@ -154,7 +154,8 @@ before(async () => {
 		`CREATE SERVER ${SERVER} FOREIGN DATA WRAPPER dynamo_fdw OPTIONS (endpoint ${q(recorder.url)}, region 'us-east-1')`,
 		`CREATE USER MAPPING FOR CURRENT_USER SERVER ${SERVER} OPTIONS (access_key_id 'AKIDREADSREQ', secret_access_key 'reads-req-secret')`,
 		`CREATE FOREIGN TABLE ${SCHEMA}.ft (pk text, sk text, val numeric, g1pk text, g1sk text) SERVER ${SERVER} OPTIONS (table_name ${q(TABLE)})`,
-		`CREATE FOREIGN TABLE ${SCHEMA}.ft_decoy (pk text, sk text, "LastEvaluatedKey" jsonb) SERVER ${SERVER} OPTIONS (table_name ${q(TABLE)})`,
+		/* one segment: the early guesses below are those of one page after another */
+		`CREATE FOREIGN TABLE ${SCHEMA}.ft_decoy (pk text, sk text, "LastEvaluatedKey" jsonb) SERVER ${SERVER} OPTIONS (table_name ${q(TABLE)}, scan_segments '1')`,
 		`CREATE TABLE ${SCHEMA}.keys (pk text, sk text)`,
 		`INSERT INTO ${SCHEMA}.keys SELECT 'C#' || p, 'ORDER#' || lpad(o::text, 3, '0') FROM generate_series(0, 9) p, generate_series(0, ${ORDERS - 1}) o`,
 		`ANALYZE ${SCHEMA}.keys`,
@@ -302,6 +303,36 @@ test('a join of 1,000 local rows on the full key takes at most 10 requests', asy
 });
 
 /*
+ * A scan that reads every page of a large table (12 MB here) reads it in
+ * segments, one per 4 MB, each with its next page asked for ahead: the
+ * segments' requests are in flight together (each answer is held 300 ms
+ * here, so one after another could not overlap), every item comes once.
+ */
+test('a full scan of a 12 MB table reads 3 segments, their pages asked for together', async () => {
+	const sql = `SELECT pk, sk, val FROM ${SCHEMA}.ft`;
+	const plan = (await s.ok(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((r) => r[0]).join('\n');
+	assert.match(plan, /Scan Segments: 3/, plan);
+	proxy.setLatency({ requestMs: 300, mbMs: 0 });
+	let m;
+	try {
+		m = await measure(sql);
+	} finally {
+		proxy.setLatency({ requestMs: 0, mbMs: 0 });
+	}
+	const want = items().map((it) => `${it.pk.S}|${it.sk.S}|${it.val.N}`);
+	assert.deepEqual(m.rows.map((r) => r.join('|')).sort(), want.sort());
+	const scans = proxy.log().filter((e) => e.op === 'Scan');
+	report('Scan in 3 segments read ahead', m);
+	assert.deepEqual(Object.keys(m.counts), ['Scan']);
+	/* the three first pages went out at once, before any answer came back */
+	const firstAnswer = Math.min(...scans.map((e) => e.at + e.ms));
+	assert.ok(scans.slice(0, 3).every((e) => e.at < firstAnswer), 'the segments\' first requests overlap');
+	/* and pages later on overlapped too: more requests in flight than one at a time allows */
+	const overlapped = scans.filter((e, i) => i > 0 && e.at < scans[i - 1].at + scans[i - 1].ms).length;
+	assert.ok(overlapped >= scans.length / 2, `${overlapped} of ${scans.length} requests sent before the one before was answered`);
+});
+
+/*
  * A scan asks for a page's next page as soon as the page arrives, with the
  * LastEvaluatedKey read from the end of its text, and checks that guess
  * against the parsed page.  Here every ORDER item holds a map attribute
@@ -367,7 +398,12 @@ test('guesses wrong on every page: each is dropped, the rows stay exact', async 
  */
 test('the second page is asked for when the first arrives only if every row is expected to be read', async () => {
 	const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-	for (const [fraction, want] of [['0.1', 1], ['1.0', 2]]) {
+	/*
+	 * 0.1: one page, nothing ahead.  1.0: every row expected, so the table's
+	 * 3 segments (see above) each ask for their first page at once, and the
+	 * first segment's second page as soon as its first arrives: 4.
+	 */
+	for (const [fraction, want] of [['0.1', 1], ['1.0', 4]]) {
 		await s.ok('BEGIN');
 		await s.ok(`SET LOCAL cursor_tuple_fraction = ${fraction}`);
 		await s.ok(`DECLARE c CURSOR FOR SELECT pk, sk FROM ${SCHEMA}.ft`);
