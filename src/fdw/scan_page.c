@@ -96,6 +96,26 @@ fetch_item(DynamoScanState *s)
 	s->exhausted = true;
 }
 
+/* The items of N pages, in order, as one page (their arrays are shared). */
+static DynamoPage *
+merge_pages(DynamoPage **pages, int n)
+{
+	DynamoPage *merged = palloc0(sizeof(DynamoPage));
+	int			nitems = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		nitems += pages[i]->nitems;
+	merged->items = palloc(sizeof(DynamoValue *) * Max(nitems, 1));
+	for (i = 0; i < n; i++)
+	{
+		memcpy(merged->items + merged->nitems, pages[i]->items,
+			   sizeof(DynamoValue *) * pages[i]->nitems);
+		merged->nitems += pages[i]->nitems;
+	}
+	return merged;
+}
+
 /*
  * BatchGetItem: the keys DynamoDB left unprocessed first, as it asks, then
  * the next keys, DYNAMO_MAX_BATCH_GET_KEYS a request, all sent together
@@ -111,9 +131,7 @@ fetch_batch(DynamoScanState *s)
 	DynamoGetRequest reqs[DYNAMO_HTTP_MAX_PARALLEL];
 	int			stalls[DYNAMO_HTTP_MAX_PARALLEL];
 	DynamoPage *pages[DYNAMO_HTTP_MAX_PARALLEL];
-	DynamoPage *merged;
 	int			most_stalls = 0;
-	int			nitems = 0;
 	int			n = 0;
 	int			i;
 
@@ -138,16 +156,9 @@ fetch_batch(DynamoScanState *s)
 	dynamo_op_batch_get_item_many(s->conn, reqs, n, pages);
 
 	for (i = 0; i < n; i++)
-		nitems += pages[i]->nitems;
-	merged = palloc0(sizeof(DynamoPage));
-	merged->items = palloc(sizeof(DynamoValue *) * Max(nitems, 1));
-	for (i = 0; i < n; i++)
 	{
 		DynamoPage *page = pages[i];
 
-		memcpy(merged->items + merged->nitems, page->items,
-			   sizeof(DynamoValue *) * page->nitems);
-		merged->nitems += page->nitems;
 		count_page(s, page);
 		s->scanned += page->nitems;
 		if (page->unprocessed)
@@ -166,7 +177,7 @@ fetch_batch(DynamoScanState *s)
 		dynamo_retry_pause(Max(most_stalls - 1, 0), most_stalls > 0);
 	else if (s->key_pos >= s->nkeys_left)
 		s->exhausted = true;
-	s->page = merged;
+	s->page = merge_pages(pages, n);
 }
 
 /*
@@ -180,8 +191,6 @@ fetch_segments(DynamoScanState *s)
 	DynamoPageRequest reqs[DYNAMO_HTTP_MAX_PARALLEL];
 	DynamoPage *pages[DYNAMO_HTTP_MAX_PARALLEL];
 	int			segs[DYNAMO_HTTP_MAX_PARALLEL];
-	DynamoPage *merged;
-	int			nitems = 0;
 	int			n = 0;
 	int			i;
 
@@ -204,21 +213,14 @@ fetch_segments(DynamoScanState *s)
 	dynamo_op_page_many(s->conn, reqs, n, pages);
 
 	for (i = 0; i < n; i++)
-		nitems += pages[i]->nitems;
-	merged = palloc0(sizeof(DynamoPage));
-	merged->items = palloc(sizeof(DynamoValue *) * Max(nitems, 1));
-	for (i = 0; i < n; i++)
 	{
-		memcpy(merged->items + merged->nitems, pages[i]->items,
-			   sizeof(DynamoValue *) * pages[i]->nitems);
-		merged->nitems += pages[i]->nitems;
 		count_page(s, pages[i]);
 		s->counted += pages[i]->count;
 		keep_key(s, &s->seg_start[segs[i]], pages[i]->last_key);
 		if (pages[i]->last_key == NULL)
 			s->seg_done[segs[i]] = true;
 	}
-	s->page = merged;
+	s->page = merge_pages(pages, n);
 }
 
 /*

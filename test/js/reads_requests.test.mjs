@@ -190,6 +190,20 @@ async function measure(sql) {
 	return { rows: r.rows, counts, entries: recorder.entries(), total };
 }
 
+/*
+ * measure(SQL) with each answer held 300 ms at the proxy: requests sent one
+ * after another could not overlap, so overlapping ones were in flight
+ * together.
+ */
+async function measureHeld(sql) {
+	proxy.setLatency({ requestMs: 300, mbMs: 0 });
+	try {
+		return await measure(sql);
+	} finally {
+		proxy.setLatency({ requestMs: 0, mbMs: 0 });
+	}
+}
+
 /* EXPLAIN ANALYZE's figures for SQL: operation, index, requests, items scanned, rows. */
 async function analyze(sql) {
 	const r = await s.ok(`EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`);
@@ -237,14 +251,7 @@ test('100 full keys in IN are one BatchGetItem', async () => {
 test('1,000 full keys in IN are 10 BatchGetItems, all in flight together', async () => {
 	const sks = Array.from({ length: ORDERS }, (_, j) => q(orderSk(j)));
 	const sql = `SELECT count(*), sum(val) FROM ${SCHEMA}.ft WHERE pk IN (${PKS.map(q).join(', ')}) AND sk IN (${sks.join(', ')})`;
-	/* each answer held 300 ms: requests sent one after another could not overlap */
-	proxy.setLatency({ requestMs: 300, mbMs: 0 });
-	let m;
-	try {
-		m = await measure(sql);
-	} finally {
-		proxy.setLatency({ requestMs: 0, mbMs: 0 });
-	}
+	const m = await measureHeld(sql);
 	report('BatchGetItem (10 pk IN x 100 sk IN)', m);
 	assert.deepEqual(m.rows, [['1000', String(10 * (ORDERS * (ORDERS - 1)) / 2)]]);
 	assert.deepEqual(m.counts, { BatchGetItem: 10 });
@@ -312,13 +319,7 @@ test('a full scan of a 12 MB table reads 3 segments, their pages asked for toget
 	const sql = `SELECT pk, sk, val FROM ${SCHEMA}.ft`;
 	const plan = (await s.ok(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((r) => r[0]).join('\n');
 	assert.match(plan, /Scan Segments: 3/, plan);
-	proxy.setLatency({ requestMs: 300, mbMs: 0 });
-	let m;
-	try {
-		m = await measure(sql);
-	} finally {
-		proxy.setLatency({ requestMs: 0, mbMs: 0 });
-	}
+	const m = await measureHeld(sql);
 	const want = items().map((it) => `${it.pk.S}|${it.sk.S}|${it.val.N}`);
 	assert.deepEqual(m.rows.map((r) => r.join('|')).sort(), want.sort());
 	const scans = proxy.log().filter((e) => e.op === 'Scan');
