@@ -219,7 +219,13 @@ for (const how of ['timeout', 'cancel']) {
 				env.arm([ph.rule]);
 				const r = how === 'timeout' ? await withTimeout(ph.sql) : await withCancel(ph.sql, ph.struck, ph.hung);
 				assertCancelled(r, ph.name, how);
-				assert.ok(env.hits() >= (ph.struck ?? 1), `${env.hits()} requests struck`);
+				/*
+				 * A cancel waits for every struck request; a 1 s timeout cannot,
+				 * and a slow machine (valgrind) may not have started every
+				 * worker by then: the leader's and one more are enough there.
+				 */
+				const struck = how === 'timeout' ? Math.min(ph.struck ?? 1, 2) : ph.struck ?? 1;
+				assert.ok(env.hits() >= struck, `${env.hits()} requests struck`);
 				await ph.then?.();
 				/* the same session, the same handles: the next statement works */
 				env.disarm();
