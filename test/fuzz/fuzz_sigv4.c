@@ -393,11 +393,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * The secret must not show in anything sent or traced.  Checked for a
 	 * secret shaped so that no output can hold it by chance: 12 bytes or
 	 * more with a '+' (which every canonical form encodes), no white space
-	 * (header values are only trimmed and folded), no '%', and not inside
-	 * another field (those are signed as they are).
+	 * (header values are only trimmed and folded), no '%', no '&' or '='
+	 * (a presigned query joins its caller's query, kept as given, to its
+	 * own parameters with them: a query "...X" and a secret "...X&" meet
+	 * there), and not inside another field (those are signed as they are).
 	 */
 	secret_private = flen[7] >= 12 && strchr(f[7], '+') != NULL &&
-		strpbrk(f[7], "% \t\n\r\v\f") == NULL;
+		strpbrk(f[7], "%&= \t\n\r\v\f") == NULL;
 	for (i = 0; i < NFIELDS && secret_private; i++)
 		if (i != 7 && flen[i] > 0 && memmem(f[i], flen[i], f[7], flen[7]) != NULL)
 			secret_private = 0;
