@@ -877,8 +877,9 @@ is_pushed(const DynamoChoice *ch, RestrictInfo *ri)
  * bytes each) one segment per megabyte of the table (DescribeTable's
  * TableSizeBytes), up to DYNAMO_COUNT_SEGMENTS, read together rather than
  * one round trip after another.  A scan returning items that will read
- * every page (READ_ALL) of a table of DYNAMO_PAGES_A_SEGMENT pages or more
- * gets one segment per that many pages, up to DYNAMO_AHEAD_SEGMENTS, each
+ * every page (READ_ALL) of a table of twice DYNAMO_PAGES_A_SEGMENT pages or
+ * more gets one segment per DYNAMO_PAGES_A_SEGMENT pages, up to
+ * DYNAMO_AHEAD_SEGMENTS, each
  * with its next page asked for ahead (*AHEAD): their round trips overlap
  * while a page becomes rows, and memory stays a few pages.  Else 1 (the
  * next page asked for ahead, one at a time).
