@@ -382,21 +382,27 @@ function sdkScanInput(recorded) {
 
 /*
  * The SDK scanning as the FDW did: page after page, or, when the FDW read
- * TotalSegments segments (each with its next page asked for ahead), every
- * segment page after page, all at once.
+ * TotalSegments segments (each with its next page asked for ahead, up to
+ * BEGUN at a time), that many segments at once, each page after page, the
+ * next segment begun as one ends.
  */
-async function sdkScan(input) {
+async function sdkScan(input, begun = 1) {
 	const t0 = performance.now();
+	const total = input.TotalSegments ?? 1;
 	let n = 0;
-	await Promise.all(Array.from({ length: input.TotalSegments ?? 1 }, async (_, seg) => {
-		let ExclusiveStartKey;
-		do {
-			const out = await client.send(new ScanCommand({
-				...input, ExclusiveStartKey, ...(input.TotalSegments ? { Segment: seg } : {}),
-			}));
-			n += out.Items.length;
-			ExclusiveStartKey = out.LastEvaluatedKey;
-		} while (ExclusiveStartKey);
+	let nextSeg = 0;
+	await Promise.all(Array.from({ length: Math.min(begun, total) }, async () => {
+		while (nextSeg < total) {
+			const seg = nextSeg++;
+			let ExclusiveStartKey;
+			do {
+				const out = await client.send(new ScanCommand({
+					...input, ExclusiveStartKey, ...(input.TotalSegments ? { Segment: seg } : {}),
+				}));
+				n += out.Items.length;
+				ExclusiveStartKey = out.LastEvaluatedKey;
+			} while (ExclusiveStartKey);
+		}
 	}));
 	if (n !== opt.items)
 		throw new Error(`SDK scan read ${n} items, expected ${opt.items}`);
@@ -411,16 +417,20 @@ async function benchScan(ps, rec) {
 	const recorded = rec.take('Scan');
 	const input = sdkScanInput(recorded);
 	const segments = input.TotalSegments ?? 1;
-	log(`FDW scan: ${recorded.length} Scan requests; first: ${recorded[0].body.toString('utf8').slice(0, 300)}`);
+	/* the segments the FDW began (it begins more only while it waits for pages) */
+	const begun = new Set(recorded.map((r) => JSON.parse(r.body.toString('utf8')).Segment ?? 0)).size;
+	log(`FDW scan: ${recorded.length} Scan requests, ${begun} of ${segments} segments begun; ` +
+		`first: ${recorded[0].body.toString('utf8').slice(0, 300)}`);
 	notes.push(`Full scan: the FDW sent ${recorded.length} Scan requests ` +
-		`(parameters: ${Object.keys(input).join(', ')}${segments > 1 ? `, Segment; ${segments} segments, ` +
-			'each with its next page asked for ahead' : ''}); the SDK script sent the same parameters` +
-		`${segments > 1 ? `, its ${segments} segments at once; the replay ${segments} requests at a time` : ''}.`);
+		`(parameters: ${Object.keys(input).join(', ')}${segments > 1 ? `, Segment; TotalSegments ${segments}, ` +
+			`of which the recorded run began ${begun}, each with its next page asked for ahead` : ''}); ` +
+		'the SDK script sent the same parameters' +
+		`${segments > 1 ? `, ${begun} segments at a time; the replay ${begun} requests at a time` : ''}.`);
 
 	const sides = {
 		FDW: () => ps.run(sql),
-		SDK: () => sdkScan(input),
-		replay: () => replay(recorded, segments),
+		SDK: () => sdkScan(input, begun),
+		replay: () => replay(recorded, begun),
 	};
 	const t = await rounds('scan', sides);
 	const fdw = median(t.FDW);

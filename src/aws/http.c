@@ -477,6 +477,21 @@ dynamo_http_drop_ahead(uint64 seq)
 		ahead_release(slot);
 }
 
+/*
+ * Forget every request sent ahead: at a transaction's abort, when the
+ * scans that sent them are gone (their connections close; the buffers go
+ * back).
+ */
+void
+dynamo_http_drop_all_ahead(void)
+{
+	int			i;
+
+	for (i = 0; i < AHEAD_SLOTS; i++)
+		if (ahead[i].active)
+			ahead_release(&ahead[i]);
+}
+
 /* Is request SEQ still ahead (sent, not dropped nor taken)? */
 bool
 dynamo_http_is_ahead(uint64 seq)
@@ -547,6 +562,67 @@ dynamo_http_pump_ahead(void)
 }
 
 /*
+ * Wait until SLOT's transfer has ended, a cancel is pending (*cancelled)
+ * or curl cannot go on; the transfer's result, or why it has none.
+ */
+static CURLcode
+ahead_wait(AheadSlot *slot, bool *cancelled)
+{
+	int			running;
+
+	*cancelled = false;
+	while (!slot->done)
+	{
+		if (curl_multi_perform(ahead_multi, &running) != CURLM_OK)
+			return CURLE_FAILED_INIT;
+		ahead_collect();
+		if (slot->done)
+			break;
+		if (running == 0)
+		{
+			/* nothing left in flight, yet no end noted: do not wait forever */
+			return CURLE_FAILED_INIT;
+		}
+		if (CANCEL_PENDING())
+		{
+			*cancelled = true;
+			return CURLE_ABORTED_BY_CALLBACK;
+		}
+		curl_multi_poll(ahead_multi, NULL, 0, POLL_SLICE_MS, NULL);
+	}
+	return slot->result;
+}
+
+/*
+ * Has the answer to request SEQ sent ahead arrived whole?  False for a
+ * request no longer ahead.  Reads what has come meanwhile.
+ */
+bool
+dynamo_http_ahead_arrived(uint64 seq)
+{
+	AheadSlot  *slot = ahead_slot(seq);
+
+	if (slot && !slot->done)
+		dynamo_http_pump_ahead();
+	return slot && slot->done;
+}
+
+/*
+ * Wait for the answer to request SEQ sent ahead without taking it (so that
+ * the caller can tell the wait from the work that follows);
+ * dynamo_http_take_ahead takes it, or reports why there is none.
+ */
+void
+dynamo_http_wait_ahead(uint64 seq)
+{
+	AheadSlot  *slot = ahead_slot(seq);
+	bool		cancelled;
+
+	if (slot)
+		(void) ahead_wait(slot, &cancelled);
+}
+
+/*
  * Wait for the response of request SEQ sent ahead, as dynamo_http_perform
  * does for its own.  False, with *errmsg_out, when the transfer failed or
  * that request is no longer ahead (dropped for another since).
@@ -555,9 +631,8 @@ bool
 dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp, char **errmsg_out)
 {
 	AheadSlot  *slot = ahead_slot(seq);
-	CURLcode	rc = CURLE_OK;
-	int			running;
-	bool		cancelled = false;
+	CURLcode	rc;
+	bool		cancelled;
 	bool		ok;
 
 	if (slot == NULL)
@@ -569,37 +644,12 @@ dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp, char **errmsg_out)
 		*errmsg_out = pstrdup("no request was sent ahead");
 		return false;
 	}
-	while (!slot->done)
-	{
-		if (curl_multi_perform(ahead_multi, &running) != CURLM_OK)
-		{
-			rc = CURLE_FAILED_INIT;
-			break;
-		}
-		ahead_collect();
-		if (slot->done)
-			break;
-		if (running == 0)
-		{
-			/* nothing left in flight, yet no end noted: do not wait forever */
-			rc = CURLE_FAILED_INIT;
-			break;
-		}
-		if (CANCEL_PENDING())
-		{
-			cancelled = true;
-			break;
-		}
-		curl_multi_poll(ahead_multi, NULL, 0, POLL_SLICE_MS, NULL);
-	}
+	rc = ahead_wait(slot, &cancelled);
 	if (cancelled)
 	{
 		ahead_release(slot);
 		CHECK_FOR_INTERRUPTS();
-		rc = CURLE_ABORTED_BY_CALLBACK;
 	}
-	else if (slot->done)
-		rc = slot->result;
 	*errmsg_out = NULL;
 	ok = finish_transfer(slot->easy, rc, &slot->c, slot->error, resp, errmsg_out);
 	if (slot->active)

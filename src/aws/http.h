@@ -74,7 +74,10 @@ extern uint64 dynamo_http_send_ahead(const DynamoHttpRequest *req);
 extern bool dynamo_http_take_ahead(uint64 seq, DynamoHttpResponse *resp,
 								   char **errmsg_out);
 extern void dynamo_http_drop_ahead(uint64 seq);
+extern void dynamo_http_drop_all_ahead(void);
 extern void dynamo_http_pump_ahead(void);
 extern bool dynamo_http_is_ahead(uint64 seq);
+extern bool dynamo_http_ahead_arrived(uint64 seq);
+extern void dynamo_http_wait_ahead(uint64 seq);
 
 #endif							/* DYNAMO_HTTP_H */

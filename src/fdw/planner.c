@@ -879,10 +879,11 @@ is_pushed(const DynamoChoice *ch, RestrictInfo *ri)
  * one round trip after another.  A scan returning items that will read
  * every page (READ_ALL) of a table of twice DYNAMO_PAGES_A_SEGMENT pages or
  * more gets one segment per DYNAMO_PAGES_A_SEGMENT pages, up to
- * DYNAMO_AHEAD_SEGMENTS, each
- * with its next page asked for ahead (*AHEAD): their round trips overlap
- * while a page becomes rows, and memory stays a few pages.  Else 1 (the
- * next page asked for ahead, one at a time).
+ * DYNAMO_AHEAD_SEGMENTS, each with its next page asked for ahead (*AHEAD),
+ * begun one by one as the scan finds itself waiting for pages
+ * (scan_page.c): then round trips overlap while a page becomes rows, and
+ * memory stays a few pages.  Else 1 (the next page asked for ahead, one at
+ * a time).
  */
 static int
 scan_segments(const DynamoRelation *rel, bool count_only, bool read_all, bool *ahead)

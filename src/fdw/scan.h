@@ -23,6 +23,7 @@
 
 #include "access/parallel.h"
 #include "port/atomics.h"
+#include "portability/instr_time.h"
 
 #include "client.h"
 #include "convert.h"
@@ -84,7 +85,9 @@ typedef struct DynamoScanState
 	char	  **seg_start;
 	bool	   *seg_done;
 	uint64	   *seg_ahead;		/* segments read ahead: each one's next page */
-	int			next_seg;		/* ... and whose page comes next */
+	int			next_seg;		/* ... whose page comes next */
+	int			seg_started;	/* ... how many have begun (0, 1, ...) */
+	instr_time	seg_work_began; /* ... when its last page had arrived */
 
 	/* progress */
 	MemoryContext page_cxt;		/* the current page */

@@ -130,6 +130,8 @@ dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 			ExplainPropertyText("Counts", "leader and workers", es);
 		ExplainPropertyUInteger("DynamoDB Requests", NULL, s->requests, es);
 		ExplainPropertyUInteger("DynamoDB Pages", NULL, s->pages, es);
+		if (p->segments_ahead)
+			ExplainPropertyInteger("Scan Segments Begun", NULL, s->seg_started, es);
 		ExplainPropertyUInteger("Items Scanned", NULL, s->scanned, es);
 		ExplainPropertyFloat("Consumed Capacity", NULL, s->capacity, 1, es);
 	}

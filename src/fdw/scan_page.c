@@ -16,7 +16,8 @@
  * page while it turns this one into rows: as soon as this one arrives, from
  * a guess at its LastEvaluatedKey, when every row is wanted; otherwise
  * once it has read half the first page.  A Scan of several segments asks
- * for a page of each at once; a parallel Scan's participants claim
+ * for a page of each at once; one read ahead in segments begins them one
+ * by one, while it waits for pages; a parallel Scan's participants claim
  * segments from shared memory.
  *
  *-------------------------------------------------------------------------
@@ -352,56 +353,115 @@ fetch_pages(DynamoScanState *s)
 }
 
 /*
- * A Scan of segments read ahead: the next page of the segments in turn,
- * each segment with its next page asked for ahead (fetch_pages does that
- * for the segment it reads), so that up to plan.segments requests are in
- * flight while a page becomes rows.  The first call asks for every
- * segment's first page.
+ * A Scan of segments read ahead begins its next segment: asks for its
+ * first page.
+ */
+static void
+start_segment(DynamoScanState *s)
+{
+	int			seg = s->seg_started++;
+
+	s->request->segment = seg;
+	s->request->start_key = NULL;
+	s->seg_ahead[seg] = dynamo_op_page_ahead(s->conn, s->request);
+}
+
+/*
+ * The begun segment to read a page of next: from next_seg on, the first
+ * whose page has arrived, else the first not done; -1 when all are done.
+ */
+static int
+choose_segment(DynamoScanState *s)
+{
+	int			first = -1;
+	int			i;
+
+	for (i = 0; i < s->seg_started; i++)
+	{
+		int			seg = (s->next_seg + i) % s->seg_started;
+
+		if (s->seg_done[seg])
+			continue;
+		if (dynamo_http_ahead_arrived(s->seg_ahead[seg]))
+			return seg;
+		if (first < 0)
+			first = seg;
+	}
+	return first;
+}
+
+/*
+ * Wait for segment SEG's page, and begin another segment when the wait was
+ * long: more than a quarter of the time the scan spent on the page before
+ * (parsing it, making rows).  Round trips and DynamoDB's reading then cost
+ * more than the scan's own work, and another page in flight hides them;
+ * where the scan's work dominates (a server that answers as fast as the
+ * scan reads), more segments would only add requests and memory.
+ */
+static void
+wait_for_segment(DynamoScanState *s, int seg)
+{
+	bool		judge = s->seg_started < s->plan.segments &&
+		!INSTR_TIME_IS_ZERO(s->seg_work_began);
+	instr_time	start;
+	instr_time	busy;
+	instr_time	waited;
+
+	INSTR_TIME_SET_CURRENT(start);
+	busy = start;
+	INSTR_TIME_SUBTRACT(busy, s->seg_work_began);
+	dynamo_http_wait_ahead(s->seg_ahead[seg]);
+	INSTR_TIME_SET_CURRENT(s->seg_work_began);
+	waited = s->seg_work_began;
+	INSTR_TIME_SUBTRACT(waited, start);
+	if (judge && INSTR_TIME_GET_MICROSEC(waited) * 4 > INSTR_TIME_GET_MICROSEC(busy))
+		start_segment(s);
+}
+
+/*
+ * A Scan of segments read ahead: the next page of one segment, each begun
+ * segment with its next page asked for ahead (fetch_pages does that for the
+ * segment it reads).  The first call begins one segment; wait_for_segment
+ * begins more while the scan waits for pages, and a segment that ends makes
+ * way for the next, so that up to plan.segments requests are in flight
+ * while a page becomes rows.
  */
 static void
 fetch_segments_ahead(DynamoScanState *s)
 {
-	int			nseg = s->plan.segments;
-	int			i;
-	int			tries;
+	int			seg;
 
-	s->request->total_segments = nseg;
-	if (s->next_seg < 0)
+	s->request->total_segments = s->plan.segments;
+	if (s->seg_started == 0)
 	{
-		s->request->start_key = NULL;
-		for (i = 0; i < nseg; i++)
-		{
-			s->request->segment = i;
-			s->seg_ahead[i] = dynamo_op_page_ahead(s->conn, s->request);
-		}
-		s->next_seg = 0;
+		start_segment(s);
+		INSTR_TIME_SET_ZERO(s->seg_work_began);
 	}
-	for (tries = 0; tries < nseg && s->seg_done[s->next_seg]; tries++)
-		s->next_seg = (s->next_seg + 1) % nseg;
-	i = s->next_seg;
-	if (s->seg_done[i])
+	seg = choose_segment(s);
+	if (seg < 0)
 	{
 		s->exhausted = true;
 		return;
 	}
+	wait_for_segment(s, seg);
 
 	/* the segment's position and request ahead become the scan's, and back */
-	s->request->segment = i;
-	s->start_key = s->seg_start[i];
-	s->ahead = s->seg_ahead[i];
+	s->request->segment = seg;
+	s->start_key = s->seg_start[seg];
+	s->ahead = s->seg_ahead[seg];
 	s->ahead_key = NULL;
 	fetch_pages(s);
-	s->seg_start[i] = s->start_key;
-	s->seg_ahead[i] = s->ahead;
-	s->seg_done[i] = s->exhausted;
+	s->seg_start[seg] = s->start_key;
+	s->seg_ahead[seg] = s->ahead;
+	s->seg_done[seg] = s->exhausted;
 	s->start_key = NULL;
 	s->ahead = 0;
 	s->ahead_key = NULL;
 	s->exhausted = false;
-	s->next_seg = (i + 1) % nseg;
-	for (i = 0; i < nseg && s->seg_done[i]; i++)
-		;
-	s->exhausted = (i == nseg);
+	s->next_seg = (seg + 1) % s->seg_started;
+	if (s->seg_done[seg] && s->seg_started < s->plan.segments)
+		start_segment(s);
+	s->exhausted = choose_segment(s) < 0;
 }
 
 /*

@@ -282,7 +282,8 @@ dynamo_scan_start(ForeignScanState *node, DynamoScanState *s)
 	s->seg_start = NULL;
 	s->seg_done = NULL;
 	s->seg_ahead = NULL;
-	s->next_seg = -1;
+	s->next_seg = 0;
+	s->seg_started = 0;
 	s->exhausted = false;
 	s->started = true;
 	s->dynamo_done = false;
@@ -291,6 +292,7 @@ dynamo_scan_start(ForeignScanState *node, DynamoScanState *s)
 	s->count_done = false;
 	s->txn_view = dynamo_txn_view(s->rel->server->serverid, s->plan.table,
 								  s->plan.key_attrs);
+	dynamo_txn_register_callbacks();	/* an abort drops pages asked ahead */
 
 	if (s->plan.op == DYNAMO_OP_GET_ITEM || s->plan.op == DYNAMO_OP_BATCH_GET_ITEM)
 		start_get(node, s);

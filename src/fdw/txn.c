@@ -255,7 +255,7 @@ txn_buffer_get(void)
 
 	if (txn_buf)
 		return txn_buf;
-	txn_register_callbacks();
+	dynamo_txn_register_callbacks();
 	cxt = AllocSetContextCreate(TopTransactionContext, "dynamo_fdw write buffer",
 								ALLOCSET_DEFAULT_SIZES);
 	txn_buf = MemoryContextAllocZero(cxt, sizeof(TxnBuffer));

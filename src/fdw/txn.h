@@ -29,6 +29,9 @@ typedef struct DynamoTxnView DynamoTxnView;
 extern bool dynamo_strict_atomicity;
 extern bool dynamo_bulk_write;
 
+/* in txn_undo.c */
+extern void dynamo_txn_register_callbacks(void);
+
 /* in txn_view.c */
 extern bool dynamo_txn_writes_table(Oid serverid, const char *table);
 

@@ -193,7 +193,6 @@ extern bool txn_buffer_writes(void);
 extern void txn_commit_buffer(void);
 
 /* in txn_undo.c */
-extern void txn_register_callbacks(void);
 extern void txn_push_undo(TxnEntry *e, bool created);
 
 #endif							/* DYNAMO_TXN_INT_H */

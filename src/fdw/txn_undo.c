@@ -23,6 +23,7 @@
 
 #include "access/xact.h"
 
+#include "http.h"
 #include "txn_int.h"
 
 static bool callbacks_registered = false;
@@ -151,11 +152,15 @@ warn_at_abort(void)
  * The transaction callback: PRE_COMMIT sends the buffer (an error there
  * aborts the transaction, with nothing of PostgreSQL's committed);
  * PRE_PREPARE refuses, DynamoDB having no two-phase commit; COMMIT and
- * ABORT drop the buffer, warning about what cannot be rolled back.
+ * ABORT drop the buffer, warning about what cannot be rolled back; ABORT
+ * also forgets the requests the aborted scans sent ahead.
  */
 static void
 txn_xact_callback(XactEvent event, void *arg)
 {
+	/* pages asked for ahead by the scans of an aborted transaction */
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+		dynamo_http_drop_all_ahead();
 	if (txn_buf == NULL)
 		return;
 	switch (event)
@@ -204,9 +209,12 @@ txn_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		undo_clear();
 }
 
-/* Register the callbacks, once a backend: at its first buffered write. */
+/*
+ * Register the callbacks, once a backend: at its first buffered write or
+ * scan (an abort forgets the pages its scans asked for ahead).
+ */
 void
-txn_register_callbacks(void)
+dynamo_txn_register_callbacks(void)
 {
 	if (callbacks_registered)
 		return;

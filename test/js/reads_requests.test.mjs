@@ -142,7 +142,7 @@ before(async () => {
 	});
 	await putItems(client, TABLE, items());
 
-	proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT });
+	proxy = await startProxy({ target: process.env.DYNAMO_ENDPOINT, logBodies: true });
 	recorder = await startRecorder(proxy.url);
 	s = new PsqlSession();
 	for (const sql of [
@@ -310,12 +310,15 @@ test('a join of 1,000 local rows on the full key takes at most 10 requests', asy
 });
 
 /*
- * A scan that reads every page of a large table (12 MB here) reads it in
- * segments, one per 4 MB, each with its next page asked for ahead: the
- * segments' requests are in flight together (each answer is held 300 ms
- * here, so one after another could not overlap), every item comes once.
+ * A scan that reads every page of a large table (12 MB here) may read it in
+ * segments, one per 4 MB, each with its next page asked for ahead.  It
+ * begins with one and begins another each time it waits for a page longer
+ * than a quarter of its work on the page before.  With every answer held
+ * 300 ms (far longer than the work on a page), the first segment begins
+ * alone, the other two join while it is read, and from then on requests
+ * are in flight together; every item comes once.
  */
-test('a full scan of a 12 MB table reads 3 segments, their pages asked for together', async () => {
+test('a full scan of a 12 MB table that waits for its pages reads 3 segments, their pages asked for together', async () => {
 	const sql = `SELECT pk, sk, val FROM ${SCHEMA}.ft`;
 	const plan = (await s.ok(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((r) => r[0]).join('\n');
 	assert.match(plan, /Scan Segments: 3/, plan);
@@ -323,14 +326,36 @@ test('a full scan of a 12 MB table reads 3 segments, their pages asked for toget
 	const want = items().map((it) => `${it.pk.S}|${it.sk.S}|${it.val.N}`);
 	assert.deepEqual(m.rows.map((r) => r.join('|')).sort(), want.sort());
 	const scans = proxy.log().filter((e) => e.op === 'Scan');
-	report('Scan in 3 segments read ahead', m);
+	report('Scan in segments read ahead, answers held 300 ms', m);
 	assert.deepEqual(Object.keys(m.counts), ['Scan']);
-	/* the three first pages went out at once, before any answer came back */
+	const segment = (e) => JSON.parse(e.body).Segment;
+	/* one segment's first page alone, before any answer came back */
 	const firstAnswer = Math.min(...scans.map((e) => e.at + e.ms));
-	assert.ok(scans.slice(0, 3).every((e) => e.at < firstAnswer), 'the segments\' first requests overlap');
-	/* and pages later on overlapped too: more requests in flight than one at a time allows */
+	assert.deepEqual(scans.filter((e) => e.at < firstAnswer).map(segment), [0]);
+	assert.deepEqual([...new Set(scans.map(segment))].sort(), [0, 1, 2]);
+	/* pages later on overlapped: more requests in flight than one at a time allows */
 	const overlapped = scans.filter((e, i) => i > 0 && e.at < scans[i - 1].at + scans[i - 1].ms).length;
 	assert.ok(overlapped >= scans.length / 2, `${overlapped} of ${scans.length} requests sent before the one before was answered`);
+	const a = await analyze(sql);
+	assert.match(a.plan, /Scan Segments Begun: 3/, a.plan);
+});
+
+/*
+ * The same scan when its work on each page is long (5 ms a row, about half
+ * a second a page) and the answers come at once: it never waits a quarter
+ * of that for a page asked for ahead, so it reads one segment at a time,
+ * each to its end before the next begins: more requests in flight could
+ * not make it faster.
+ */
+test('the same scan, its work longer than the waits, reads one segment at a time', async () => {
+	const sql = `SELECT pk, sk, val, pg_sleep(0.005) FROM ${SCHEMA}.ft`;
+	const m = await measure(sql);
+	assert.equal(m.rows.length, items().length);
+	const scans = proxy.log().filter((e) => e.op === 'Scan');
+	const segments = scans.map((e) => JSON.parse(e.body).Segment);
+	report('Scan in segments read ahead, 5 ms of work a row', m, `, segments in turn: ${segments.join(' ')}`);
+	assert.deepEqual(segments, [...segments].sort((a, b) => a - b));
+	assert.deepEqual([...new Set(segments)], [0, 1, 2]);
 });
 
 /*
@@ -400,11 +425,12 @@ test('guesses wrong on every page: each is dropped, the rows stay exact', async 
 test('the second page is asked for when the first arrives only if every row is expected to be read', async () => {
 	const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 	/*
-	 * 0.1: one page, nothing ahead.  1.0: every row expected, so the table's
-	 * 3 segments (see above) each ask for their first page at once, and the
-	 * first segment's second page as soon as its first arrives: 4.
+	 * 0.1: one page, nothing ahead.  1.0: every row expected, so the first
+	 * of the table's 3 segments (see above) asks for its first page, and
+	 * its second page as soon as its first arrives: 2 (the other segments
+	 * begin only when the scan waits for a page, after FETCH 1 here).
 	 */
-	for (const [fraction, want] of [['0.1', 1], ['1.0', 4]]) {
+	for (const [fraction, want] of [['0.1', 1], ['1.0', 2]]) {
 		await s.ok('BEGIN');
 		await s.ok(`SET LOCAL cursor_tuple_fraction = ${fraction}`);
 		await s.ok(`DECLARE c CURSOR FOR SELECT pk, sk FROM ${SCHEMA}.ft`);
@@ -417,7 +443,7 @@ test('the second page is asked for when the first arrives only if every row is e
 			await sleep(100);
 			scans = proxy.counts().Scan ?? 0;
 		}
-		await sleep(want === 1 ? 500 : 0);
+		await sleep(500);
 		scans = proxy.counts().Scan ?? 0;
 		await s.ok('COMMIT');
 		console.log(`# cursor_tuple_fraction ${fraction}, FETCH 1: ${scans} Scan requests`);
