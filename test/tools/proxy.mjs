@@ -30,7 +30,9 @@
  *                    request since the last reset, in arrival order (at:
  *                    its arrival, Date.now(); ms: until answered); token
  *                    is the request's ClientRequestToken (TransactWriteItems)
- *                    or null; with logBodies also "body", the request text
+ *                    or null; with logBodies also "body", the request text;
+ *                    "abandoned": true when the client closed the
+ *                    connection before the answer was written whole
  *   GET  /__faults   the fault rules still armed
  *   POST /__faults   arm fault rules (JSON: one rule or an array), replacing
  *                    the armed ones; POST /__faults?append adds to them
@@ -470,6 +472,11 @@ export async function startProxy({ target = process.env.DYNAMO_ENDPOINT, port = 
 		if (logBodies)
 			entry.body = text;
 		entries.push(entry);
+		/* the client closed the connection before the whole answer was written */
+		res.on('close', () => {
+			if (!res.writableFinished)
+				entry.abandoned = true;
+		});
 		const done = (status) => {
 			entry.status = status;
 			entry.ms = Date.now() - started;
