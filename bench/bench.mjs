@@ -381,6 +381,24 @@ function sdkScanInput(recorded) {
 }
 
 /*
+ * The most segments a recorded scan read at once: a segment reads from its
+ * first request to its last, in the order the requests were sent (the FDW
+ * begins segments one by one, and more only while it waits for pages).
+ */
+function segmentsAtOnce(recorded) {
+	const span = new Map();
+	recorded.forEach((r, i) => {
+		const seg = JSON.parse(r.body.toString('utf8')).Segment ?? 0;
+		span.set(seg, [span.get(seg)?.[0] ?? i, i]);
+	});
+	let most = 0;
+	recorded.forEach((_, i) => {
+		most = Math.max(most, [...span.values()].filter(([a, b]) => a <= i && i <= b).length);
+	});
+	return most;
+}
+
+/*
  * The SDK scanning as the FDW did: page after page, or, when the FDW read
  * TotalSegments segments (each with its next page asked for ahead, up to
  * BEGUN at a time), that many segments at once, each page after page, the
@@ -417,13 +435,12 @@ async function benchScan(ps, rec) {
 	const recorded = rec.take('Scan');
 	const input = sdkScanInput(recorded);
 	const segments = input.TotalSegments ?? 1;
-	/* the segments the FDW began (it begins more only while it waits for pages) */
-	const begun = new Set(recorded.map((r) => JSON.parse(r.body.toString('utf8')).Segment ?? 0)).size;
-	log(`FDW scan: ${recorded.length} Scan requests, ${begun} of ${segments} segments begun; ` +
+	const begun = segmentsAtOnce(recorded);
+	log(`FDW scan: ${recorded.length} Scan requests, up to ${begun} of ${segments} segments at once; ` +
 		`first: ${recorded[0].body.toString('utf8').slice(0, 300)}`);
 	notes.push(`Full scan: the FDW sent ${recorded.length} Scan requests ` +
 		`(parameters: ${Object.keys(input).join(', ')}${segments > 1 ? `, Segment; TotalSegments ${segments}, ` +
-			`of which the recorded run began ${begun}, each with its next page asked for ahead` : ''}); ` +
+			`of which the recorded run read up to ${begun} at once, each with its next page asked for ahead` : ''}); ` +
 		'the SDK script sent the same parameters' +
 		`${segments > 1 ? `, ${begun} segments at a time; the replay ${begun} requests at a time` : ''}.`);
 

@@ -87,6 +87,7 @@ typedef struct DynamoScanState
 	uint64	   *seg_ahead;		/* segments read ahead: each one's next page */
 	int			next_seg;		/* ... whose page comes next */
 	int			seg_started;	/* ... how many have begun (0, 1, ...) */
+	int			seg_most;		/* ... most of them read at once */
 	instr_time	seg_work_began; /* ... when its last page had arrived */
 
 	/* progress */

@@ -131,7 +131,7 @@ dynamoExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyUInteger("DynamoDB Requests", NULL, s->requests, es);
 		ExplainPropertyUInteger("DynamoDB Pages", NULL, s->pages, es);
 		if (p->segments_ahead)
-			ExplainPropertyInteger("Scan Segments Begun", NULL, s->seg_started, es);
+			ExplainPropertyInteger("Scan Segments at Once", NULL, s->seg_most, es);
 		ExplainPropertyUInteger("Items Scanned", NULL, s->scanned, es);
 		ExplainPropertyFloat("Consumed Capacity", NULL, s->capacity, 1, es);
 	}

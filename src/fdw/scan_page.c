@@ -360,10 +360,15 @@ static void
 start_segment(DynamoScanState *s)
 {
 	int			seg = s->seg_started++;
+	int			reading = 0;
+	int			i;
 
 	s->request->segment = seg;
 	s->request->start_key = NULL;
 	s->seg_ahead[seg] = dynamo_op_page_ahead(s->conn, s->request);
+	for (i = 0; i < s->seg_started; i++)
+		reading += s->seg_done[i] ? 0 : 1;
+	s->seg_most = Max(s->seg_most, reading);
 }
 
 /*
