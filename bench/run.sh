@@ -66,6 +66,7 @@ bench_ddb_launch() {
 		-inMemory -sharedDb -disableTelemetry -port "$port") </dev/null >"$log" 2>&1 9>&- &
 	DF_DDB_PID=$!
 	DF_DDB_PORT=$port
+	export BENCH_DDB_PID=$DF_DDB_PID	# bench.mjs reads its CPU time
 }
 
 df_log "dynamo_fdw benchmark ($(date -u '+%Y-%m-%d %H:%M:%S UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg))"
