@@ -519,7 +519,8 @@ async function benchScan(ps, rec) {
 		});
 	}
 	const secs = (v) => `${v.toFixed(2)} s`;
-	notes.push('Full scan, CPU per timed run (median): ' + Object.entries(cpu).map(([name, runs]) => {
+	notes.push('Full scan, CPU per timed run (median): ' + Object.entries(cpu).map(([name, all]) => {
+		const runs = all.slice(1);	/* not the warm-up's */
 		const parts = runs[0].map((_, i) => median(runs.map((r) => r[i])));
 		const who = name === 'FDW' ? ['DynamoDB Local', 'backend', 'psql'] : ['DynamoDB Local', 'node'];
 		const sum = parts.reduce((a, b) => a + b, 0);

@@ -89,6 +89,8 @@ typedef struct DynamoScanState
 	int			seg_started;	/* ... how many have begun (0, 1, ...) */
 	int			seg_most;		/* ... most of them read at once */
 	instr_time	seg_work_began; /* ... when its last page had arrived */
+	double		seg_work_us;	/* ... the time spent on its pages */
+	int			seg_work_pages; /* ... over how many */
 
 	/* progress */
 	MemoryContext page_cxt;		/* the current page */

@@ -316,11 +316,16 @@ fetch_pages(DynamoScanState *s)
 	if (page->last_key == NULL && !s->pscan)
 		s->exhausted = true;
 
-	/* a next page asked for early, from a wrong guess: forget it */
+	/*
+	 * A next page asked for early, from a wrong guess: forget it (only it:
+	 * other segments' pages asked for ahead stay).
+	 */
 	if (s->ahead && (s->ahead_key == NULL || page->last_key == NULL ||
 					 !dynamo_value_equal(s->ahead_key, page->last_key)))
 	{
-		dynamo_scan_drop_ahead(s);
+		dynamo_request_ahead_drop(s->ahead);
+		s->ahead = 0;
+		s->ahead_key = NULL;
 		s->requests++;			/* it went out all the same */
 	}
 
@@ -397,29 +402,42 @@ choose_segment(DynamoScanState *s)
 
 /*
  * Wait for segment SEG's page, and begin another segment when the wait was
- * long: more than a quarter of the time the scan spent on the page before
- * (parsing it, making rows).  Round trips and DynamoDB's reading then cost
- * more than the scan's own work, and another page in flight hides them;
- * where the scan's work dominates (a server that answers as fast as the
- * scan reads), more segments would only add requests and memory.
+ * long: more than a quarter of the time the scan spends on a page (parsing
+ * it, making rows: the mean so far, so that a short last page of a segment
+ * does not lower the bar), or a round trip with no request ahead at all.
+ * Round trips and DynamoDB's reading then cost more than the scan's own
+ * work, and another page in flight hides them; where the scan's work
+ * dominates (a server that answers as fast as the scan reads), more
+ * segments would only add requests and memory.  A segment's first page is
+ * not judged: it was asked for only when the segment before it ended.
  */
 static void
 wait_for_segment(DynamoScanState *s, int seg)
 {
-	bool		judge = s->seg_started < s->plan.segments &&
-		!INSTR_TIME_IS_ZERO(s->seg_work_began);
+	bool		ahead = dynamo_http_is_ahead(s->seg_ahead[seg]);
+	bool		judge;
 	instr_time	start;
-	instr_time	busy;
 	instr_time	waited;
 
 	INSTR_TIME_SET_CURRENT(start);
-	busy = start;
-	INSTR_TIME_SUBTRACT(busy, s->seg_work_began);
+	if (!INSTR_TIME_IS_ZERO(s->seg_work_began))
+	{
+		instr_time	busy = start;
+
+		INSTR_TIME_SUBTRACT(busy, s->seg_work_began);
+		s->seg_work_us += (double) INSTR_TIME_GET_MICROSEC(busy);
+		s->seg_work_pages++;
+	}
+	judge = s->seg_started < s->plan.segments && s->seg_start[seg] != NULL &&
+		s->seg_work_pages > 0;
 	dynamo_http_wait_ahead(s->seg_ahead[seg]);
+	/* a cancel that ended the wait: before any other request goes out */
+	CHECK_FOR_INTERRUPTS();
 	INSTR_TIME_SET_CURRENT(s->seg_work_began);
 	waited = s->seg_work_began;
 	INSTR_TIME_SUBTRACT(waited, start);
-	if (judge && INSTR_TIME_GET_MICROSEC(waited) * 4 > INSTR_TIME_GET_MICROSEC(busy))
+	if (judge && (!ahead || (double) INSTR_TIME_GET_MICROSEC(waited) * 4 >
+				  s->seg_work_us / s->seg_work_pages))
 		start_segment(s);
 }
 
@@ -441,6 +459,8 @@ fetch_segments_ahead(DynamoScanState *s)
 	{
 		start_segment(s);
 		INSTR_TIME_SET_ZERO(s->seg_work_began);
+		s->seg_work_us = 0;
+		s->seg_work_pages = 0;
 	}
 	seg = choose_segment(s);
 	if (seg < 0)

@@ -284,7 +284,6 @@ dynamo_scan_start(ForeignScanState *node, DynamoScanState *s)
 	s->seg_ahead = NULL;
 	s->next_seg = 0;
 	s->seg_started = 0;
-	s->seg_most = 0;
 	s->exhausted = false;
 	s->started = true;
 	s->dynamo_done = false;

@@ -320,7 +320,8 @@ test('a join of 1,000 local rows on the full key takes at most 10 requests', asy
  * A scan that reads every page of a large table (12 MB here) may read it in
  * segments, one per 4 MB, each with its next page asked for ahead.  It
  * begins with one and begins another each time it waits for a page longer
- * than a quarter of its work on the page before.  With every answer held
+ * than a quarter of its mean work on a page (a segment's first page, asked
+ * for when the segment before it ended, is not judged).  With every answer held
  * 300 ms (far longer than the work on a page), the first segment begins
  * alone, the other two join while it is read, and from then on requests
  * are in flight together; every item comes once.
@@ -356,7 +357,9 @@ test('a full scan of a 12 MB table that waits for its pages reads 3 segments, th
 /*
  * The same scan when its work on each page is long (5 ms a row, about half
  * a second a page) and the answers come at once: it never waits a quarter
- * of that for a page asked for ahead, so it reads one segment at a time,
+ * of that for a page asked for ahead (nor is the wait for a segment's
+ * first page, asked for as the one before ended, judged), so it reads one
+ * segment at a time,
  * each to its end before the next begins: more requests in flight could
  * not make it faster.
  */
