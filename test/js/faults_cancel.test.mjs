@@ -128,7 +128,7 @@ const rows = (pk, n) => range(n).map((i) => `('${pk}', ${i}, 'v${i}')`).join(', 
 /* N struck requests (one by default) are waiting at the proxy. */
 const struck = (n = 1) => env.hits() >= n;
 
-/* Run SQL in s under statement_timeout = 1s; the result and its time. */
+/* Run SQL in s under statement_timeout = MS (1 s by default); the result and its time. */
 async function withTimeout(sql, ms = 1000) {
 	await s.ok(`SET statement_timeout = '${ms}ms'`);
 	const r = await s.query(sql);
